@@ -1,0 +1,8 @@
+"""dates component (being written)."""
+
+from __future__ import annotations
+
+
+def annotate(doc, article) -> None:
+    """Fill article.dates from the spaCy doc."""
+    return None

@@ -1,0 +1,8 @@
+"""events component (being written)."""
+
+from __future__ import annotations
+
+
+def annotate(doc, article) -> None:
+    """Fill article.events from the spaCy doc."""
+    return None

@@ -1,0 +1,8 @@
+"""places component (being written)."""
+
+from __future__ import annotations
+
+
+def annotate(doc, article) -> None:
+    """Fill article.places from the spaCy doc."""
+    return None

@@ -1,0 +1,8 @@
+"""quotes component (being written)."""
+
+from __future__ import annotations
+
+
+def annotate(doc, article) -> None:
+    """Fill article.quotes from the spaCy doc."""
+    return None

