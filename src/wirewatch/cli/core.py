@@ -1,0 +1,168 @@
+"""Core commands: ingest, extract, articles, export, demo."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import pipeline
+from ..ingest import Summary, ingest as run_ingest
+from ..records import Rejected
+from ..sources import iter_documents
+from ..store import Store, queries
+from ._app import DB_HELP, app, fail
+
+DbOpt = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_date(value: str | None, option: str) -> str | None:
+    if value is not None and not _DATE.match(value):
+        fail(f"{option} takes a date as YYYY-MM-DD, not {value!r}")
+    return value
+
+
+def _say_reject(rec: Rejected) -> None:
+    typer.echo(f"rejected: {rec.message()}", err=True)
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, WARC, feeds (file or URL), URLs, or - for stdin.")],
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on the last line.")] = False,
+    published: Annotated[Optional[str], typer.Option(help="Date (YYYY-MM-DD) for documents that carry none.")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
+    no_alerts: Annotated[bool, typer.Option("--no-alerts", help="Do not notify watches of new stories.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or reject lines.")] = False,
+) -> None:
+    """Stream sources into the store: clean, group copies into stories, extract, store."""
+    _check_date(published, "--published")
+    with Store(db) as store:
+        on_commit = None if no_alerts else _alert_hook(store, allow_private=allow_private)
+        summary = _run_with_progress(inputs, store=store, published=published, allow_private=allow_private,
+                                     quiet=quiet, on_commit=on_commit)
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict()))
+    else:
+        typer.echo(f"seen {summary.seen}, stored {summary.stored}, duplicates {summary.duplicates}, "
+                   f"rejected {summary.rejected}, new stories {summary.new_stories}")
+    if summary.seen == 0 or summary.seen == summary.rejected:
+        raise typer.Exit(1)
+
+
+def _alert_hook(store: Store, *, allow_private: bool):
+    """Deliver watch alerts after each committed batch, when the alerts stage is installed."""
+    try:
+        from ..alerts import on_commit_hook
+    except ImportError:
+        return None
+    return on_commit_hook(store, allow_private=allow_private)
+
+
+def _run_with_progress(inputs, *, store, published, allow_private, quiet, on_commit) -> Summary:
+    show_bar = not quiet and sys.stderr.isatty()
+    on_reject = None if quiet else _say_reject
+    if not show_bar:
+        return run_ingest(inputs, store=store, published=published, allow_private=allow_private,
+                          on_reject=on_reject, on_commit=on_commit)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("ingesting")
+
+        def progress(s: Summary) -> None:
+            bar.update(task, description=f"seen {s.seen} · stored {s.stored} · duplicates {s.duplicates} "
+                                         f"· rejected {s.rejected}")
+
+        def reject(rec: Rejected) -> None:
+            bar.console.print(f"rejected: {rec.message()}", markup=False, highlight=False)
+
+        return run_ingest(inputs, store=store, published=published, allow_private=allow_private,
+                          on_reject=reject, on_progress=progress, on_commit=on_commit)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, WARC, feeds, URLs, or - for stdin.")],
+    published: Annotated[Optional[str], typer.Option(help="Anchor (YYYY-MM-DD) for documents with no date.")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private")] = False,
+    no_nlp: Annotated[bool, typer.Option("--no-nlp", help="Only clean text and metadata (fast).")] = False,
+) -> None:
+    """Print one JSON article record per document (JSON Lines), no store needed."""
+    _check_date(published, "--published")
+    ok = seen = 0
+    docs = iter_documents(inputs, allow_private=allow_private)
+    for rec in pipeline.extract(docs, published=published, nlp=not no_nlp):
+        seen += 1
+        if isinstance(rec, Rejected):
+            _say_reject(rec)
+        else:
+            ok += 1
+        typer.echo(json.dumps(rec.to_dict(), ensure_ascii=False))
+    if ok == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    query: Annotated[Optional[str], typer.Argument(help="Words to search in titles and text.")] = None,
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 20,
+    story: Annotated[Optional[str], typer.Option(help="Only the copies of this story_id.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
+) -> None:
+    """List or search stored articles."""
+    _check_date(since, "--since"), _check_date(until, "--until")
+    with Store(db, read_only=True) as store:
+        rows = queries.search_articles(store.con, query, limit=limit, story_id=story, since=since, until=until)
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("published", "title", "agency", "story", "source", title=f"{len(rows)} article(s)")
+    for r in rows:
+        table.add_row(r["published"] or "", r["title"] or "(no title)", r["agency"] or "", r["story_id"][:10],
+                      r["source"])
+    Console().print(table)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="Output file: .parquet, .csv or .jsonl")],
+    db: DbOpt = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="parquet, csv or jsonl (default: by extension).")] = None,
+) -> None:
+    """Export every stored article record."""
+    with Store(db, read_only=True) as store:
+        n = queries.export(store.con, out, fmt=fmt)
+    typer.echo(f"wrote {n} article(s) to {out}")
+
+
+@app.command()
+def demo(
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Ingest the bundled example pages into a store in the current folder and show what was found."""
+    from ..demo import run_demo
+
+    findings = run_demo(db=db or "wirewatch.duckdb", on_reject=_say_reject)
+    if as_json:
+        typer.echo(json.dumps(findings, ensure_ascii=False, default=str))
+        return
+    from ..demo import render_findings
+
+    render_findings(findings)
+
+

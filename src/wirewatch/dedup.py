@@ -1,0 +1,123 @@
+"""Group copies of one story: exact copies by content hash, near-duplicates by MinHash LSH.
+
+A syndicated wire story reappears with other page chrome, another headline, a cut ending or a
+few edited words.  Its body still shares most of its word 5-gram shingles with the first copy,
+so we index a MinHash of each body's shingles in an LSH table and, for every candidate the LSH
+returns, verify the estimated overlap before joining the new copy to the candidate's story:
+
+* ``jaccard >= JACCARD`` (same story, lightly edited), or
+* ``containment >= CONTAINMENT`` where containment is the share of the *shorter* body's
+  shingles found in the longer one (a copy cut after a few paragraphs).
+
+Signatures are plain ``uint32`` arrays, so the store can persist them and the batch engine can
+compute the very same ones (same seed, same permutations) on another machine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from .records import Article, content_hash
+
+NUM_PERM = 128
+SHINGLE = 5
+SEED = 17
+LSH_THRESHOLD = 0.3  # candidate recall: low, since candidates are verified below
+JACCARD = 0.5
+CONTAINMENT = 0.7
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SCHEME = "affine32"
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)  # permutations computed once per process
+
+
+def shingles(text: str, *, size: int = SHINGLE) -> set[bytes]:
+    """Word ``size``-grams of the case-folded body (the whole body when it is shorter)."""
+    words = _WORD.findall(text.casefold())
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def signature(text: str) -> tuple[np.ndarray, int]:
+    """MinHash signature (``uint32[NUM_PERM]``) of a body and the number of its shingles."""
+    grams = shingles(text)
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_TEMPLATE.permutations, scheme=SCHEME)
+    if grams:
+        mh.update_batch(list(grams))
+    return mh.hashvalues.copy(), len(grams)
+
+
+def _minhash(values: np.ndarray) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, permutations=_TEMPLATE.permutations, scheme=SCHEME)
+
+
+def same_story(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int) -> bool:
+    """Whether two signatures (with their shingle counts) are copies of one story."""
+    if n_a == 0 or n_b == 0:
+        return False
+    j = float(np.count_nonzero(a == b)) / NUM_PERM
+    if j >= JACCARD:
+        return True
+    inter = j * (n_a + n_b) / (1.0 + j)
+    return inter / min(n_a, n_b) >= CONTAINMENT
+
+
+@dataclass(slots=True)
+class Verdict:
+    story_id: str
+    duplicate: bool  # an exact copy of a body already seen: counted, not stored again
+    new_story: bool
+    hash: str
+    signature: np.ndarray
+    n_shingles: int
+
+
+class Deduper:
+    """In-memory LSH index of the stories seen so far (the store loads it from its file)."""
+
+    def __init__(self) -> None:
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._hashes: dict[str, str] = {}  # content hash -> story_id
+        self._sigs: dict[str, tuple[np.ndarray, int, str]] = {}  # article id -> (sig, n, story)
+
+    def __len__(self) -> int:
+        return len(self._sigs)
+
+    def add(self, article_id: str, story_id: str, chash: str, sig: np.ndarray, n_shingles: int) -> None:
+        """Index a copy already assigned to ``story_id``."""
+        self._hashes.setdefault(chash, story_id)
+        if article_id in self._sigs:
+            return
+        self._sigs[article_id] = (sig, n_shingles, story_id)
+        if n_shingles:
+            self._lsh.insert(article_id, _minhash(sig), check_duplication=False)
+
+    def judge(self, article: Article) -> Verdict:
+        """Decide the story of ``article`` and index it (unless it is an exact duplicate)."""
+        chash = content_hash(article.text)
+        known = self._hashes.get(chash)
+        sig, n = signature(article.text)
+        if known is not None:
+            return Verdict(known, True, False, chash, sig, n)
+        story = self._match(sig, n)
+        new = story is None
+        story = story or chash
+        self.add(article.id, story, chash, sig, n)
+        return Verdict(story, False, new, chash, sig, n)
+
+    def _match(self, sig: np.ndarray, n: int) -> str | None:
+        if not n or not self._sigs:
+            return None
+        best: tuple[float, str] | None = None
+        for key in self._lsh.query(_minhash(sig)):
+            other, n_other, story = self._sigs[key]
+            if same_story(sig, n, other, n_other):
+                score = float(np.count_nonzero(sig == other))
+                if best is None or score > best[0] or (score == best[0] and story < best[1]):
+                    best = (score, story)
+        return best[1] if best else None

@@ -1,0 +1,126 @@
+"""Read-side queries over the store: search, one article, one story, rejects, export.
+
+Functions take a DuckDB connection or cursor (``store.con`` or ``store.cursor()`` for another
+thread) and return plain records, so the CLI, the web app and reports share one query each.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..errors import UsageError
+from ..records import Article
+
+SUMMARY_COLUMNS = "id, story_id, source, url, title, authors, agency, dateline, published, language"
+
+
+def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    out = []
+    for row in cur.fetchall():
+        rec = dict(zip(names, row))
+        if rec.get("published") is not None:
+            rec["published"] = rec["published"].isoformat()
+        out.append(rec)
+    return out
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT story_id) FROM articles), "
+        "(SELECT count(*) FROM rejects), (SELECT count(*) FROM events)").fetchone()
+    return {"articles": row[0], "stories": row[1], "rejects": row[2], "events": row[3]}
+
+
+def _has_fts(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_articles'").fetchone()
+    return bool(row[0])
+
+
+def search_articles(con: duckdb.DuckDBPyConnection, query: str | None = None, *, limit: int = 20,
+                    offset: int = 0, since: str | None = None, until: str | None = None,
+                    story_id: str | None = None) -> list[dict[str, Any]]:
+    """Articles matching ``query`` (BM25 over title and text where the index exists, else a
+    case-insensitive substring match), newest first when there is no query."""
+    where, params = [], []
+    if since:
+        where.append("a.published >= CAST(? AS DATE)")
+        params.append(since)
+    if until:
+        where.append("a.published <= CAST(? AS DATE)")
+        params.append(until)
+    if story_id:
+        where.append("a.story_id = ?")
+        params.append(story_id)
+    cols = ", ".join(f"a.{c.strip()}" for c in SUMMARY_COLUMNS.split(","))
+    snippet = "substr(a.text, 1, 240) AS snippet"
+    if query and _has_fts(con):
+        sql = (f"SELECT {cols}, {snippet}, s.score FROM (SELECT id, fts_main_articles.match_bm25(id, ?) AS score "
+               f"FROM articles) s JOIN articles a USING (id) WHERE s.score IS NOT NULL")
+        params.insert(0, query)
+        order = "s.score DESC, a.published DESC NULLS LAST, a.id"
+    elif query:
+        sql = f"SELECT {cols}, {snippet}, NULL AS score FROM articles a WHERE (a.title ILIKE ? OR a.text ILIKE ?)"
+        like = f"%{query}%"
+        params[:0] = [like, like]
+        order = "a.published DESC NULLS LAST, a.id"
+    else:
+        sql = f"SELECT {cols}, {snippet}, NULL AS score FROM articles a WHERE TRUE"
+        order = "a.published DESC NULLS LAST, a.id"
+    if where:
+        sql += " AND " + " AND ".join(where)
+    sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+    params += [int(limit), int(offset)]
+    return _rows(con.execute(sql, params))
+
+
+def get_article(con: duckdb.DuckDBPyConnection, article_id: str) -> Article | None:
+    row = con.execute("SELECT record FROM articles WHERE id = ?", [article_id]).fetchone()
+    return Article.from_dict(json.loads(row[0])) if row else None
+
+
+def story_copies(con: duckdb.DuckDBPyConnection, story_id: str) -> list[dict[str, Any]]:
+    """Every stored copy of one story, first ingested first."""
+    return _rows(con.execute(
+        f"SELECT {SUMMARY_COLUMNS}, ingested_at FROM articles WHERE story_id = ? ORDER BY ingested_at, id",
+        [story_id]))
+
+
+def rejects(con: duckdb.DuckDBPyConnection, *, limit: int = 100) -> list[dict[str, Any]]:
+    cur = con.execute("SELECT source, code, reason, rejected_at FROM rejects ORDER BY rejected_at DESC, source LIMIT ?", [limit])
+    return [dict(zip(("source", "code", "reason", "rejected_at"), (*r[:3], r[3].isoformat()))) for r in cur.fetchall()]
+
+
+EXPORT_FORMATS = ("parquet", "csv", "jsonl")
+
+
+def export(con: duckdb.DuckDBPyConnection, path: str | Path, *, fmt: str | None = None) -> int:
+    """Write every stored article record to Parquet, CSV or JSON Lines; return the row count."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt == "json":
+        fmt = "jsonl"
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"{path}: unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})")
+    n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    target = path.as_posix().replace("'", "''")
+    if fmt == "jsonl":
+        with path.open("w", encoding="utf-8") as fh:
+            cur = con.execute("SELECT record FROM articles ORDER BY published NULLS LAST, id")
+            while rows := cur.fetchmany(1000):
+                for (rec,) in rows:
+                    fh.write(json.dumps(json.loads(rec), ensure_ascii=False) + "\n")
+        return n
+    select = (f"SELECT {SUMMARY_COLUMNS}, text, record->'entities' AS entities, record->'quotes' AS quotes, "
+              "record->'dates' AS dates, record->'places' AS places, record->'events' AS events "
+              "FROM articles ORDER BY published NULLS LAST, id")
+    if fmt == "csv":
+        select = select.replace("authors,", "array_to_string(authors, '; ') AS authors,", 1)
+    opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER"
+    con.execute(f"COPY ({select}) TO '{target}' ({opts})")
+    return n
