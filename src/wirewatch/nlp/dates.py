@@ -41,7 +41,7 @@ _COUNT_WORDS = frozenset(
 )
 _NON_DATE_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
-_FUTURE_LEMMAS = frozenset({"schedule", "plan", "expect", "set", "due", "slate", "intend", "aim"})
+_FUTURE_LEMMAS = frozenset({"schedule", "set", "slate", "due"})
 _PREV_WORD = re.compile(r"([A-Za-z']+)\W*$")
 _QUARTER_MONTH = {1: 1, 2: 4, 3: 7, 4: 10}
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
@@ -99,7 +99,7 @@ def _season_of(d: Date) -> tuple[int, str]:
 
 # --------------------------------------------------------------------------- resolvers
 
-def _direction(rel: str | None, future: bool) -> str:
+def _direction(rel: str | None, tense: str | None) -> str:
     """'past', 'future' or 'this' from a modifier ("last", "next", ...) and the sentence's tense."""
     rel = " ".join((rel or "").lower().split())
     if rel in ("last", "this past", "past", "previous"):
@@ -108,25 +108,39 @@ def _direction(rel: str | None, future: bool) -> str:
         return "future"
     if rel in ("this", "the current"):
         return "this"
-    return "future" if future else "default"
+    return tense or "default"
 
 
 def _pick_year_for_month(anchor: Date, month: int, day: int | None, direction: str) -> int:
-    """Year of a month (and day) given without a year: most recent past one unless future."""
-    ref = (anchor.month, anchor.day)
-    here = (month, day or 1)
+    """Year of a month (and day) given without a year.
+
+    "last"/past tense: the most recent one before publication; "next"/future tense: the next
+    one; otherwise the nearest occurrence, a future one counting 1.5 times its distance (news
+    reports the past more often than it announces), so "Aug. 18" in a November story is this
+    August and "Jan. 14" in a December one is next January.
+    """
     if direction == "this":
         return anchor.year
+    if day is None:  # compare whole months: the current month counts as both past and future
+        now = anchor.year * 12 + anchor.month - 1
+        past = max(i for i in (now - 12 + k for k in range(13)) if i % 12 == month - 1)
+        future = min(i for i in (now + k for k in range(12)) if i % 12 == month - 1)
+        back, ahead = now - past, future - now
+        past_year, future_year = past // 12, future // 12
+    else:
+        days = [_safe_date(anchor.year + k, month, day) or Date(anchor.year + k, month, 28) for k in (-1, 0, 1)]
+        past_d = max(d for d in days if d <= anchor)
+        future_d = min(d for d in days if d >= anchor)
+        back, ahead = (anchor - past_d).days, (future_d - anchor).days
+        past_year, future_year = past_d.year, future_d.year
+    if direction == "past":
+        return past_year
     if direction == "future":
-        return anchor.year if here >= ref else anchor.year + 1
-    if direction == "past":  # "last August": strictly before this month
-        return anchor.year if month < anchor.month else anchor.year - 1
-    if day is None:
-        return anchor.year if month <= anchor.month else anchor.year - 1
-    return anchor.year if here <= ref else anchor.year - 1
+        return future_year
+    return past_year if back <= ahead * 1.5 else future_year
 
 
-def _resolve_day_month(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_day_month(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     month = timex.month_number(c.parts["mon"])
     day = int(c.parts["day"])
     if "year" in c.parts:
@@ -134,29 +148,29 @@ def _resolve_day_month(c: Candidate, anchor: Date | None, future: bool) -> str |
     elif anchor is None:
         return None
     else:
-        year = _pick_year_for_month(anchor, month, day, "future" if future else "default")
+        year = _pick_year_for_month(anchor, month, day, tense or "default")
     d = _safe_date(year, month, day)
     return d.isoformat() if d else None
 
 
-def _resolve_month(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_month(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     month = timex.month_number(c.parts["mon"])
     if "year" in c.parts:
         return _month(int(c.parts["year"]), month)
     if anchor is None:
         return None
-    return _month(_pick_year_for_month(anchor, month, None, _direction(c.parts.get("rel"), future)), month)
+    return _month(_pick_year_for_month(anchor, month, None, _direction(c.parts.get("rel"), tense)), month)
 
 
-def _resolve_weekday(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_weekday(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     if anchor is None:
         return None
     target = timex.WEEKDAYS[c.parts["wd"].lower()]
     back = (anchor.weekday() - target) % 7
     ahead = (target - anchor.weekday()) % 7
-    direction = _direction(c.parts.get("rel"), future)
-    if direction == "past":
-        d = anchor - dt.timedelta(days=back or 7)
+    direction = _direction(c.parts.get("rel"), tense)
+    if direction == "past":  # "last Tuesday" is never today; "met Tuesday" may be
+        d = anchor - dt.timedelta(days=(back or 7) if c.parts.get("rel") else back)
     elif direction == "future":
         d = anchor + dt.timedelta(days=ahead)
     elif direction == "this":
@@ -170,7 +184,7 @@ _RELDAY = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
            "the day before yesterday": -2, "the day after tomorrow": 2}
 
 
-def _resolve_relday(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_relday(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     if anchor is None:
         return None
     if c.kind == "this_tod":
@@ -199,7 +213,7 @@ def _shift_unit(anchor: Date, unit: str, step: int) -> str | None:
     return None
 
 
-def _resolve_rel_unit(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_rel_unit(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     if anchor is None:
         return None
     rel = " ".join(c.parts.get("rel", "this").lower().split())
@@ -209,7 +223,7 @@ def _resolve_rel_unit(c: Candidate, anchor: Date | None, future: bool) -> str | 
     return _shift_unit(anchor, c.parts["unit"], step)
 
 
-def _resolve_ago(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_ago(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     if anchor is None:
         return None
     n = timex.number_value(c.parts["num"])
@@ -225,7 +239,7 @@ def _resolve_ago(c: Candidate, anchor: Date | None, future: bool) -> str | None:
     return f"{(anchor.year - 10 * n) // 10:03d}"
 
 
-def _resolve_quarter(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_quarter(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     n = timex.ORDINALS.get(c.parts["ord"].lower()) or int(c.parts["ord"])
     half = c.parts["q"].lower() in ("half", "h")
     if half and n > 2:
@@ -237,14 +251,14 @@ def _resolve_quarter(c: Candidate, anchor: Date | None, future: bool) -> str | N
         return None
     current = (anchor.month - 1) // 6 + 1 if half else _quarter_of(anchor)
     year = anchor.year
-    if future and n < current:
+    if tense == "future" and n < current:
         year += 1
-    elif not future and n > current:
+    elif tense != "future" and n > current:
         year -= 1
     return f"{year:04d}-{letter}{n}"
 
 
-def _resolve_season(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_season(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     code = timex.SEASONS[c.parts["season"].lower()]
     if "year" in c.parts:
         return f"{c.parts['year']}-{code}"
@@ -252,7 +266,7 @@ def _resolve_season(c: Candidate, anchor: Date | None, future: bool) -> str | No
         return None
     cur_year, cur_code = _season_of(anchor)
     start = _SEASON_START[code]
-    direction = _direction(c.parts.get("rel"), future)
+    direction = _direction(c.parts.get("rel"), tense)
     if direction == "this":
         year = cur_year if code == cur_code else anchor.year
     elif direction == "future":
@@ -264,7 +278,7 @@ def _resolve_season(c: Candidate, anchor: Date | None, future: bool) -> str | No
     return f"{year:04d}-{code}"
 
 
-def _resolve_decade(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_decade(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     if "cent" in c.parts:
         return f"{c.parts['cent']}{c.parts['dec']}"
     dec = int(c.parts["dec2"])
@@ -272,7 +286,7 @@ def _resolve_decade(c: Candidate, anchor: Date | None, future: bool) -> str | No
     return f"{century}{dec}"
 
 
-def _resolve_fixed(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_fixed(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     if c.kind == "year":
         return c.parts["year"]
     if c.kind == "q_year":
@@ -281,7 +295,7 @@ def _resolve_fixed(c: Candidate, anchor: Date | None, future: bool) -> str | Non
     return d.isoformat() if d else None
 
 
-def _resolve_part_unit(c: Candidate, anchor: Date | None, future: bool) -> str | None:
+def _resolve_part_unit(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     return None if anchor is None else _shift_unit(anchor, c.parts["unit"], 0)
 
 
@@ -295,10 +309,10 @@ _RESOLVERS = {
 }
 
 
-def resolve(c: Candidate, anchor: Date | None, *, future: bool = False) -> str | None:
+def resolve(c: Candidate, anchor: Date | None, *, tense: str | None = None) -> str | None:
     """TimeML value of one grammar match, or None when it cannot be anchored."""
     try:
-        return _RESOLVERS[c.kind](c, anchor, future)
+        return _RESOLVERS[c.kind](c, anchor, tense)
     except (KeyError, ValueError, OverflowError):
         log.debug("could not resolve %s %s", c.kind, c.parts)
         return None
@@ -356,30 +370,36 @@ def _plausible_year(c: Candidate, doc: Any) -> bool:
     return True
 
 
-def _is_future(c: Candidate, doc: Any) -> bool:
-    """Whether the clause holding the expression talks about the future ("will meet Tuesday")."""
+def _tense(c: Candidate, doc: Any) -> str | None:
+    """'future', 'past' or None (unknown) for the clause holding the expression.
+
+    "will meet on Tuesday" and "is scheduled for Nov. 21" are future; "met on Tuesday" and
+    "has said since March" are past; present tense and verbless headlines say nothing.
+    """
     if doc is None:
-        return False
+        return None
     span = doc.char_span(c.start, c.end, alignment_mode="expand")
     if span is None or len(span) == 0:
-        return False
-    head = span.root
+        return None
+    verb = span.root
     for _ in range(4):
-        if head.pos_ in ("VERB", "AUX") or head.dep_ == "ROOT":
+        if verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT":
             break
-        head = head.head
-    verbs = [head] + [a for a in head.ancestors if a.pos_ in ("VERB", "AUX")][:1]
-    for verb in verbs:
-        for child in verb.children:
-            if child.dep_ in ("aux", "auxpass") and child.lower_ in _FUTURE_AUX:
-                return True
-            if child.dep_ == "aux" and child.lower_ == "to" and verb.head.lemma_ in _FUTURE_LEMMAS:
-                return True
-        if verb.lemma_ in _FUTURE_LEMMAS and verb.tag_ in ("VBN", "JJ"):
-            return True
-        if verb.lower_ in ("upcoming",):
-            return True
-    return False
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    auxes = [ch for ch in verb.children if ch.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _FUTURE_AUX for a in auxes):
+        return "future"
+    if verb.lemma_ in _FUTURE_LEMMAS and verb.tag_ == "VBN" and any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+        return "future"  # "is scheduled for", "are due"
+    if any(a.lower_ == "to" for a in auxes) and verb.head.lower_ in ("going", "due", "scheduled", "set"):
+        return "future"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
+        return "past"
+    return None
 
 
 _NEEDS_TENSE = frozenset({"mdy", "dmy", "month", "weekday", "quarter", "season"})
@@ -395,8 +415,8 @@ def extract(text: str, published: str | Date | None, *, doc: Any = None) -> list
         if c.kind == "year" and "ymod" not in c.parts and doc is not None and not _plausible_year(c, doc):
             continue
         anchored = c.kind in _NEEDS_TENSE and "year" not in c.parts
-        future = anchored and anchor is not None and _is_future(c, doc)
-        value = resolve(c, anchor, future=future)
+        tense = _tense(c, doc) if anchored and anchor is not None else None
+        value = resolve(c, anchor, tense=tense)
         if value:
             out.append(DateExpr(text=text[c.start:c.end], value=value, start=c.start, end=c.end))
     return out

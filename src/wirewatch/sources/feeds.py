@@ -17,8 +17,8 @@ from __future__ import annotations
 import calendar
 import logging
 import time
-from collections.abc import Iterator
 from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urljoin
 
@@ -110,11 +110,9 @@ def _own_content(entry: Any) -> tuple[str | None, str, bool]:
 
 def _item_source(entry: Any, link: str | None, feed_source: str, index: int) -> str:
     """Stable, distinct name of an item: its link, else its guid when that is a URL, else feed#N."""
-    if link:
-        return link
-    guid = entry.get("id") or ""
-    if guid.startswith(("http://", "https://")):
-        return guid
+    for candidate in (link, entry.get("id")):
+        if candidate and candidate.startswith(("http://", "https://")):
+            return candidate
     return f"{feed_source}#{index}"
 
 
@@ -128,7 +126,7 @@ def parse_feed(data: bytes, *, source: str) -> Any:
 
 
 def iter_feed(data: bytes, *, source: str, base_url: str | None, fetch_items: bool | None,
-              fetch_page: Any) -> Iterator[Document | Rejected]:
+              fetch_page: Callable[[str], Document]) -> Iterator[Document | Rejected]:
     """Yield one Document (or Rejected) per item of a parsed feed.
 
     ``fetch_page(url) -> Document`` fetches an item page (raising InputError); ``base_url`` is set
@@ -146,7 +144,7 @@ def iter_feed(data: bytes, *, source: str, base_url: str | None, fetch_items: bo
 
 
 def _item(entry: Any, *, index: int, source: str, base_url: str | None, fetch_items: bool | None,
-          fetch_page: Any, feed_title: str | None) -> Document | Rejected:
+          fetch_page: Callable[[str], Document], feed_title: str | None) -> Document | Rejected:
     link = (entry.get("link") or "").strip() or None
     if link and base_url:
         link = urljoin(base_url, link)
@@ -179,12 +177,12 @@ def _item(entry: Any, *, index: int, source: str, base_url: str | None, fetch_it
     if content is None:
         return Rejected(item_source, FEED, "feed item has neither content nor a fetchable http(s) link")
     meta["content_from"] = "feed"
-    return Document(source=item_source, content=content, format=fmt, url=link, title=title,
+    return Document(source=item_source, content=content, format=fmt, url=link if web_link else None, title=title,
                     published=published, meta=meta)
 
 
 def poll_feed_url(url: str, result: FetchResult, *, feed_state: FeedState | None, fetch_items: bool | None,
-                  fetch_page: Any) -> Iterator[Document | Rejected]:
+                  fetch_page: Callable[[str], Document]) -> Iterator[Document | Rejected]:
     """Items of a feed fetched from ``url``; remember its validators once all items are out."""
     yield from iter_feed(result.content, source=url, base_url=result.url, fetch_items=fetch_items,
                          fetch_page=fetch_page)

@@ -124,3 +124,45 @@ def export(con: duckdb.DuckDBPyConnection, path: str | Path, *, fmt: str | None 
     opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER"
     con.execute(f"COPY ({select}) TO '{target}' ({opts})")
     return n
+
+
+def stories(con: duckdb.DuckDBPyConnection, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Stories with their copies: title of the first copy, number of copies, every source."""
+    cur = con.execute(
+        "SELECT story_id, arg_min(title, ingested_at) AS title, min(published) AS published, count(*) AS copies, "
+        "list(source ORDER BY ingested_at, id) AS sources, list(DISTINCT agency) FILTER (WHERE agency IS NOT NULL) "
+        "AS agencies FROM articles GROUP BY story_id ORDER BY published DESC NULLS LAST, story_id LIMIT ?", [limit])
+    return _rows(cur)
+
+
+def top_entities(con: duckdb.DuckDBPyConnection, *, limit: int = 15) -> list[dict[str, Any]]:
+    """Entities by the number of stories (not copies) that name them, with their roles."""
+    cur = con.execute(
+        "SELECT name, mode(type) AS type, count(DISTINCT story_id) AS stories, "
+        "list_distinct(flatten(list(roles))) AS roles FROM entities GROUP BY name "
+        "ORDER BY stories DESC, name LIMIT ?", [limit])
+    return _rows(cur)
+
+
+def story_quotes(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Quotes, each once per story however many copies carry it."""
+    cur = con.execute(
+        "SELECT speaker, text, any_value(cue) AS cue, any_value(language) AS language, bool_or(direct) AS direct, "
+        "story_id FROM quotes GROUP BY story_id, speaker, text ORDER BY story_id, min(start_char) LIMIT ?", [limit])
+    return _rows(cur)
+
+
+def event_list(con: duckdb.DuckDBPyConnection, *, limit: int = 30) -> list[dict[str, Any]]:
+    """Distinct events with the number of stories and copies that report them."""
+    cur = con.execute(
+        "SELECT e.event_key, e.type, e.plover, e.source_name, e.target_name, e.date, e.date_basis, e.place, e.text, "
+        "count(DISTINCT r.story_id) AS stories, count(DISTINCT r.article_id) AS reports FROM events e "
+        "JOIN event_reports r USING (event_key) GROUP BY ALL ORDER BY e.date NULLS LAST, e.event_key LIMIT ?", [limit])
+    return _rows(cur)
+
+
+def place_counts(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> list[dict[str, Any]]:
+    cur = con.execute(
+        "SELECT name, any_value(country) AS country, any_value(lat) AS lat, any_value(lon) AS lon, "
+        "count(DISTINCT story_id) AS stories FROM places GROUP BY name ORDER BY stories DESC, name LIMIT ?", [limit])
+    return _rows(cur)

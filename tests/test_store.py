@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from wirewatch.dedup import Deduper
+from wirewatch.errors import StoreError, UsageError
+from wirewatch.records import Article, Entity, Mention, Quote, Rejected
+from wirewatch.store import Batch, Store, migrations, queries
+
+TEXT = ("HARARE — Zimbabwe's finance minister, Tendai Moyo, said on Monday the country would issue a new "
+        "gold-backed currency note next month to curb inflation. “This is about trust,” Moyo said.")
+
+
+def make(source: str, text: str = TEXT, **kw) -> Article:
+    a = Article(source=source, text=text, title="Zimbabwe to issue new note", published="2024-04-08", **kw)
+    a.entities = [Entity("Tendai Moyo", "PERSON", ["finance minister"], [Mention("Tendai Moyo", 34, 45)])]
+    a.quotes = [Quote("This is about trust,", 150, 170, speaker="Tendai Moyo", cue="said")]
+    return a
+
+
+def write(store: Store, *arts: Article, rejects=()) -> None:
+    dd = store.load_deduper()
+    items = []
+    for a in arts:
+        v = dd.judge(a)
+        a.story_id = v.story_id
+        items.append((a, v))
+    store.write_batch(Batch(articles=items, rejects=list(rejects)))
+
+
+def test_migrations_apply_once_and_are_recorded(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Store(path) as s:
+        assert s.schema_version() == max(v for v, _, _ in migrations())
+        assert s.migrate() == []
+    with Store(path) as s:  # reopening applies nothing new
+        assert s.migrate() == []
+
+
+def test_write_and_read_back_records(tmp_path):
+    with Store(tmp_path / "w.duckdb") as s:
+        a = make("a.txt")
+        write(s, a, rejects=[Rejected("bad.gz", "gzip", "truncated gzip stream")])
+        back = queries.get_article(s.con, a.id)
+        assert back.to_dict() == a.to_dict()
+        assert queries.counts(s.con) == {"articles": 1, "stories": 1, "rejects": 1, "events": 0}
+        assert queries.rejects(s.con)[0]["code"] == "gzip"
+        s.rebuild_search_index()
+        hits = queries.search_articles(s.con, "currency")
+        assert [h["id"] for h in hits] == [a.id]
+        assert queries.search_articles(s.con, "volcano") == []
+
+
+def test_a_failed_batch_leaves_nothing_behind(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Store(path) as s:
+        good = make("good.txt")
+        write(s, good)
+        bad = make("bad.txt", text=TEXT + " More.")
+        dd = s.load_deduper()
+        v = dd.judge(bad)
+        bad.story_id = v.story_id
+        bad.quotes = [Quote("x", 0, 1)]
+        bad.entities = [Entity(None, "PERSON")]  # violates NOT NULL on entities.name mid-transaction
+        with pytest.raises(duckdb.Error):
+            s.write_batch(Batch(articles=[(bad, v)], rejects=[Rejected("r.txt", "empty", "empty file")]))
+        assert queries.counts(s.con)["articles"] == 1
+        assert queries.counts(s.con)["rejects"] == 0
+
+
+def test_dedup_state_survives_reopening(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Store(path) as s:
+        first = make("wire.txt")
+        write(s, first)
+    with Store(path) as s:
+        verdict = s.load_deduper().judge(make("copy.html", text=TEXT.replace("HARARE — ", "")))
+        assert verdict.story_id == first.story_id and not verdict.new_story
+
+
+def test_export_formats(tmp_path):
+    with Store(tmp_path / "w.duckdb") as s:
+        write(s, make("a.txt"), make("b.txt", text="Another story entirely about rainfall in Chile's desert."))
+        assert queries.export(s.con, tmp_path / "out.parquet") == 2
+        assert queries.export(s.con, tmp_path / "out.csv") == 2
+        assert queries.export(s.con, tmp_path / "out.jsonl") == 2
+        with pytest.raises(UsageError):
+            queries.export(s.con, tmp_path / "out.xlsx")
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert {"id", "story_id", "source", "text", "entities"} <= set(table.column_names)
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert {json.loads(line)["source"] for line in lines} == {"a.txt", "b.txt"}
+    assert (tmp_path / "out.csv").read_text().startswith("id,story_id,source")
+
+
+def test_read_only_store_must_exist(tmp_path):
+    with pytest.raises(StoreError):
+        Store(tmp_path / "missing.duckdb", read_only=True)
