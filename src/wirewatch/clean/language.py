@@ -60,15 +60,21 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("ru", re.compile(r"[\u0400-\u04ff]")),
 )
+_LETTER = re.compile(r"[^\W\d_]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _PERSIAN = re.compile(r"[پچژگ]")
 _SAMPLE = 3000
 
 
 def _by_script(sample: str) -> str | None:
-    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    if sample.isascii():
+        return None
+    letters = 0
     for lang, rx in _SCRIPTS:
         hits = len(rx.findall(sample))
+        if not hits:
+            continue
+        letters = letters or len(_LETTER.findall(sample)) or 1
         if hits / letters > 0.3 or (lang == "ja" and hits > 10):
             if lang == "ru" and _UKRAINIAN.search(sample):
                 return "uk"

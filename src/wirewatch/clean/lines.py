@@ -25,7 +25,7 @@ _EXACT = (
     r"no thanks|not now|maybe later|allow|block|accept(?: all)?(?: cookies)?|reject(?: all)?|got it|ok|okay|"
     r"dismiss|disable anytime|push icon|notifications?|turn on notifications|enable notifications",
     r"back to top|top stories|top news|trending(?: now)?|latest(?: news| stories| headlines)?|more stories|"
-    r"more news|in the news|editor'?s picks?|just in",
+    r"more news|in the news|editor'?s picks?|just in|popular(?: now| stories)?|most (?:read|popular|viewed|shared)",
     r"listen(?: to this article)?(?: \d+ min(?:utes?)?)?|\d+ min(?:ute)?s? read|min read|follow(?: us)?|loading\.*",
     r"play video|watch(?: video| now| live)?|video|videos|photos?|gallery|photo gallery|view gallery|"
     r"image \d+ of \d+|\d+ of \d+|\d+ ?/ ?\d+|next|previous|prev|next article|previous article",
@@ -57,7 +57,14 @@ _PHRASES = re.compile(
     r"enable javascript|sign up to receive|get our [\w ]{0,30}newsletter|read our reviews of",
     re.I,
 )
-_PHRASE_MAX = 300  # longer lines are prose, whatever words they use
+_PHRASE_MAX = 300
+# Cheap substring pre-test: _PHRASES only runs on lines holding one of these.
+_PHRASE_KEYS = (
+    "notification", "be the first", "alert", "cookie", "continuing", "newsletter", "inbox", "subscri",
+    "member", "account", "limit", "continue reading", "app", "follow", "like us", "share", "trust principles",
+    "standards", "comment", "bookmark", "support", "report a", "click", "tap here", "swipe", "rights reserved",
+    "©", "copyright", "javascript", "not available", "cannot be displayed", "sign up", "read our", "get our",
+)  # longer lines are prose, whatever words they use
 
 # Teasers and captions: a label then a short text.
 _PREFIX = re.compile(
@@ -76,10 +83,10 @@ _SOCIAL_WORDS = frozenset(
     "messenger instagram youtube tiktok threads bluesky copy link comments comment save sms".split()
 )
 _NO_WORDS = re.compile(r"^[\W_]*$")
-_REPEATED = re.compile(r"^(.{8,}?)[\s\W]*\1$")
 _TWEET_CREDIT = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}$")
 _TWEET_LINK = re.compile(r"pic\.twitter\.com/|https?://t\.co/", re.I)
 _CAPS_PROMO = re.compile(r"^[^a-z]{12,}$")
+_CAPS_MIN_WORDS = 8  # shorter all-caps lines are subheadings of the body; longer ones are promo links
 _WS = re.compile(r"\s+")
 _SOCIAL_SPLIT = re.compile(r"[\s|•·/,]+")
 
@@ -92,12 +99,23 @@ _TAIL = re.compile(
     r"latest (?:news|stories|headlines)|around the web|from our partners)[:.]?",
     re.I,
 )
+_TEASER_MAX = 300
 _BIO = re.compile(r"\b(?:is|was) (?:a|an|the)\b|\bcovers\b|\bwrites (?:about|for)\b|\breports on\b|\bjoined\b", re.I)
 
 
 def norm(text: str) -> str:
     """Whitespace-collapsed, case-folded form used to compare lines."""
     return _WS.sub(" ", text).strip().casefold()
+
+
+def _is_repeated(text: str) -> bool:
+    """"Headline Headline": a teaser whose link text repeats the same title twice."""
+    n = len(text)
+    for sep in range(0, 4):
+        half = (n - sep) // 2
+        if half >= 8 and (n - sep) % 2 == 0 and text[:half] == text[n - half:] and not text[half:n - half].strip(" -|:"):
+            return True
+    return False
 
 
 def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
@@ -108,30 +126,36 @@ def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
     if _EXACT_RE.fullmatch(text):
         return True
     short = len(text) <= _PHRASE_MAX
-    if short and _PHRASES.search(text):
+    low = text.casefold()
+    if short and any(k in low for k in _PHRASE_KEYS) and _PHRASES.search(text):
         return True
     if len(text) <= 200 and _PREFIX.fullmatch(text):
         return True
-    if short and _CAPTION_END.search(text):
+    if short and _CAPTION_END.search(text[-140:]):
         return True
     if _TWEET_LINK.search(text) and len(text) <= 400:
         return True
-    words = _SOCIAL_SPLIT.split(text.casefold())
+    words = _SOCIAL_SPLIT.split(low)
     if len(words) <= 12 and all(w in _SOCIAL_WORDS or w.isdigit() for w in words if w):
         return True
-    if len(text) <= 300 and _REPEATED.match(text):
+    if len(text) <= 300 and _is_repeated(text):
         return True
-    if caps_promo and len(text.split()) >= 4 and _CAPS_PROMO.match(text) and re.search(r"[A-Z]{3}", text):
+    if caps_promo and len(text.split()) >= _CAPS_MIN_WORDS and _CAPS_PROMO.match(text) and re.search(r"[A-Z]{3}", text):
         return True
     return False
 
 
 def _cut_tail(paras: list[str]) -> list[str]:
-    """Drop a trailing block of related stories that starts with a heading like "More from X"."""
+    """Drop a trailing block of related stories that starts with a heading like "More from X".
+
+    Only when everything after the heading is teaser-sized: a "Popular" widget in the middle
+    of a page is followed by more body paragraphs, which must stay.
+    """
     n = len(paras)
     for i in range(max(3, int(n * 0.4)), n):
         if len(paras[i]) <= 60 and _TAIL.fullmatch(paras[i].strip()):
-            return paras[:i]
+            if all(len(p) <= _TEASER_MAX for p in paras[i + 1:]):
+                return paras[:i]
     return paras
 
 

@@ -149,7 +149,7 @@ def state_actor(text: str) -> Actor | None:
     """A country name, alias or capital standing for its state: Actor(<country>, ISO2, GOV)."""
     t = tables()
     key = clean_name(text).lower()
-    iso = t.names.get(key) or t.capitals.get(key)
+    iso = t.names.get(key) or t.capitals.get(key) or t.names.get(key + ".")
     if not iso:
         return None
     return Actor(t.country_name.get(iso, clean_name(text)), country=iso, sector="GOV")
@@ -166,14 +166,22 @@ def actor_from_text(text: str, *, entity: Entity | None = None) -> Actor:
     if state is not None:
         return state
     if entity is not None:
-        context = " ".join([*entity.roles, entity.name])
+        context = " ".join([*entity.roles, entity.name, text])
         sector = sector_of(context)
         if sector is None and entity.type == "PERSON" and entity.roles:
             sector = "GOV" if re.search(r"\b(?:minister|president|envoy|ambassador|secretary)\b",
                                         " ".join(entity.roles), re.I) else None
-        return Actor(entity.name, country=country_of(" ".join(entity.roles)) or country_of(entity.name), sector=sector)
+        country = country_of(" ".join(entity.roles)) or country_of(entity.name) or country_of(text)
+        return Actor(entity.name, country=country, sector=sector)
     name = clean_name(text)
     return Actor(name, country=country_of(name), sector=sector_of(name))
+
+
+def is_actor_like(actor: Actor, *, entity: Entity | None = None) -> bool:
+    """Whether a resolved phrase names someone who can act (not 'the coup', 'support', 'concerns')."""
+    if actor.country or actor.sector:
+        return True
+    return entity is not None and entity.type in ("PERSON", "ORG", "GPE", "NORP")
 
 
 def normalise_actor(actor: Actor | None) -> str:

@@ -41,7 +41,9 @@ _COUNT_WORDS = frozenset(
 )
 _NON_DATE_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
-_FUTURE_LEMMAS = frozenset({"schedule", "set", "slate", "due"})
+_FUTURE_LEMMAS = frozenset({"schedule", "slate", "due", "plan", "expect", "intend"})
+_FORWARD_PREPS = frozenset({"until", "till", "through", "by", "before", "to"})
+_AS_SOON = re.compile(r"\bas (?:soon|early) as\s*$")
 _PREV_WORD = re.compile(r"([A-Za-z']+)\W*$")
 _QUARTER_MONTH = {1: 1, 2: 4, 3: 7, 4: 10}
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
@@ -245,8 +247,9 @@ def _resolve_quarter(c: Candidate, anchor: Date | None, tense: str | None) -> st
     if half and n > 2:
         return None
     letter = "H" if half else "Q"
-    if "year" in c.parts:
-        return f"{c.parts['year']}-{letter}{n}"
+    year_given = c.parts.get("year") or c.parts.get("year0")
+    if year_given:
+        return f"{year_given}-{letter}{n}"
     if anchor is None:
         return None
     current = (anchor.month - 1) // 6 + 1 if half else _quarter_of(anchor)
@@ -295,6 +298,15 @@ def _resolve_fixed(c: Candidate, anchor: Date | None, tense: str | None) -> str 
     return d.isoformat() if d else None
 
 
+def _resolve_weekend(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
+    """"the weekend": the coming one in future tense, else the last one (this one on Sat/Sun)."""
+    if anchor is None:
+        return None
+    if tense == "future" or anchor.weekday() >= 5:
+        return _week(anchor) + "-WE"
+    return _week(anchor - dt.timedelta(days=anchor.weekday() + 1)) + "-WE"
+
+
 def _resolve_part_unit(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
     return None if anchor is None else _shift_unit(anchor, c.parts["unit"], 0)
 
@@ -304,7 +316,7 @@ _RESOLVERS = {
     "mdy": _resolve_day_month, "dmy": _resolve_day_month,
     "month_year": _resolve_month, "rel_month": _resolve_month, "month": _resolve_month,
     "weekday": _resolve_weekday, "relday": _resolve_relday, "this_tod": _resolve_relday,
-    "rel_unit": _resolve_rel_unit, "part_unit": _resolve_part_unit, "ago": _resolve_ago,
+    "rel_unit": _resolve_rel_unit, "part_unit": _resolve_part_unit, "ago": _resolve_ago, "weekend": _resolve_weekend,
     "quarter": _resolve_quarter, "season": _resolve_season, "decade": _resolve_decade,
 }
 
@@ -371,30 +383,34 @@ def _plausible_year(c: Candidate, doc: Any) -> bool:
 
 
 def _tense(c: Candidate, doc: Any) -> str | None:
-    """'future', 'past' or None (unknown) for the clause holding the expression.
+    """'future', 'past' or None (unknown) for the verb the expression directly modifies.
 
-    "will meet on Tuesday" and "is scheduled for Nov. 21" are future; "met on Tuesday" and
-    "has said since March" are past; present tense and verbless headlines say nothing.
+    Only a verb within two arcs counts ("met on Tuesday", "will meet Tuesday", "plans to vote
+    on Nov. 8"): a past main verb further up says little about a date inside its object
+    ("extended the loans through January").  "until"/"through"/"by" point forward from a past
+    verb, so they leave the tense unknown.
     """
     if doc is None:
         return None
     span = doc.char_span(c.start, c.end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    verb = span.root
-    for _ in range(4):
-        if verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT":
-            break
-        verb = verb.head
+    tok = span.root
+    prep = tok.head if tok.dep_ == "pobj" else None
+    verb = prep.head if prep is not None else tok.head
     if verb.pos_ not in ("VERB", "AUX"):
         return None
+    if _AS_SOON.search(doc.text, max(0, c.start - 16), c.start):
+        return "future"
     auxes = [ch for ch in verb.children if ch.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in _FUTURE_AUX for a in auxes):
         return "future"
-    if verb.lemma_ in _FUTURE_LEMMAS and verb.tag_ == "VBN" and any(a.tag_ in ("VBZ", "VBP") for a in auxes):
-        return "future"  # "is scheduled for", "are due"
-    if any(a.lower_ == "to" for a in auxes) and verb.head.lower_ in ("going", "due", "scheduled", "set"):
+    if verb.lemma_ in _FUTURE_LEMMAS:
+        return "future"  # "is scheduled for", "planned a rally on Saturday"
+    if any(a.lower_ == "to" for a in auxes) and verb.head.lemma_ in _FUTURE_LEMMAS | {"go", "want", "hope"}:
         return "future"
+    if prep is not None and prep.lower_ in _FORWARD_PREPS:
+        return None
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
     if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
@@ -402,7 +418,7 @@ def _tense(c: Candidate, doc: Any) -> str | None:
     return None
 
 
-_NEEDS_TENSE = frozenset({"mdy", "dmy", "month", "weekday", "quarter", "season"})
+_NEEDS_TENSE = frozenset({"mdy", "dmy", "month", "rel_month", "weekday", "season", "weekend"})
 
 
 def extract(text: str, published: str | Date | None, *, doc: Any = None) -> list[DateExpr]:

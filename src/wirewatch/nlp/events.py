@@ -1,8 +1,477 @@
-"""events component (being written)."""
+"""Events: who did what to whom, when and where, each with the sentence that says so.
+
+Method (no models to download): trigger words over the spaCy dependency parse.  A verb or noun
+from our PLOVER lexicon (``data/events_plover.json``) is a trigger; its arguments come from the
+parse: source = nsubj (or the "by" agent of a passive), target = dobj, nsubjpass, or a
+preposition fitting the verb ("call on X", "clash with X", "talks between X and Y").  Subjects of
+controlled verbs are found by climbing the parse ("Ottawa was quick to condemn" -> Ottawa).
+Actors resolve through :mod:`.actors` (capitals are their governments).  The CASE-2021 type of
+an event comes from :mod:`.event_types` scored on its sentence, restricted to types compatible
+with the PLOVER class; sentences with event language but no trigger (disasters, crime) still
+give an event with ``plover=None``.  Dates and places: :mod:`.event_context`.
+
+``event_key`` identifies one real-world event across syndicated copies and reworded reports.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-def annotate(doc, article) -> None:
-    """Fill article.events from the spaCy doc."""
+from ..records import Actor, Article, Entity, Event
+from .actors import actor_from_text, is_actor_like, normalise_actor, tables
+from .event_context import (article_dates, article_places, dateline_place, nearest)
+from .event_types import best_type, classify_event_type, type_scores
+
+log = logging.getLogger(__name__)
+
+__all__ = ["annotate", "extract_events", "event_key", "classify_event_type", "PLOVER_TYPES", "best_event"]
+
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+
+_VIOLENT = {"ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "SUIC_BOMB", "GRENADE",
+            "CHEM_WEAP", "SEX_VIOL", "PROPERTY_DISTRUCT", "MOB_VIOL", "VIOL_DEMONSTR", "GOV_REGAINS_TERIT",
+            "NON_STATE_ACTOR_OVERTAKES_TER", "FORCE_AGAINST_PROTEST", "ABDUCT_DISSAP", "MAN_MADE_DISASTER"}
+_PROTESTS = {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL"}
+# CASE-2021 types an event of each PLOVER class can have (a REQUEST is never an air strike).
+COMPATIBLE: dict[str, set[str]] = {
+    "ASSAULT": _VIOLENT,
+    "COERCE": {"ARREST", "ABDUCT_DISSAP", "FORCE_AGAINST_PROTEST", "PROTEST_WITH_INTER", "DISR_WEAP", "OTHER",
+               "PROPERTY_DISTRUCT", "NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "ORG_CRIME"},
+    "PROTEST": _PROTESTS,
+    "AGREE": {"AGREEMENT"}, "CONSULT": {"AGREEMENT", "DIPLO"}, "CONCEDE": {"AGREEMENT", "NON_VIOL_TERRIT_TRANSFER"},
+    "SANCTION": {"DIPLO"}, "MOBILIZE": {"CHANGE_TO_GROUP_ACT", "HQ_ESTABLISHED"},
+    "RETREAT": {"NON_VIOL_TERRIT_TRANSFER", "CHANGE_TO_GROUP_ACT"}, "ACCUSE": {"ATTRIB"}, "REJECT": {"ATTRIB"},
+    "SUPPORT": {"DIPLO"}, "COOPERATE": {"DIPLO", "AGREEMENT"}, "AID": set(), "REQUEST": set(), "THREATEN": set(),
+}
+_HYPOTHETICAL = {"could", "would", "might", "may", "can", "should", "must", "will"}
+_PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "that", "which", "who", "whom", "those", "this", "these"}
+_FACING = {"face", "receive", "get", "draw", "meet", "confront"}
+_LIGHT = {"launch", "stage", "carry", "hold", "conduct", "mount", "begin", "start", "lead", "sign", "reach", "announce"}
+# "was quick to condemn", "began to shell": infinitives after these report what happened
+_REALIS_HEADS = {"quick", "first", "swift", "fast", "begin", "start", "continue", "manage", "move", "rush", "go",
+                 "proceed", "agree", "refuse", "decide", "vote", "threaten", "try", "attempt", "seek"}
+_ACTOR_SECTORS = {"MIL", "REB", "COP", "GOV", "IGO"}
+TYPE_ONLY_MIN = 4.0  # a sentence without trigger needs strong event language to count as an event
+_GENERIC_HEADS = {"government", "military", "army", "forces", "troops", "ministry", "officials", "authorities",
+                  "president", "leader", "leaders", "members", "supporters", "units", "police"}
+_TARGET_PREPS = {
+    "REQUEST": ("on", "upon"), "ACCUSE": ("against",), "ASSAULT": ("on", "against", "with", "at", "into"),
+    "CONSULT": ("with",), "AGREE": ("with",), "AID": ("to", "for"), "SUPPORT": ("for", "to"),
+    "COOPERATE": ("with",), "SANCTION": ("against", "on", "from"), "COERCE": ("from", "against", "on"),
+    "THREATEN": ("against",), "PROTEST": ("against",), "RETREAT": ("from",), "CONCEDE": ("to",),
+    "REJECT": (), "MOBILIZE": ("to", "against"),
+}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """PLOVER trigger lexicon (loaded once per process)."""
+    return json.loads(resources.files("wirewatch").joinpath("data", "events_plover.json").read_text("utf-8"))
+
+
+def annotate(doc, article: Article) -> None:
+    """Fill ``article.events`` from the spaCy doc (pipeline component, see runtime.py)."""
+    article.events = extract_events(doc, article)
+
+
+# --- triggers -------------------------------------------------------------------------------------
+
+
+def _particle(tok) -> str | None:
+    for c in tok.children:
+        if c.dep_ in ("prt", "prep") and c.i > tok.i and c.i - tok.i <= 2:
+            key = f"{tok.lemma_.lower()} {c.lower_}"
+            if key in lexicon()["particles"]:
+                return key
+        if c.dep_ == "dobj" and c.i - tok.i <= 2:
+            key = f"{tok.lemma_.lower()} {c.lower_}"
+            if key in lexicon()["particles"]:
+                return key
     return None
+
+
+def trigger_type(tok) -> tuple[str | None, str | None]:
+    """(PLOVER type, cue) of a token when it triggers an event, else (None, None)."""
+    lex = lexicon()
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+        part = _particle(tok)
+        if part:
+            return lex["particles"][part], part
+        objects = lex["object_nouns"].get(lemma)
+        if objects:
+            for c in tok.children:
+                if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in objects:
+                    pl = objects[c.lemma_.lower()]
+                    return (pl, f"{tok.text} {c.text}") if pl else (None, None)
+            for c in tok.children:
+                if c.dep_ == "prt":
+                    for cc in tok.children:
+                        if cc.dep_ == "dobj" and cc.lemma_.lower() in objects:
+                            return objects[cc.lemma_.lower()], f"{tok.text} {c.text} {cc.text}"
+        pl = lex["verbs"].get(lemma)
+        return (pl, tok.text) if pl else (None, None)
+    if tok.pos_ in ("NOUN", "PROPN"):
+        pl = lex["nouns"].get(tok.lower_) or lex["nouns"].get(lemma)
+        if pl and tok.dep_ not in ("compound",):
+            return pl, tok.text
+    return None, None
+
+
+def _irrealis_verb(v) -> bool:
+    for c in v.children:
+        if c.dep_ == "neg":
+            return True
+        if c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL:
+            return True
+        if c.dep_ == "aux" and c.tag_ == "TO" and v.head.lemma_.lower() not in _REALIS_HEADS:
+            return True
+    return False
+
+
+def _skip(tok) -> bool:
+    """Negated, hypothetical or merely intended triggers ("did not attack", "could help", "calls to
+    help fight") report no event; nor does a noun that only refers back to an event another trigger
+    is about ("condemned the coup")."""
+    if _irrealis_verb(tok):
+        return True
+    if tok.pos_ in ("NOUN", "PROPN"):
+        head = tok.head
+        if tok.dep_ in ("dobj", "pobj", "nsubjpass") and head is not tok:
+            gov = head.head if tok.dep_ == "pobj" else head
+            if gov.pos_ == "VERB" and trigger_type(gov)[0] and gov.lemma_.lower() not in _LIGHT:
+                return True
+        cur = tok
+        for _ in range(4):  # inside an intended action ("a push to lead peace talks")
+            if cur.head is cur:
+                break
+            cur = cur.head
+            if cur.pos_ == "VERB":
+                return _irrealis_verb(cur)
+    else:
+        cur = tok
+        for _ in range(3):  # "calls to help fight": under an intended action
+            if cur.dep_ not in ("xcomp", "conj", "advcl") or cur.head is cur:
+                break
+            cur = cur.head
+            if cur.pos_ == "VERB" and _irrealis_verb(cur):
+                return True
+            if lexicon()["verbs"].get(cur.lemma_.lower()) == "REQUEST" or cur.lemma_.lower() in ("call", "help"):
+                return True
+    return False
+
+
+# --- arguments ------------------------------------------------------------------------------------
+
+
+def _clause_subject(tok, depth: int = 5):
+    """The subject of ``tok``'s clause, climbing through controlled and coordinated verbs."""
+    cur = tok
+    for _ in range(depth):
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return _unpronoun(c)
+        if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head is not cur:
+            cur = cur.head
+            continue
+        if cur.dep_ in ("acl", "relcl") and cur.head is not cur:
+            return _unpronoun(cur.head)
+        break
+    return None
+
+
+def _unpronoun(tok):
+    """A relative/demonstrative pronoun stands for the noun it refers to ("those asking" -> subject of 'were')."""
+    if tok.lower_ in ("that", "which", "who", "whom") and tok.head.dep_ == "relcl":
+        return tok.head.head
+    if tok.lower_ in ("those", "these") and tok.dep_ == "pobj":
+        verb = tok.head.head
+        for c in verb.children:
+            if c.dep_ == "nsubj":
+                return c
+    return tok
+
+
+def _prep_objects(tok, preps: tuple[str, ...]):
+    for c in tok.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in preps:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _verb_arguments(tok, pl: str, cue: str | None = None):
+    source = target = None
+    light = cue is not None and " " in cue  # "provided support": the object is the act, not its target
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    for c in tok.children:
+        if c.dep_ == "nsubjpass":
+            target = _unpronoun(c)
+        elif c.dep_ == "agent":
+            source = next((g for g in c.children if g.dep_ == "pobj"), None)
+        elif c.dep_ in ("dobj", "dative") and target is None and not light and c.lower_ not in ("fire", "control"):
+            target = c
+    if not passive:
+        source = _clause_subject(tok)
+    if target is None:
+        target = _prep_objects(tok, _TARGET_PREPS.get(pl, ()))
+    if target is None and light and cue.split()[-1] in ("on", "upon", "for", "with", "against"):
+        target = _prep_objects(tok, (cue.split()[-1],))  # "called on Canada"
+    if target is not None and any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our")
+                                  for c in target.children):
+        target = None  # "wrapped up its mission": the subject's own thing is no second actor
+    if target is None and pl == "REQUEST":
+        target = _requested_country(tok)
+    return source, target
+
+
+def _requested_country(tok):
+    """'asking for more Canadian involvement': the country whose action is asked for is the target."""
+    obj = _prep_objects(tok, ("for",))
+    if obj is None:
+        return None
+    for c in obj.children:
+        if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE"):
+            return c
+    return None
+
+
+def _scan_actor(tokens):
+    """First phrase in ``tokens`` headed by a state/armed-group word ("the Malian military")."""
+    words = tables().sector_words
+    toks = list(tokens)
+    for i, t in enumerate(toks):
+        if words.get(t.lower_) in _ACTOR_SECTORS:
+            j = i
+            while j > 0 and i - j < 3 and toks[j - 1].pos_ in ("ADJ", "PROPN", "NOUN") and toks[j - 1].dep_ in ("amod", "compound"):
+                j -= 1
+            return toks[j], t
+    return None
+
+
+def _noun_arguments(tok, pl: str, cue: str | None = None):
+    source = target = None
+    between = _prep_objects(tok, ("between",))
+    if between is not None:
+        source = between
+        target = next((c for c in between.children if c.dep_ == "conj"), None)
+        return source, target
+    by = _prep_objects(tok, ("by",))
+    if by is not None:
+        source = by
+    for c in tok.children:
+        if source is None and c.dep_ in ("poss", "amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+            source = c
+    target = _prep_objects(tok, _TARGET_PREPS.get(pl, ()))
+    if tok.dep_ in ("dobj",) and tok.head.lemma_.lower() in _FACING:  # "Canada faces calls to ..."
+        target = _clause_subject(tok.head)
+    elif tok.dep_ == "relcl" or (source is None and tok.dep_ == "nsubj" and tok.head.lemma_ in ("see", "involve")):
+        pass
+    if source is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _LIGHT:
+        source = _clause_subject(tok.head)
+    rel = next((c for c in tok.children if c.dep_ in ("relcl", "acl")), None)
+    if source is None and rel is not None:  # "the coup that saw the army seize power from ..."
+        found = _scan_actor(rel.subtree)
+        if found:
+            source = found
+        if target is None:
+            target = next((g for t in rel.subtree if t.dep_ == "prep" and t.lower_ == "from"
+                           for g in t.children if g.dep_ == "pobj"), None)
+    return source, target
+
+
+@dataclass(slots=True)
+class _Ctx:
+    """What the event builder needs from the article, indexed once per document."""
+
+    article: Article
+    mentions: list[tuple[int, int, Entity]]
+    persons: list[tuple[int, Entity]]
+
+    @classmethod
+    def build(cls, doc, article: Article) -> _Ctx:
+        entities = article.entities or [Entity(e.text, e.label_, mentions=[]) for e in doc.ents]
+        mentions: list[tuple[int, int, Entity]] = []
+        if article.entities:
+            for ent in article.entities:
+                for m in ent.mentions:
+                    mentions.append((m.start, m.end, ent))
+        else:
+            for span, ent in zip(doc.ents, entities):
+                mentions.append((span.start_char, span.end_char, ent))
+        persons = sorted((s, e) for s, _, e in mentions if e.type == "PERSON")
+        return cls(article, sorted(mentions, key=lambda m: m[0]), persons)
+
+    def entity_at(self, start: int, end: int) -> Entity | None:
+        for s, e, ent in self.mentions:
+            if s < end and start < e:
+                return ent
+        return None
+
+    def person_before(self, pos: int) -> Entity | None:
+        best = None
+        for s, ent in self.persons:
+            if s < pos:
+                best = ent
+            else:
+                break
+        return best
+
+
+def _phrase(tok):
+    """Character span of an argument: its left modifiers, the head, and 'of X' after a generic head."""
+    left = tok.left_edge
+    while left.i < tok.i and left.dep_ in ("prep", "punct", "cc", "case"):
+        left = left.nbor(1)
+    right = tok
+    if tok.lower_ in _GENERIC_HEADS:
+        pp = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if pp is not None:
+            right = pp.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def _actor(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
+    """The actor an argument token names, or None when it names no one who can act."""
+    if isinstance(tok, tuple):  # a scanned (first, head) phrase
+        first, head = tok
+        start, end = first.idx, head.idx + len(head.text)
+        return actor_from_text(head.doc.text[start:end]), (start, end)
+    actor, span = _actor_of(tok, ctx)
+    if actor is None:
+        return None, None
+    ent = ctx.entity_at(tok.idx, tok.idx + len(tok)) if not isinstance(tok, tuple) else None
+    if not is_actor_like(actor, entity=ent) and tok.lower_ not in ("he", "she", "him", "her"):
+        return None, None
+    return actor, span
+
+
+def _actor_of(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
+    if tok is None or tok.pos_ in ("VERB", "AUX"):
+        return None, None
+    if tok.lower_ in _PRONOUNS:
+        if tok.lower_ in ("he", "she", "him", "her"):
+            person = ctx.person_before(tok.idx)
+            if person is not None:
+                return actor_from_text(person.name, entity=person), (tok.idx, tok.idx + len(tok))
+        return None, None
+    start, end = _phrase(tok)
+    ent = ctx.entity_at(tok.idx, tok.idx + len(tok))
+    text = tok.doc.text[start:end]
+    if ent is not None and ent.type in ("NORP",) and tok.ent_type_ in ("NORP", "GPE") and tok.dep_ in ("amod", "compound"):
+        return actor_from_text(text), (start, end)
+    if ent is not None and ent.type in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
+        return actor_from_text(text, entity=ent), (start, end)
+    return actor_from_text(text), (start, end)
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+def _sentence_bounds(sent, anchor: int) -> tuple[int, int]:
+    """Sentence offsets, cut at paragraph breaks spaCy did not see."""
+    text = sent.text
+    base = sent.start_char
+    rel = anchor - base
+    lo = text.rfind("\n", 0, rel) + 1
+    hi = text.find("\n", rel)
+    hi = len(text) if hi < 0 else hi
+    seg = text[lo:hi]
+    lo += len(seg) - len(seg.lstrip())
+    hi -= len(seg) - len(seg.rstrip())
+    return base + lo, base + hi
+
+
+def _event_type(scores: dict[str, float], plover: str | None) -> str | None:
+    if plover is None:
+        return best_type(scores)
+    allowed = COMPATIBLE.get(plover, set())
+    return best_type({t: s for t, s in scores.items() if t in allowed})
+
+
+def extract_events(doc, article: Article) -> list[Event]:
+    """All events of one article, in text order, each with its evidence sentence and offsets."""
+    ctx = _Ctx.build(doc, article)
+    dates = article_dates(doc, article)
+    places = article_places(doc, article)
+    fallback_place = dateline_place(article)
+    events: list[Event] = []
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        scores = type_scores(sent.text)
+        found: dict[tuple[str | None, int], Event] = {}
+        for tok in sent:
+            plover, cue = trigger_type(tok)
+            if plover is None or _skip(tok):
+                continue
+            is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+            src_tok, tgt_tok = (_verb_arguments if is_verb else _noun_arguments)(tok, plover, cue)
+            source, s_span = _actor(src_tok, ctx)
+            target, t_span = _actor(tgt_tok, ctx)
+            etype = _event_type(scores, plover)
+            if source is None and target is None and etype is None:
+                continue
+            if source and target and normalise_actor(source) == normalise_actor(target) and source.name == target.name:
+                target, t_span = None, None
+            start, end = _sentence_bounds(sent, tok.idx)
+            exclude = [s for s in (s_span, t_span) if s]
+            date = nearest(dates, start, end, tok.idx)
+            place = nearest(places, start, end, tok.idx, exclude=exclude)
+            ev = Event(type=etype, plover=plover, source=source, target=target,
+                       date=date.value if date else article.published,
+                       date_basis="text" if date else "published",
+                       place=place.name if place else fallback_place,
+                       text=article.text[start:end], start=start, end=end, cue=cue)
+            if ev.date is None:
+                ev.date_basis = "published"
+            key = (plover, start)
+            prev = found.get(key)
+            if prev is None or _richness(ev) > _richness(prev):
+                found[key] = ev
+        sent_events = sorted(found.values(), key=lambda e: e.start)
+        if not any(e.type for e in sent_events):
+            etype = best_type(scores, min_score=TYPE_ONLY_MIN)
+            if etype is not None:
+                start, end = _sentence_bounds(sent, sent.start_char + len(sent.text) // 2)
+                date = nearest(dates, start, end, start)
+                place = nearest(places, start, end, start)
+                sent_events.append(Event(type=etype, plover=None, source=None, target=None,
+                                         date=date.value if date else article.published,
+                                         date_basis="text" if date else "published",
+                                         place=place.name if place else fallback_place,
+                                         text=article.text[start:end], start=start, end=end, cue=None))
+        events.extend(sent_events)
+    return events
+
+
+def _richness(ev: Event) -> int:
+    return (ev.source is not None) + (ev.target is not None) + (ev.type is not None) + (ev.date_basis == "text")
+
+
+def best_event(events: list[Event]) -> Event | None:
+    """The most informative typed event (for snippet-level evaluation and summaries)."""
+    typed = [e for e in events if e.type]
+    if not typed:
+        return None
+    return max(typed, key=lambda e: (type_scores(e.text).get(e.type, 0.0), _richness(e)))
+
+
+def event_key(event: Event) -> str:
+    """Identity of one real-world event across copies and rewordings of its report.
+
+    Built from what coders compare, not from wording: type and PLOVER class, the actors'
+    country/sector codes (or normalised names), the event date and the place (case-folded).
+    """
+    parts = [
+        event.type or "-", event.plover or "-", normalise_actor(event.source), normalise_actor(event.target),
+        event.date or "-", (event.place or "-").casefold().strip(),
+    ]
+    return hashlib.blake2b("|".join(parts).encode("utf-8"), digest_size=10).hexdigest()

@@ -65,7 +65,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(
         r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>(?:19|20)\d\d)(?![\d/])")),
     ("mdy", re.compile(
-        _PART + _MONTH + r"\s+" + _DAY + r"(?:\s*[-–]\s*\d{1,2})?" + _END
+        r"(?:\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?" + _PART + _MONTH + r"\s+" + _DAY + r"(?:\s*[-–]\s*\d{1,2})?" + _END
         + r"(?:(?:,\s*|\s+)" + _YEAR + r"\b)?" + _END)),
     ("dmy", re.compile(
         r"\b" + _DAY + r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR + r"\b)?" + _END)),
@@ -74,7 +74,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_month", re.compile(r"\b" + _REL + r"\s+" + _MONTH + r"(?!\s+\d)")),
     ("month", re.compile(_PART + r"\b" + _MONTH + r"(?!-)")),
     ("quarter", re.compile(
-        r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?P<q>quarter|half)"
+        r"\b(?:the\s+)?(?:(?P<year0>1[5-9]\d\d|20\d\d)\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?P<q>quarter|half)"
         r"(?:\s+(?:of\s+)?(?:fiscal\s+)?" + _YEAR + r"\b)?" + _END, I)),
     ("q_year", re.compile(r"\b(?P<q>Q|H)(?P<ord>[1-4])\s*(?:of\s+)?" + _YEAR + r"\b")),
     ("season", re.compile(
@@ -93,13 +93,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_unit", re.compile(
         r"\b(?:(?P<part>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of|earlier|later|early|late)\s+)?"
         + _REL + r"\s+" + _UNIT + r"\b", I)),
+    ("weekend", re.compile(r"\b(?:over\s+)?the\s+(?P<unit>weekend)\b", I)),
     ("part_unit", re.compile(
         r"\b(?P<part>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of)\s+the\s+(?P<unit>week|month|year|quarter)\b", I)),
     ("ago", re.compile(
         r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>ago)\b", I)),
     ("year", re.compile(
-        r"(?:\b(?P<ymod>(?:the\s+)?(?:early|late|mid)[\s-]+|mid-|fiscal\s+(?:year\s+)?|FY\s*))?"
-        r"(?<![\d$€£¥#.,:/-])" + _YEAR + r"(?:[-–/](?:\d\d)(?!\d))?" + _END + r"(?![.,]\d)")),
+        r"(?:\b(?P<ymod>(?i:(?:the\s+)?(?:early|late|mid)[\s-]+|mid-|pre-|post-|fiscal\s+(?:year\s+)?|FY\s*))"
+        r"|(?<![\d$€£¥#.,:/-]))" + _YEAR + r"(?:[-–/](?:\d\d)(?!\d))?" + _END + r"(?![.,]\d)")),
 ]
 
 

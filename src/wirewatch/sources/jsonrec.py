@@ -159,13 +159,13 @@ def _decode_line(line: bytes) -> str:
 
 def _iter_lines(lines: Iterator[bytes], *, source: str) -> Iterator[Document | Rejected]:
     for number, line in enumerate(lines, start=1):
-        if number == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
-        if not line.strip():
-            continue
         where = f"{source}#{number}"
         if isinstance(line, _Oversized):
             yield Rejected(where, TOO_LARGE, f"JSON line is over the {line.cap:,}-byte cap")
+            continue
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if not line.strip():
             continue
         try:
             record = json.loads(_decode_line(line))

@@ -84,6 +84,13 @@ def _document(record: Any, *, where: str, max_bytes: int) -> Document | Rejected
     )
 
 
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio writes a warning to stderr when a record is not followed by a blank line; we count
+    those (``err_count``) and reject the archive instead, so the message template is emptied."""
+
+    INC_RECORD = ""
+
+
 def _drain(record: Any) -> int:
     """Read what is left of a record's block; return how many of its declared bytes never came."""
     stream = record.raw_stream
@@ -96,9 +103,18 @@ def iter_warc(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[Docu
     """Documents of a WARC/ARC stream (gzip or not); ``source#N`` numbers records from 1 in file order."""
     number = 0
     try:
-        for record in ArchiveIterator(stream, arc2warc=True):
+        records = _QuietArchiveIterator(stream, arc2warc=True)
+        for record in records:
             number += 1
             where = f"{source}#{number}"
+            length = str(record.rec_headers.get_header("Content-Length") or "")
+            if record.length is None or not length.isdigit():
+                yield Rejected(where, WARC, f"malformed WARC record: bad Content-Length {length[:40]!r}")
+                return
+            if records.err_count:
+                yield Rejected(where, WARC, f"malformed WARC: record {number - 1} is not followed by a blank "
+                                            "line (wrong Content-Length or a damaged file)")
+                return
             doc = _document(record, where=where, max_bytes=max_bytes) if _is_candidate(record) else None
             missing = _drain(record) if doc is None else 0
             if missing:
@@ -114,3 +130,5 @@ def iter_warc(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[Docu
         return
     if number == 0:
         yield Rejected(source, WARC, "not a WARC archive: no records found")
+    elif records.err_count:
+        yield Rejected(f"{source}#{number}", WARC, "malformed WARC: trailing bytes after the last record")

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -177,7 +177,7 @@ class Store:
             art["n_shingles"].append(v.n_shingles)
             art["minhash"].append(np.asarray(v.signature, dtype=np.uint32).tobytes())
             art["record"].append(json.dumps(a.to_dict(), ensure_ascii=False))
-            art["ingested_at"].append(at)
+            art["ingested_at"].append(at + timedelta(microseconds=len(art["ingested_at"])))  # keeps arrival order
             for e in a.entities:
                 _append(ent, article_id=a.id, story_id=a.story_id, name=e.name, type=e.type,
                         roles=list(e.roles), n_mentions=len(e.mentions))

@@ -1,0 +1,159 @@
+"""The report as Markdown that reads well in a terminal (and renders in any Markdown viewer).
+
+Article-derived text is hostile input: it is flattened to one line and stripped of what would
+make a Markdown viewer render HTML or links ("<", ">", "[", "]", "|", backticks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .build import Report
+from .charts import bin_volume, text_bars
+
+MAX_ITEMS = 60
+_ESC = str.maketrans({"<": "‹", ">": "›", "[": "(", "]": ")", "|": "/", "`": "'"})
+
+
+def md(value: Any, *, limit: int | None = None) -> str:
+    """One safe line of article-derived text."""
+    text = " ".join(str(value if value is not None else "").split()).translate(_ESC)
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def _actor(a: dict[str, Any] | None) -> str:
+    if not a:
+        return "?"
+    extra = "/".join(x for x in (a.get("country"), a.get("sector")) if x)
+    return md(a["name"]) + (f" ({md(extra)})" if extra else "")
+
+
+def _source_line(s: dict[str, Any]) -> str:
+    bits = [f"\"{md(s.get('title') or 'untitled', limit=90)}\""]
+    meta = ", ".join(md(x) for x in (s.get("agency"), s.get("published")) if x)
+    if meta:
+        bits.append(f"({meta})")
+    if s.get("copies", 1) > 1:
+        bits.append(f"×{s['copies']} copies")
+    if s.get("url"):
+        bits.append(md(s["url"]))
+    return " ".join(bits)
+
+
+def _header(r: Report) -> list[str]:
+    c = r.counts
+    period = " to ".join(x for x in (r.period.get("first_published"), r.period.get("last_published")) if x)
+    how = {"names": "named in entities, places or event actors", "fulltext": "full-text match",
+           "none": "nothing matched"}[r.match["method"]]
+    lines = [f"# Situation report: {md(r.query)}", "",
+             f"Generated {r.generated_at}. Coverage: {period or 'no dated articles'}"
+             + (f" (filtered: since {r.period['since'] or '…'} until {r.period['until'] or '…'})"
+                if r.period.get("since") or r.period.get("until") else "") + ".",
+             f"Matched {c.get('articles', 0)} copies of {c.get('stories', 0)} stories reporting "
+             f"{c.get('events', 0)} distinct events ({how}"
+             + (f"; country {r.match['country']}" if r.match.get("country") else "") + ")."]
+    return lines
+
+
+def _new(r: Report) -> list[str]:
+    ns = r.new_since
+    out = ["", f"## What is new since {ns.get('since') or '—'} ({md(ns.get('basis'))})", ""]
+    if not ns.get("stories") and not ns.get("events"):
+        return out + ["Nothing new."]
+    for s in ns.get("stories", [])[:MAX_ITEMS]:
+        out.append(f"- new story: {_source_line(s)}")
+    for e in ns.get("events", [])[:MAX_ITEMS]:
+        out.append(f"- new event {e.get('date') or 'undated'}: {md(e.get('plover') or e.get('type') or 'event')} "
+                   f"{md(e.get('source') or '?')} → {md(e.get('target') or '?')}: {md(e.get('text'), limit=160)}")
+    return out
+
+
+def _timeline(r: Report) -> list[str]:
+    out = ["", "## Timeline", ""]
+    if not r.timeline:
+        return out + ["No events or stories."]
+    items = r.timeline[-MAX_ITEMS:]
+    if len(r.timeline) > len(items):
+        out.append(f"(latest {len(items)} of {len(r.timeline)} entries)")
+    for it in items:
+        when = it.get("date") or "undated"
+        if it["kind"] == "event":
+            basis = " (publication date)" if it.get("date_basis") == "published" else ""
+            kind = " / ".join(md(x) for x in (it.get("type"), it.get("plover")) if x) or "event"
+            where = f" in {md(it['place'])}" if it.get("place") else ""
+            out.append(f"- **{when}**{basis} [{kind}] {_actor(it.get('source'))} → {_actor(it.get('target'))}{where}")
+            out.append(f"  > {md(it.get('text'), limit=300)}")
+            out.append(f"  sources: {it['stories']} stories, {it['reports']} reports")
+            for s in it.get("sources", []):
+                out.append(f"  - {_source_line(s)}")
+        else:
+            out.append(f"- **{when}** story: {_source_line(it)}")
+            if it.get("lead"):
+                out.append(f"  > {md(it['lead'], limit=400)}")
+    return out
+
+
+def _actors(r: Report) -> list[str]:
+    out = ["", "## Key actors", ""]
+    if not r.actors:
+        return out + ["None found."]
+    out += ["| Actor | Type | Roles | Stories | Acts (source/target) |", "|---|---|---|---:|---:|"]
+    for a in r.actors:
+        roles = "; ".join(md(x, limit=50) for x in a.get("roles", []))
+        out.append(f"| {md(a['name'])} | {md(a.get('type'))} | {roles} | {a['stories']} | "
+                   f"{a['as_source']}/{a['as_target']} |")
+    return out
+
+
+def _quotes(r: Report) -> list[str]:
+    out = ["", "## Stated positions (quotes by speaker)", ""]
+    if not r.quotes:
+        return out + ["No attributed quotes."]
+    for g in r.quotes:
+        roles = f", {'; '.join(md(x) for x in g['roles'])}" if g.get("roles") else ""
+        out.append(f"### {md(g['speaker'])}{roles} — {g['quotes_total']} quotes in {g['stories']} stories")
+        for q in g["quotes"]:
+            mark = "" if q.get("direct") else " (paraphrase)"
+            out.append(f"- \"{md(q['text'], limit=300)}\"{mark} — {_source_line(q)}")
+        out.append("")
+    return out
+
+
+def _interactions(r: Report) -> list[str]:
+    out = ["", "## Who does what to whom (distinct events)", ""]
+    if not r.interactions:
+        return out + ["No coded interactions."]
+    out += ["| Source | Action (PLOVER) | Target | Events | Dates |", "|---|---|---|---:|---|"]
+    for i in r.interactions:
+        dates = "–".join(dict.fromkeys(x for x in (i.get("first_date"), i.get("last_date")) if x))
+        out.append(f"| {md(i.get('source') or '?')} | {md(i['plover'])} | {md(i.get('target') or '?')} | "
+                   f"{i['events']} | {dates} |")
+    totals = r.counts.get("plover") or {}
+    if totals:
+        out += ["", "By type: " + ", ".join(f"{md(k)} {v}" for k, v in totals.items())]
+    return out
+
+
+def _places(r: Report) -> list[str]:
+    out = ["", "## Places", ""]
+    if not r.places:
+        return out + ["No places."]
+    out += ["| Place | Country | Stories | Mentions | Lat, lon |", "|---|---|---:|---:|---|"]
+    for p in r.places:
+        ll = f"{p['lat']:.2f}, {p['lon']:.2f}" if p.get("lat") is not None and p.get("lon") is not None else ""
+        out.append(f"| {md(p['name'])} | {md(p.get('country') or '')} | {p['stories']} | {p.get('mentions') or 0} | {ll} |")
+    return out
+
+
+def _volume(r: Report) -> list[str]:
+    out = ["", "## Coverage volume", "", "`#` stories (a story counts once), `.` further copies", "", "```"]
+    lines = text_bars(bin_volume(r.volume))
+    return out + (lines or ["no dated coverage"]) + ["```"]
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as Markdown text."""
+    parts = (_header, _new, _timeline, _actors, _quotes, _interactions, _places, _volume)
+    return "\n".join(line for part in parts for line in part(report)) + "\n"

@@ -1,0 +1,158 @@
+"""The JSON API: every page's twin under ``/api/``, plus the write endpoints (token-guarded)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Optional
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from . import alerting, views
+from .app import Context, ctx
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api")
+
+Limit = Annotated[int, Query(ge=1, le=100, description="How many articles (1-100).")]
+Offset = Annotated[int, Query(ge=0, le=100_000, description="Skip this many (paging).")]
+DateQ = Annotated[Optional[str], Query(description="YYYY-MM-DD", max_length=10)]
+
+
+def require_token(request: Request) -> None:
+    ctx(request).guard.require_api_token(request)
+
+
+class IngestRequest(BaseModel):
+    inputs: list[str] = Field(min_length=1, max_length=1000,
+                              description="Paths on the server, folders, WARC files, feeds or URLs.")
+    published: Optional[str] = Field(None, description="YYYY-MM-DD for documents that carry no date.")
+
+
+class WatchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=300, description="What to follow: names, places, event types, words.")
+    name: Optional[str] = Field(None, max_length=120)
+    digest: Optional[str] = Field(None, description="None (at once), 'hourly' or 'daily'.")
+    webhook: Optional[str] = Field(None, max_length=2000, description="URL that receives signed JSON POSTs.")
+    secret: Optional[str] = Field(None, max_length=200, description="HMAC secret of the webhook.")
+    email: Optional[str] = Field(None, max_length=320)
+
+
+class PushKeys(BaseModel):
+    p256dh: str = Field(min_length=1, max_length=200)
+    auth: str = Field(min_length=1, max_length=100)
+
+
+class PushSubscription(BaseModel):
+    endpoint: str = Field(min_length=8, max_length=2000)
+    keys: PushKeys
+    expirationTime: Optional[float] = None  # noqa: N815 - the browser's own field name
+
+
+class Unsubscribe(BaseModel):
+    token: Optional[str] = Field(None, max_length=200, description="The token given when subscribing.")
+    endpoint: Optional[str] = Field(None, max_length=2000, description="Or the push endpoint itself.")
+
+
+@router.get("/articles", tags=["read"], summary="Search articles")
+def api_search(request: Request, q: Annotated[Optional[str], Query(max_length=300)] = None,
+               limit: Limit = 20, offset: Offset = 0, since: DateQ = None, until: DateQ = None) -> dict[str, Any]:
+    """Articles whose title or text match ``q`` (BM25 where the index exists), newest first without ``q``."""
+    with ctx(request).reader.cursor() as cur:
+        return views.search(cur, q, limit=limit, offset=offset, since=since, until=until)
+
+
+@router.get("/articles/{article_id}", tags=["read"], summary="One article record")
+def api_article(request: Request, article_id: str) -> dict[str, Any]:
+    """The full article record of DESIGN.md (text, entities, quotes, dates, places, events)."""
+    with ctx(request).reader.cursor() as cur:
+        return views.article(cur, article_id).to_dict()
+
+
+@router.get("/stories/{story_id}", tags=["read"], summary="Every copy of one story")
+def api_story(request: Request, story_id: str) -> dict[str, Any]:
+    with ctx(request).reader.cursor() as cur:
+        return views.story(cur, story_id)
+
+
+@router.get("/situations/{query}", tags=["read"], summary="The situation for a query")
+def api_situation(request: Request, query: str, since: DateQ = None, until: DateQ = None) -> dict[str, Any]:
+    """Stories, distinct events, places (with map coordinates) and a timeline for ``query``."""
+    with ctx(request).reader.cursor() as cur:
+        return views.situation(cur, query, since=since, until=until)
+
+
+@router.get("/status", tags=["read"], summary="Store counts and snapshot age")
+def api_status(request: Request) -> dict[str, Any]:
+    context = ctx(request)
+    with context.reader.cursor() as cur:
+        from ..store import web  # noqa: PLC0415
+
+        status = web.store_status(cur)
+    status["snapshot_taken_at"] = context.reader.taken_at
+    status["alerts"] = alerting.available()
+    return status
+
+
+@router.get("/watches", tags=["watches"], summary="List watches")
+def api_watches(request: Request) -> dict[str, Any]:
+    """Every watch (name, query, digest); subscriber details only with the token."""
+    context = ctx(request)
+    admin = context.guard.is_admin(request)
+    return {"watches": alerting.list_watches(context, details=admin)}
+
+
+@router.post("/watches", tags=["watches"], summary="Add a watch", status_code=201,
+             dependencies=[Depends(require_token)])
+def api_add_watch(request: Request, body: WatchRequest) -> dict[str, Any]:
+    return alerting.add_watch(ctx(request), **body.model_dump())
+
+
+@router.delete("/watches/{watch_id}", tags=["watches"], summary="Remove a watch",
+               dependencies=[Depends(require_token)])
+def api_remove_watch(request: Request, watch_id: str) -> dict[str, Any]:
+    return alerting.remove_watch(ctx(request), watch_id)
+
+
+@router.get("/push/key", tags=["watches"], summary="The VAPID public key for push subscriptions")
+def api_push_key(request: Request) -> dict[str, str]:
+    return {"key": alerting.vapid_public_key(ctx(request))}
+
+
+@router.post("/watches/{watch_id}/subscribe", tags=["watches"], summary="Subscribe a browser to push",
+             status_code=201)
+def api_subscribe(request: Request, watch_id: str, body: PushSubscription) -> dict[str, Any]:
+    """Rate-limited per client.  From the web app: the CSRF header; from elsewhere: the token."""
+    context = _visitor_write(request)
+    sub = body.model_dump()
+    return alerting.subscribe_push(context, watch_id, endpoint=sub["endpoint"], p256dh=sub["keys"]["p256dh"],
+                                   auth=sub["keys"]["auth"])
+
+
+@router.post("/unsubscribe", tags=["watches"], summary="Unsubscribe (by token or push endpoint)")
+def api_unsubscribe(request: Request, body: Annotated[Unsubscribe, Body()]) -> dict[str, Any]:
+    context = _visitor_write(request)
+    if not body.token and not body.endpoint:
+        raise views.BadRequest("give the unsubscribe token or the push endpoint")
+    return alerting.unsubscribe(context, token=body.token, endpoint=body.endpoint)
+
+
+def _visitor_write(request: Request) -> Context:
+    """A write any visitor may make: CSRF-checked (unless the token is given) and rate-limited."""
+    context = ctx(request)
+    context.subscribe_limit.check(request)
+    if not context.guard.token_ok(context.guard.bearer(request)):
+        context.guard.check_csrf(request, request.headers.get("x-csrf-token"))
+    return context
+
+
+@router.post("/ingest", tags=["write"], summary="Ingest sources into the store",
+             dependencies=[Depends(require_token)])
+def api_ingest(request: Request, body: IngestRequest) -> dict[str, Any]:
+    """Queued to the server's one writer; answers with the run summary when it is done."""
+    context = ctx(request)
+    published = views.check_date(body.published, "published")
+    summary = context.writer.run(alerting.ingest_job(context, list(body.inputs), published=published),
+                                 timeout=3600)
+    return summary.to_dict()

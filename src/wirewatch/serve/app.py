@@ -1,0 +1,211 @@
+"""The FastAPI application: ``create_app(db_path, token=...)`` builds it, ``serve`` runs it.
+
+Concurrency design (see ``snapshot.py`` and ``writer.py``):
+
+* requests read a private, coherent snapshot copy of the store, one cursor per request, so
+  a ``wirewatch ingest`` running in another process never makes a request fail with a lock
+  error (requests see its commits within ``refresh_interval`` seconds of their landing on disk);
+* the server's own writes (POST /api/ingest, watch admin, background alert delivery) go through
+  one writer thread that opens the store only while it has work, so it never locks the command
+  line out for long, and waits politely when the command line holds the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from ..errors import StoreError, UsageError
+from ..store import Store, default_path
+from .security import CSRF_COOKIE, SECURITY_HEADERS, Guard, RateLimiter, resolve_token
+from .snapshot import SnapshotReader
+from .views import BadRequest, NotFound
+from .writer import Writer, open_for_writing
+
+log = logging.getLogger(__name__)
+
+PACKAGE = resources.files("wirewatch")
+
+
+@dataclass
+class Context:
+    """Everything the routes share: reader, writer, guard, limits, templates, options."""
+
+    db_path: Path
+    reader: SnapshotReader
+    writer: Writer
+    guard: Guard
+    subscribe_limit: RateLimiter
+    templates: Jinja2Templates
+    allow_private: bool = False
+    deliver_interval: float = 5.0
+    token_generated: bool = False
+    stop: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+
+def ctx(request: Request) -> Context:
+    return request.app.state.ww
+
+
+def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = None,
+               allow_private: bool = False, refresh_interval: float = 0.5,
+               subscribe_rate: tuple[int, float] = (5, 60.0), deliver_interval: float = 5.0,
+               deliver: bool = True, snapshot_dir: str | os.PathLike | None = None) -> FastAPI:
+    """The wirewatch web app and API over the store at ``db_path``.
+
+    ``token`` guards write endpoints (else ``$WIREWATCH_TOKEN``, else a random one, readable as
+    ``app.state.ww.guard.token``); ``allow_private`` lets ingest and alert delivery reach private
+    and loopback addresses (tests); ``deliver`` runs alert delivery in the background.
+    """
+    path = Path(db_path or default_path())
+    _prepare_store(path)
+    secret, generated = resolve_token(token)
+    reader = SnapshotReader(path, workdir=snapshot_dir, min_interval=refresh_interval)
+    writer = Writer(path, on_write=lambda: reader.refresh(force=True))
+    templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
+    templates.env.autoescape = True  # every template escapes by default: article text is hostile
+    context = Context(db_path=path, reader=reader, writer=writer, guard=Guard(secret),
+                      subscribe_limit=RateLimiter(*subscribe_rate), templates=templates,
+                      allow_private=allow_private, deliver_interval=deliver_interval,
+                      token_generated=generated)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        reader.start()
+        if deliver:
+            from .background import start_delivery  # noqa: PLC0415
+
+            start_delivery(context)
+        try:
+            yield
+        finally:
+            shutdown(context)
+
+    app = FastAPI(title="wirewatch", version=_version(), lifespan=lifespan,
+                  description="Search news articles, read them with what was extracted, follow situations, "
+                              "and be told when a story breaks. Write endpoints need the server token.")
+    app.state.ww = context
+    app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
+    _add_middleware(app)
+    _add_error_handlers(app)
+
+    from . import api, pages  # noqa: PLC0415 - routes need the module-level helpers above
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/sw.js", include_in_schema=False)
+    def service_worker() -> Response:
+        """The service worker must be served from the root to control every page."""
+        return FileResponse(str(PACKAGE / "static" / "sw.js"), media_type="text/javascript",
+                            headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
+
+    return app
+
+
+def shutdown(context: Context) -> None:
+    context.stop.set()
+    for t in context.threads:
+        t.join(timeout=10)
+    context.writer.close()
+    context.reader.close()
+
+
+def _prepare_store(path: Path) -> None:
+    """Create or migrate the store once at start (unless another process holds it: then it is
+    used as it is, and must exist)."""
+    try:
+        open_for_writing(path, timeout=2.0).close()
+    except StoreError as exc:
+        if not path.exists():
+            raise
+        log.warning("could not migrate %s now (%s); serving it as it is", path, exc)
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("wirewatch")
+    except Exception:  # noqa: BLE001
+        return "0"
+
+
+def _add_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        if request.url.path in ("/docs", "/redoc"):  # the docs page loads its own scripts
+            del response.headers["Content-Security-Policy"]
+        if not request.url.path.startswith(("/api/", "/static/")) and not request.cookies.get(CSRF_COOKIE):
+            token = getattr(request.state, "csrf", None) or Guard.new_csrf()
+            response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/",
+                                secure=request.url.scheme == "https")
+        return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+
+
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+    context = ctx(request)
+    return context.templates.TemplateResponse(
+        request, "error.html.j2", page_context(request, title=f"Error {status}", status=status, message=message),
+        status_code=status, headers=headers)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest):
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(UsageError)
+    async def usage(request: Request, exc: UsageError):
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return _error(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body"))
+        return _error(request, 422, f"{where or 'request'}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError):
+        log.warning("store error on %s: %s", request.url.path, exc)
+        return _error(request, 503, f"the store is not available right now: {exc}")
+
+
+def page_context(request: Request, **values: Any) -> dict[str, Any]:
+    """Values every template gets: the CSRF token for forms, admin state, the query."""
+    context = ctx(request)
+    csrf = request.cookies.get(CSRF_COOKIE)
+    if not csrf:
+        csrf = Guard.new_csrf()
+        request.state.csrf = csrf  # the middleware sets the same value as the cookie
+    return {"csrf": csrf, "is_admin": context.guard.is_admin(request), **values}

@@ -1,0 +1,207 @@
+"""Readers on a private snapshot of the store, so a concurrent ingest never locks a request out.
+
+DuckDB lets one process hold a database file for writing, and while it does, no other process
+may open the file at all (not even read-only).  A server that kept the store open would lock
+``wirewatch ingest`` out; a server that opened it per request would fail while an ingest runs.
+
+So the server never reads the store file itself.  It reads a *snapshot*: a private copy of the
+file (and of its write-ahead log, when there is one) taken without any lock, kept only when the
+copy is coherent — the size and modification time of both files are the same before and after
+the copy, so no write happened while copying and the pair is exactly what a crash at that
+instant would have left on disk, which DuckDB recovers by design.  The copy is opened read-only
+in this process; every request gets its own cursor on it (DuckDB connections are not shared
+between threads).  A poller thread refreshes the snapshot when the files change (at most every
+``min_interval`` seconds); the server's own writes force a refresh at once.  Old snapshots are
+closed and deleted when the last request that uses them is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ..errors import StoreError
+from ..store import Store
+
+log = logging.getLogger(__name__)
+
+Stat = tuple[int, int] | None  # (size, mtime_ns) of a file, None when absent
+
+
+def _stat(path: Path) -> Stat:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+@dataclass(eq=False)
+class _Snap:
+    """One opened copy, with the number of requests currently reading it."""
+
+    path: Path
+    store: Store
+    version: tuple[Stat, Stat]
+    taken_at: float
+    users: int = 0
+    retired: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def release(self) -> None:
+        with self.lock:
+            self.users -= 1
+            done = self.retired and self.users == 0
+        if done:
+            self.dispose()
+
+    def retire(self) -> None:
+        with self.lock:
+            self.retired = True
+            done = self.users == 0
+        if done:
+            self.dispose()
+
+    def dispose(self) -> None:
+        try:
+            self.store.close()
+        except duckdb.Error as exc:  # pragma: no cover - closing never matters for correctness
+            log.debug("closing snapshot %s: %s", self.path, exc)
+        for p in (self.path, Path(f"{self.path}.wal")):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+
+
+class SnapshotReader:
+    """Read access to ``db_path`` through coherent private copies (see the module docstring)."""
+
+    def __init__(self, db_path: str | os.PathLike, *, workdir: str | os.PathLike | None = None,
+                 min_interval: float = 0.5, copy_attempts: int = 8) -> None:
+        self.db_path = Path(db_path)
+        self.wal_path = Path(f"{self.db_path}.wal")
+        self.min_interval = min_interval
+        self.copy_attempts = copy_attempts
+        self._own_dir = workdir is None
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="wirewatch-snap-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self._current: _Snap | None = None
+        self._swap = threading.Lock()  # guards _current
+        self._refresh_lock = threading.Lock()  # one copy at a time
+        self._counter = 0
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+        self.refreshes = 0
+        if not self.refresh(force=True):
+            raise StoreError(f"{self.db_path}: could not take a coherent snapshot of the store")
+
+    # -- reading ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the current snapshot for this request; the snapshot stays open until it closes."""
+        with self._swap:
+            snap = self._current
+            if snap is None:
+                raise StoreError("the snapshot reader is closed")
+            with snap.lock:
+                snap.users += 1
+        cur = snap.store.cursor()
+        try:
+            yield cur
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.close()
+            snap.release()
+
+    @property
+    def taken_at(self) -> float:
+        snap = self._current
+        return snap.taken_at if snap else 0.0
+
+    # -- refreshing ---------------------------------------------------------------------------
+    def changed(self) -> bool:
+        snap = self._current
+        return snap is None or (_stat(self.db_path), _stat(self.wal_path)) != snap.version
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Take a new snapshot if the store changed (or ``force``); False if no coherent copy
+        could be taken this time (the old snapshot stays in use)."""
+        with self._refresh_lock:
+            if not force and not self.changed():
+                return True
+            for attempt in range(self.copy_attempts):
+                snap = self._try_copy()
+                if snap is not None:
+                    self._install(snap)
+                    return True
+                time.sleep(min(0.05 * (attempt + 1), 0.3))
+            log.warning("%s kept changing while being copied; serving the previous snapshot", self.db_path)
+            return False
+
+    def _try_copy(self) -> _Snap | None:
+        before = (_stat(self.db_path), _stat(self.wal_path))
+        if before[0] is None:
+            raise StoreError(f"{self.db_path}: no such store (run `wirewatch ingest` first)")
+        self._counter += 1
+        target = self.workdir / f"snap-{self._counter}.duckdb"
+        target_wal = Path(f"{target}.wal")
+        try:
+            shutil.copyfile(self.db_path, target)
+            if before[1] is not None:
+                shutil.copyfile(self.wal_path, target_wal)
+        except FileNotFoundError:  # the WAL was checkpointed away while copying
+            before = None
+        after = (_stat(self.db_path), _stat(self.wal_path))
+        if before != after:
+            for p in (target, target_wal):
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+            return None
+        try:
+            store = Store(target, read_only=True)
+        except StoreError as exc:
+            log.info("snapshot %s did not open (%s); retrying", target, exc)
+            return None
+        return _Snap(target, store, after, time.time())
+
+    def _install(self, snap: _Snap) -> None:
+        with self._swap:
+            old, self._current = self._current, snap
+        self.refreshes += 1
+        if old is not None:
+            old.retire()
+
+    # -- background poller --------------------------------------------------------------------
+    def start(self) -> None:
+        """Poll the store files and refresh the snapshot when they change."""
+        if self._poller is None:
+            self._poller = threading.Thread(target=self._poll, name="wirewatch-snapshot", daemon=True)
+            self._poller.start()
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.min_interval):
+            try:
+                if self.changed():
+                    self.refresh()
+            except Exception:  # noqa: BLE001 - the poller must survive anything; requests keep the old copy
+                log.exception("snapshot refresh failed")
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=5)
+        with self._swap:
+            old, self._current = self._current, None
+        if old is not None:
+            old.retire()
+        if self._own_dir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
