@@ -88,14 +88,22 @@ EXTRACTORS: dict[str, Callable[[str], str]] = {
 }
 
 
-def run(pages: dict[str, str], fn: Callable[[str], str], rounds: int) -> tuple[dict[str, str], float]:
-    """Outputs of one extractor and the median time of ``rounds`` passes over all pages."""
-    times, out = [], {}
+def run_all(
+    pages: dict[str, str], extractors: dict[str, Callable[[str], str]], rounds: int
+) -> dict[str, tuple[dict[str, str], float]]:
+    """Outputs of each extractor and its median time over ``rounds`` passes over all pages.
+
+    Rounds are interleaved (A B C, A B C, ...) so that load from other processes on a shared
+    machine weighs on every extractor alike.
+    """
+    times: dict[str, list[float]] = {label: [] for label in extractors}
+    outputs: dict[str, dict[str, str]] = {}
     for _ in range(rounds):
-        start = time.perf_counter()
-        out = {name: fn(html) for name, html in pages.items()}
-        times.append(time.perf_counter() - start)
-    return out, statistics.median(times)
+        for label, fn in extractors.items():
+            start = time.perf_counter()
+            outputs[label] = {name: fn(html) for name, html in pages.items()}
+            times[label].append(time.perf_counter() - start)
+    return {label: (outputs[label], statistics.median(times[label])) for label in extractors}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     pages, gold = load_pages(folder)
     results: dict[str, tuple[float, float, float, float]] = {}
     per_page: dict[str, dict[str, tuple[float, float, float]]] = {}
-    for label, fn in EXTRACTORS.items():
-        out, seconds = run(pages, fn, args.rounds)
+    for label, (out, seconds) in run_all(pages, EXTRACTORS, args.rounds).items():
         scores = {name: prf(out[name], gold[name]) for name in pages}
         per_page[label] = scores
         n = len(scores)

@@ -61,3 +61,15 @@ def test_signature_is_deterministic_and_empty_text_matches_nothing():
     assert n == m and (a == b).all()
     empty, zero = signature("")
     assert zero == 0 and not same_story(a, n, empty, zero)
+
+
+def test_signature_equals_datasketch_minhash():
+    from datasketch import MinHash
+
+    from wirewatch.dedup import NUM_PERM, SCHEME, SEED, shingle_hashes
+
+    text = "\n\n".join(BODY)
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
+    mh.update_batch(shingle_hashes(text).tolist())
+    ours, n = signature(text)
+    assert n == len(shingle_hashes(text)) and (ours == mh.hashvalues).all()

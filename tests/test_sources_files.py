@@ -208,11 +208,33 @@ def test_non_http_scheme_is_unsupported() -> None:
         "ftp://files.example/x.txt": "unsupported", "file:///etc/passwd": "unsupported"}
 
 
-def test_folder_is_streamed_not_read_at_once(tmp_path: Path) -> None:
+def test_folder_is_streamed_one_file_at_a_time(tmp_path: Path) -> None:
     for i in range(30):
         (tmp_path / f"{i:03}.txt").write_text(f"Story {i}.")
     stream = iter_documents([str(tmp_path)])
     first = next(stream)
-    (tmp_path / "999.txt").unlink(missing_ok=True)
     assert isinstance(first, Document) and first.content == "Story 0."
-    assert sum(1 for _ in stream) == 29
+    (tmp_path / "001.txt").write_text("Rewritten after the walk began.")  # not read yet: the new text shows
+    second = next(stream)
+    assert isinstance(second, Document) and second.content == "Rewritten after the walk began."
+    assert sum(1 for _ in stream) == 28
+
+
+def test_seed_text_dump_reads_as_text(seed_path: Path) -> None:
+    (doc,) = run(seed_path)
+    assert isinstance(doc, Document) and doc.source == str(seed_path)
+    assert doc.format == "text" and isinstance(doc.content, str) and len(doc.content) > 1000
+    assert "\ufffd" not in doc.content
+
+
+def test_a_reader_bug_costs_one_file_not_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.json").write_text('{"text": "boom"}')
+    (tmp_path / "b.txt").write_text(STORY)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("wirewatch.sources.files.iter_json", broken)
+    items = run(tmp_path)
+    assert rejects(items) == {str(tmp_path / "a.json"): "internal"}
+    assert [d.source for d in docs(items)] == [str(tmp_path / "b.txt")]

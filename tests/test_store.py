@@ -100,3 +100,16 @@ def test_export_formats(tmp_path):
 def test_read_only_store_must_exist(tmp_path):
     with pytest.raises(StoreError):
         Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_feed_validators_are_committed_with_the_next_batch(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Store(path) as s:
+        s.put("https://news.example/feed.xml", '"v1"', None)
+        assert s.get("https://news.example/feed.xml") == ('"v1"', None)
+    with Store(path) as s:  # closed before any batch: the feed counts as unread
+        assert s.get("https://news.example/feed.xml") is None
+        s.put("https://news.example/feed.xml", '"v2"', "Mon, 01 Apr 2024 10:00:00 GMT")
+        write(s, make("item.html"))
+    with Store(path) as s:
+        assert s.get("https://news.example/feed.xml") == ('"v2"', "Mon, 01 Apr 2024 10:00:00 GMT")

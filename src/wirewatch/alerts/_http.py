@@ -116,7 +116,7 @@ class Poster:
         reused = con.sock is not None
         try:
             return self._exchange(con, path, body, headers)
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, http.client.CannotSendRequest):
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             con.close()
             if not reused:
                 raise
@@ -127,10 +127,16 @@ class Poster:
 
     @staticmethod
     def _exchange(con: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]) -> Response:
-        con.request("POST", path, body=body, headers=headers)
-        resp = con.getresponse()
+        """One request written with a single send (headers and body together: one packet, one syscall)."""
+        if con.sock is None:
+            con.connect()
+        host = con.host if con.port in (80, 443) else f"{con.host}:{con.port}"
+        head = [f"POST {path} HTTP/1.1", f"Host: {host}"] + [f"{k}: {v}" for k, v in headers.items()]
+        con.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        resp = http.client.HTTPResponse(con.sock, method="POST")
+        resp.begin()
         data = resp.read(MAX_RESPONSE + 1)
-        if len(data) > MAX_RESPONSE or resp.will_close:
+        if len(data) > MAX_RESPONSE or resp.will_close or not resp.isclosed():
             con.close()  # do not keep a connection with unread bytes or that the server is closing
         return Response(status=resp.status, body=data[:MAX_RESPONSE], headers={k.lower(): v for k, v in resp.getheaders()})
 

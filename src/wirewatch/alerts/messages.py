@@ -52,8 +52,8 @@ def story_item(article: Article, hit: Match) -> dict[str, Any]:
 
 
 def build_message(*, watch: dict[str, Any], items: list[dict[str, Any]], token: str,
-                  digest: str | None = None, limit: int | None = None) -> dict[str, Any]:
-    """The message for one subscriber: one story, or a digest of several (cut to ``limit`` bytes)."""
+                  digest: str | None = None) -> dict[str, Any]:
+    """The message for one subscriber: one story, or a digest of several (see ``encode_fitted``)."""
     name = watch.get("name") or watch.get("query")
     base: dict[str, Any] = {
         "type": "digest" if digest else "story", "digest": digest,
@@ -70,7 +70,16 @@ def build_message(*, watch: dict[str, Any], items: list[dict[str, Any]], token: 
         msg = {**base, "title": f"{n} new stor{'y' if n == 1 else 'ies'} for {name}",
                "body": "; ".join(i["title"] for i in items[:3]), "link": f"/watches/{watch['id']}",
                "stories": list(items), "more": 0}
-    return _fit(msg, limit) if limit else msg
+    return msg
+
+
+def encode_fitted(message: dict[str, Any], limit: int | None) -> tuple[dict[str, Any], bytes]:
+    """The message and its bytes, cut to ``limit`` bytes when it is longer (encoded once when it fits)."""
+    data = encode(message)
+    if limit and len(data) > limit:
+        message = _fit(message, limit)
+        data = encode(message)
+    return message, data
 
 
 def encode(message: dict[str, Any]) -> bytes:

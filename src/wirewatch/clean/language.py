@@ -60,14 +60,15 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("ru", re.compile(r"[\u0400-\u04ff]")),
 )
+_NON_LATIN = re.compile(r"[\u0370-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _LETTER = re.compile(r"[^\W\d_]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _PERSIAN = re.compile(r"[پچژگ]")
-_SAMPLE = 3000
+_SAMPLE = 2000
 
 
 def _by_script(sample: str) -> str | None:
-    if sample.isascii():
+    if sample.isascii() or len(_NON_LATIN.findall(sample)) < 20:
         return None
     letters = 0
     for lang, rx in _SCRIPTS:

@@ -40,31 +40,57 @@ _EXACT = (
 )
 _EXACT_RE = re.compile(r"(?:" + "|".join(_EXACT) + r")[.:!…]*", re.I)
 
-# Phrases that mark a short line as a prompt, a promotion or site furniture.
-_PHRASES = re.compile(
-    r"push notifications?|enable notifications|be the first to (?:read|know)|breaking (?:news )?alerts|"
-    r"we use cookies|(?:site|website) uses cookies|by continuing to (?:use|browse)|accept (?:all )?cookies|"
-    r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|a) [\w'’ -]{0,40}newsletters?|"
-    r"\bnewsletter\b.{0,40}\b(?:inbox|sign up|subscribe)|delivered (?:straight |directly )?to your inbox|"
-    r"already a (?:subscriber|member)|create a free account|article limit|to continue reading|"
-    r"subscribe (?:now|today|to (?:read|continue|unlock))|download (?:our|the) [\w ]{0,30}app|"
-    r"get the [\w ]{1,30} app\b|follow us on|follow (?:him|her|them) on|like us on facebook|"
-    r"share (?:this|the) (?:article|story)|trust principles|^our standards:|commenting forum|"
-    r"to bookmark this article|want to bookmark|start your [\w ]{0,30}subscription|"
-    r"support (?:our|independent|quality) journalism|report an? (?:error|typo|correction)|"
-    r"click here|tap here|swipe (?:left|right|→)|\bswipe →|all rights reserved|^©|^copyright \d{4}|"
-    r"this (?:content|video|embed) (?:is not available|cannot be displayed)|javascript (?:is )?(?:disabled|required)|"
-    r"enable javascript|sign up to receive|get our [\w ]{0,30}newsletter|read our reviews of",
-    re.I,
+# Phrases that mark a short line as a prompt, a promotion or site furniture.  Each rule is
+# keyed by a literal that must occur in the (case-folded) line, so a body line pays a few
+# substring tests and almost never a regex search.
+_PHRASE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(rx))
+    for key, rx in (
+        ("notification", r"push notifications?|enable notifications"),
+        ("be the first", r"be the first to (?:read|know)"),
+        ("alert", r"breaking (?:news )?alerts|news alerts"),
+        ("cookie", r"we use cookies|(?:site|website) uses cookies|accept (?:all )?cookies|cookie (?:policy|settings)"),
+        ("continuing", r"by continuing to (?:use|browse)"),
+        ("newsletter", r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|a) [\w'’ -]{0,40}newsletters?|"
+                       r"\bnewsletter\b.{0,40}\b(?:inbox|sign up|subscribe)|get our [\w ]{0,30}newsletter"),
+        ("inbox", r"delivered (?:straight |directly )?to your inbox|in your inbox"),
+        ("already a", r"already a (?:subscriber|member)"),
+        ("free account", r"create a free account"),
+        ("article limit", r"article limit"),
+        ("continue reading", r"to continue reading"),
+        ("subscri", r"subscribe (?:now|today|to (?:read|continue|unlock))|start your [\w ]{0,30}subscription"),
+        (" app", r"download (?:our|the) [\w ]{0,30}app|get the [\w ]{1,30} app\b"),
+        ("follow", r"follow us on|follow (?:him|her|them) on"),
+        ("like us", r"like us on facebook"),
+        ("share", r"share (?:this|the) (?:article|story)"),
+        ("trust principles", r"trust principles"),
+        ("our standards", r"^our standards:"),
+        ("commenting", r"commenting forum"),
+        ("bookmark", r"to bookmark this article|want to bookmark"),
+        ("journalism", r"support (?:our|independent|quality) journalism"),
+        ("report a", r"report an? (?:error|typo|correction)"),
+        ("click", r"click here"),
+        ("tap here", r"tap here"),
+        ("swipe", r"swipe (?:left|right|→)"),
+        ("rights reserved", r"all rights reserved"),
+        ("©", r"^©"),
+        ("copyright", r"^copyright \d{4}"),
+        ("javascript", r"javascript (?:is )?(?:disabled|required)|enable javascript"),
+        ("this ", r"this (?:content|video|embed) (?:is not available|cannot be displayed)"),
+        ("sign up", r"sign up to receive"),
+        ("read our", r"read our reviews of"),
+    )
 )
-_PHRASE_MAX = 300
-# Cheap substring pre-test: _PHRASES only runs on lines holding one of these.
-_PHRASE_KEYS = (
-    "notification", "be the first", "alert", "cookie", "continuing", "newsletter", "inbox", "subscri",
-    "member", "account", "limit", "continue reading", "app", "follow", "like us", "share", "trust principles",
-    "standards", "comment", "bookmark", "support", "report a", "click", "tap here", "swipe", "rights reserved",
-    "©", "copyright", "javascript", "not available", "cannot be displayed", "sign up", "read our", "get our",
-)  # longer lines are prose, whatever words they use
+_PHRASE_MAX = 300  # longer lines are prose, whatever words they use
+
+
+def _has_phrase(low: str) -> bool:
+    """True when a case-folded line holds one of the prompt/promotion phrases."""
+    for key, rx in _PHRASE_RULES:
+        if key in low and rx.search(low):
+            return True
+    return False
+
 
 # Teasers and captions: a label then a short text.
 _PREFIX = re.compile(
@@ -78,16 +104,17 @@ _CAPTION_END = re.compile(
     r"(?:Photograph|Photo|Credit|Image|Picture)s?(?: by)?\s*:\s*[^.]{0,80}$|/\s*Getty Images\b.{0,40}$",
     re.I,
 )
+_CAPTION_KEYS = ("photo", "credit", "image", "picture", "getty", "pool")
 _SOCIAL_WORDS = frozenset(
     "share facebook twitter x email e-mail print linkedin whatsapp reddit pinterest telegram flipboard "
-    "messenger instagram youtube tiktok threads bluesky copy link comments comment save sms".split()
+    "messenger instagram youtube tiktok threads bluesky copy link comments comment save sms "
+    "log in sign up register subscribe menu search home login logout account out".split()
 )
 _NO_WORDS = re.compile(r"^[\W_]*$")
 _TWEET_CREDIT = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}$")
 _TWEET_LINK = re.compile(r"pic\.twitter\.com/|https?://t\.co/", re.I)
 _CAPS_PROMO = re.compile(r"^[^a-z]{12,}$")
 _CAPS_MIN_WORDS = 8  # shorter all-caps lines are subheadings of the body; longer ones are promo links
-_WS = re.compile(r"\s+")
 _SOCIAL_SPLIT = re.compile(r"[\s|•·/,]+")
 
 # Headings after which a page holds only related stories: cut there (late in the page only).
@@ -100,12 +127,20 @@ _TAIL = re.compile(
     re.I,
 )
 _TEASER_MAX = 300
+_DATELINE_PREFIX = re.compile(
+    r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,4}(?:,\s*[A-Z][\w.'’\- ]{1,30}?)?"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^()]{1,40}\))?\s*(?:—|–|--|-)\s*"
+)
+_TEASER_LABEL = re.compile(
+    r"(?:read more|read also|also read|related|related stories|related articles|see also|more|recommended|"
+    r"watch|related coverage|more on this|trending)\s*[:>»]", re.I
+)
 _BIO = re.compile(r"\b(?:is|was) (?:a|an|the)\b|\bcovers\b|\bwrites (?:about|for)\b|\breports on\b|\bjoined\b", re.I)
 
 
 def norm(text: str) -> str:
     """Whitespace-collapsed, case-folded form used to compare lines."""
-    return _WS.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()
 
 
 def _is_repeated(text: str) -> bool:
@@ -113,34 +148,41 @@ def _is_repeated(text: str) -> bool:
     n = len(text)
     for sep in range(0, 4):
         half = (n - sep) // 2
-        if half >= 8 and (n - sep) % 2 == 0 and text[:half] == text[n - half:] and not text[half:n - half].strip(" -|:"):
+        if (half >= 8 and (n - sep) % 2 == 0 and text[:half] == text[n - half:]
+                and not text[half:n - half].strip(" -|:") and not text[:half].rstrip().endswith(".")):
             return True
     return False
 
 
 def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
-    """True when one line (a paragraph of the extracted text) is page chrome, not body."""
-    text = _WS.sub(" ", line).strip()
+    """True when one line (a paragraph of the extracted text) is page chrome, not body.
+
+    Ordered cheapest first; long lines (prose) skip the tests that only short lines can meet.
+    """
+    text = " ".join(line.split())
+    n = len(text)
     if not text or _NO_WORDS.match(text):
         return True
-    if _EXACT_RE.fullmatch(text):
+    if n <= 80 and _EXACT_RE.fullmatch(text):
         return True
-    short = len(text) <= _PHRASE_MAX
     low = text.casefold()
-    if short and any(k in low for k in _PHRASE_KEYS) and _PHRASES.search(text):
+    if n <= _PHRASE_MAX:
+        if _has_phrase(low):
+            return True
+        if n <= 200 and _PREFIX.fullmatch(text):
+            return True
+        if any(k in low for k in _CAPTION_KEYS) and _CAPTION_END.search(text[-140:]):
+            return True
+        if _is_repeated(text):
+            return True
+    if n <= 400 and ("t.co/" in low or "pic.twitter" in low) and _TWEET_LINK.search(text):
         return True
-    if len(text) <= 200 and _PREFIX.fullmatch(text):
-        return True
-    if short and _CAPTION_END.search(text[-140:]):
-        return True
-    if _TWEET_LINK.search(text) and len(text) <= 400:
-        return True
-    words = _SOCIAL_SPLIT.split(low)
-    if len(words) <= 12 and all(w in _SOCIAL_WORDS or w.isdigit() for w in words if w):
-        return True
-    if len(text) <= 300 and _is_repeated(text):
-        return True
-    if caps_promo and len(text.split()) >= _CAPS_MIN_WORDS and _CAPS_PROMO.match(text) and re.search(r"[A-Z]{3}", text):
+    if n <= 150:
+        words = _SOCIAL_SPLIT.split(low)
+        if all(w in _SOCIAL_WORDS or w.isdigit() for w in words if w):
+            return True
+    if caps_promo and n >= 12 and text.upper() == text and len(text.split()) >= _CAPS_MIN_WORDS \
+            and _CAPS_PROMO.match(text) and re.search(r"[A-Z]{3}", text):
         return True
     return False
 
@@ -157,6 +199,22 @@ def _cut_tail(paras: list[str]) -> list[str]:
             if all(len(p) <= _TEASER_MAX for p in paras[i + 1:]):
                 return paras[:i]
     return paras
+
+
+def drop_labelled_teasers(paras: list[str]) -> list[str]:
+    """Drop "Read more:" / "Related:" labels standing alone and the teaser headline after each."""
+    out: list[str] = []
+    skip_next = False
+    for p in paras:
+        if skip_next:
+            skip_next = False
+            if len(p) <= 160 and not p.rstrip().endswith("."):
+                continue
+        if _TEASER_LABEL.fullmatch(p.strip()):
+            skip_next = True
+            continue
+        out.append(p)
+    return out
 
 
 def _drop_tweets(paras: list[str]) -> list[str]:
@@ -184,23 +242,34 @@ def _drop_bios(paras: list[str], authors: Sequence[str]) -> list[str]:
     return keep
 
 
+def _dateline_end(paragraph: str) -> int:
+    """Length of a leading "CITY —" / "CITY (AP) —" dateline, 0 when there is none."""
+    m = _DATELINE_PREFIX.match(paragraph[:120])
+    return m.end() if m else 0
+
+
 def dedupe(paras: list[str]) -> list[str]:
     """Keep each paragraph once, and drop a teaser that the next paragraph repeats in full.
 
-    Why: scraped pages repeat the lede (as a dek or a social card) right before the body;
-    the repeated lede must appear exactly once.
+    Why: scraped pages repeat the lede (as a dek or a social card) before the body; the lede
+    must appear exactly once.  Copies are compared without a leading dateline, and the copy
+    that carries the dateline (the body's own first paragraph) is the one kept.
     """
-    seen: set[str] = set()
-    out: list[str] = []
-    keys = [norm(p) for p in paras]
+    keys = [norm(p[_dateline_end(p):]) for p in paras]
+    keep_at: dict[str, int] = {}
     for i, (p, k) in enumerate(zip(paras, keys)):
-        if k in seen and len(k) >= 20:
+        if len(k) < 20:
+            continue
+        if k not in keep_at or (_dateline_end(p) and not _dateline_end(paras[keep_at[k]])):
+            keep_at[k] = i
+    out: list[str] = []
+    for i, (p, k) in enumerate(zip(paras, keys)):
+        if len(k) >= 20 and keep_at[k] != i:
             continue
         nxt = keys[i + 1] if i + 1 < len(keys) else ""
         stem = k.rstrip(".…").rstrip()
         if len(stem) >= 40 and nxt != k and nxt.startswith(stem):
             continue
-        seen.add(k)
         out.append(p)
     return out
 
@@ -217,7 +286,7 @@ def filter_paragraphs(
 
     ``drop_chrome=False`` skips the per-line test for callers that already ran it.
     """
-    kept = _drop_tweets(list(paras))
+    kept = _drop_tweets(drop_labelled_teasers(list(paras)))
     if drop_chrome:
         kept = [p for p in kept if not is_chrome(p, caps_promo=caps_promo)]
     if cut_tail:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wirewatch.clean.lines import filter_paragraphs, is_chrome, norm
+from wirewatch.clean.lines import drop_labelled_teasers, filter_paragraphs, is_chrome, norm
 from wirewatch.clean.metadata import AGENCY_RE, clean_name, normalise_agency, parse_date, read_dateline
 
 _BLOCKS = re.compile(r"\n[ \t\u00a0]*\n")
@@ -154,6 +154,11 @@ def _headline_like(p: str) -> bool:
     return 2 <= len(words) <= 30 and len(p) <= 250 and not p.endswith(".") and read_dateline(p) == (None, None)
 
 
+def _label(p: str) -> bool:
+    """A site or section label above a headline: short and not a sentence."""
+    return len(p.split()) < 5 and not _TERMINAL.search(p)
+
+
 def take_title(paras: list[str], *, hint: str | None = None) -> tuple[str | None, list[str]]:
     """Pick the headline among the leading paragraphs and remove it (and site/section labels).
 
@@ -166,6 +171,8 @@ def take_title(paras: list[str], *, hint: str | None = None) -> tuple[str | None
         return hint.strip(), rest
     later = [norm(p) for p in paras]
     for i, p in enumerate(paras[:6]):
+        if len(p.split()) < 2 and len(p) <= 30:
+            continue  # a section label ("Politics")
         if not _headline_like(p):
             break
         key = later[i]
@@ -173,14 +180,14 @@ def take_title(paras: list[str], *, hint: str | None = None) -> tuple[str | None
             continue  # a sentence of the body (a repeated lede), not a headline
         if len(p.split()) >= 4 or i + 1 >= len(paras) or not _headline_like(paras[i + 1]):
             # drop the short labels before it (site name, section), keep everything after
-            return p, [q for j, q in enumerate(paras) if j > i or (j < i and len(q.split()) >= 5)]
+            return p, [q for j, q in enumerate(paras) if j > i or (j < i and not _label(q))]
     return None, paras
 
 
 def clean_text_dump(content: str, *, title_hint: str | None = None) -> Extracted:
     """Clean one text dump: body paragraphs without chrome, plus the metadata found in it."""
     found = Extracted(paragraphs=[])
-    paras = [p for p in paragraphs_of(content) if not is_chrome(p)]
+    paras = [p for p in drop_labelled_teasers(paragraphs_of(content)) if not is_chrome(p)]
     paras = read_special_lines(paras, found)
     found.title, paras = take_title(paras, hint=title_hint)
     found.paragraphs = filter_paragraphs(paras, authors=found.authors, drop_chrome=False)

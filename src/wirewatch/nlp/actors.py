@@ -174,6 +174,9 @@ def actor_from_text(text: str, *, entity: Entity | None = None) -> Actor:
         country = country_of(" ".join(entity.roles)) or country_of(entity.name) or country_of(text)
         return Actor(entity.name, country=country, sector=sector)
     name = clean_name(text)
+    iso = tables().demonyms.get(name.lower())
+    if iso:  # "Canadian involvement": a bare demonym stands for the state
+        return Actor(tables().country_name.get(iso, name), country=iso, sector="GOV")
     return Actor(name, country=country_of(name), sector=sector_of(name))
 
 

@@ -79,7 +79,8 @@ def surface_key(s: str) -> str:
     for art in ("the ", "The "):
         if s.startswith(art):
             s = s[len(art):]
-    return s.strip(" .,;:")
+    s = s.strip(" ,;:")
+    return s[:-1] if s.endswith(".") and not re.search(r"(?:^|\.)[A-Z]\.$", s) else s
 
 
 # -- candidate collection ---------------------------------------------------------------------
@@ -130,7 +131,7 @@ def _apply_titles(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
     def known(words: str) -> bool:
         if gaz.lookup(words):
             return True
-        return any(c.start <= text.find(words) < c.end and c.label == "ORG" for c in cands)
+        return any(c.label == "ORG" and surface_key(text[c.start:c.end]) == words for c in cands)
 
     for tn in R.titled_names(text, known):
         if gaz.is_place(tn.names) and len(tn.names.split()) == 1:
@@ -266,14 +267,62 @@ def _evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
                 c.votes["PLACE"] += 2.0
             elif c.label in {"GPE", "LOC"}:
                 c.votes["PLACE"] += 0.5
+        if c.label in NAMEISH_LABELS and g is None and _name_shaped(key):
+            c.votes["PERSON"] += 1.25  # spaCy's small model files many people under FAC/ORG
         if _is_speaker(doc, c):
             c.votes["PERSON"] += 1.5
-            c.votes["ORG"] += 0.75
+            c.votes["ORG"] += 0.5
             c.votes["PLACE"] -= 1.0
         end = R.find_apposition(text, c.end)
         if end is not None and c.votes.get("PLACE", 0) < 3:
             c.roles.append(end[0])
             c.votes["PERSON"] += 4.0
+
+
+NAMEISH_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
+NOT_NAME_WORDS = re.compile(
+    rf"\b(?:{ORG_WORDS}|Operation|Bridge|Airport|Stadium|Hospital|Street|Road|Avenue|Square|Palace|Tower|"
+    r"Building|Hall|Park|Church|Mosque|Temple|Prison|Base|Camp|Dam|Port|Station|Hotel|Museum|Times|Post|"
+    r"News|Daily|Journal|Radio|TV|Agreement|Accord|Act|Treaty|War|Summit|Games|Cup)\b"
+)
+
+
+def _name_shaped(key: str) -> bool:
+    """"Frederic Bontems", "Ibrahim Boubacar Keita": 2-4 capitalised words, none an organisation word."""
+    words = key.split()
+    return (2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:2].islower() for w in words)
+            and not any(ch.isdigit() for ch in key) and not NOT_NAME_WORDS.search(key))
+
+
+def _drop_common_words(doc, cands: list[Cand]) -> None:
+    """"Time is of the essence": a single sentence-initial common noun is not an entity."""
+    keep = []
+    for c in cands:
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if (c.prio == 1 and span is not None and len(span) == 1 and span[0].tag_ in {"NN", "NNS", "JJ", "RB"}
+                and (span[0].is_sent_start or span[0].i > 0 and span[0].nbor(-1).is_quote)):
+            continue
+        keep.append(c)
+    cands[:] = keep
+
+
+def _propagate(text: str, ents: list[Entity]) -> None:
+    """Mentions spaCy missed: later occurrences of a person's full name or surname, an org's name."""
+    taken = sorted((m.start, m.end) for e in ents for m in e.mentions)
+    for e in ents:
+        if e.type not in {"PERSON", "ORG"}:
+            continue
+        forms = {e.name}
+        if e.type == "PERSON" and len(e.name.split()) >= 2:
+            forms.add(e.name.split()[-1])
+        forms |= {m.text for m in e.mentions if m.text[:1].isupper() and len(m.text) > 2}
+        pat = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                         + r")(?![\w-])")
+        for m in pat.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            e.mentions.append(Mention(m.group(), m.start(), m.end()))
+            taken.append((m.start(), m.end()))
 
 
 # -- grouping ---------------------------------------------------------------------------------
@@ -450,6 +499,7 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
     _split_merged(text, cands, gaz)
     _org_patterns(text, cands)
     _gazetteer_hits(doc, cands, gaz)
+    _drop_common_words(doc, cands)
     _evidence(doc, cands, gaz)
     groups = _group(text, cands)
     ents: list[Entity] = []
@@ -466,6 +516,7 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
         infos[len(ents)] = role_infos
         firsts[len(ents)] = mentions[0][0]
         ents.append(e)
+    _propagate(text, ents)
     _resolve_role_mentions(doc, ents, infos, firsts, gaz)
     for e in ents:
         e.mentions.sort(key=lambda m: m.start)

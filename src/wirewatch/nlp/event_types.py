@@ -127,7 +127,7 @@ def decide(scores: dict[str, float]) -> dict[str, float]:
     else:
         for t in ("PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "PEACE_PROTEST"):
             s.pop(t, None)
-    if s.get("DISR_WEAP", 0) >= 4:
+    if s.get("DISR_WEAP", 0) >= 3.5:
         for t in WEAPON_TYPES:
             if t in s:
                 s[t] *= 0.4

@@ -49,6 +49,7 @@ COMPATIBLE: dict[str, set[str]] = {
     "RETREAT": {"NON_VIOL_TERRIT_TRANSFER", "CHANGE_TO_GROUP_ACT"}, "ACCUSE": {"ATTRIB"}, "REJECT": {"ATTRIB"},
     "SUPPORT": {"DIPLO"}, "COOPERATE": {"DIPLO", "AGREEMENT"}, "AID": set(), "REQUEST": set(), "THREATEN": set(),
 }
+_VERBAL = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
 _HYPOTHETICAL = {"could", "would", "might", "may", "can", "should", "must", "will"}
 _PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "that", "which", "who", "whom", "those", "this", "these"}
 _FACING = {"face", "receive", "get", "draw", "meet", "confront"}
@@ -153,17 +154,25 @@ def _skip(tok) -> bool:
                 break
             cur = cur.head
             if cur.pos_ == "VERB":
-                return _irrealis_verb(cur)
-    else:
-        cur = tok
-        for _ in range(3):  # "calls to help fight": under an intended action
-            if cur.dep_ not in ("xcomp", "conj", "advcl") or cur.head is cur:
-                break
-            cur = cur.head
-            if cur.pos_ == "VERB" and _irrealis_verb(cur):
-                return True
-            if lexicon()["verbs"].get(cur.lemma_.lower()) == "REQUEST" or cur.lemma_.lower() in ("call", "help"):
-                return True
+                return _intended(cur)
+        return False
+    return _intended(tok, self_checked=True)
+
+
+def _intended(verb, *, self_checked: bool = False) -> bool:
+    """Whether a verb is only asked for, hoped for or planned ("calls to help fight ...")."""
+    cur = verb
+    if not self_checked and _irrealis_verb(cur):
+        return True
+    for _ in range(3):
+        if cur.dep_ not in ("xcomp", "conj", "advcl", "acl") or cur.head is cur:
+            break
+        cur = cur.head
+        if cur.pos_ == "VERB" and _irrealis_verb(cur):
+            return True
+        lemma = cur.lemma_.lower()
+        if lexicon()["verbs"].get(lemma) == "REQUEST" or lemma in ("call", "help", "hope", "plan", "want"):
+            return True
     return False
 
 
@@ -248,6 +257,8 @@ def _scan_actor(tokens):
     words = tables().sector_words
     toks = list(tokens)
     for i, t in enumerate(toks):
+        if t.dep_ in ("amod", "compound") and t.head.i == t.i + 1:
+            continue  # "military rule": a modifier, not an actor
         if words.get(t.lower_) in _ACTOR_SECTORS:
             j = i
             while j > 0 and i - j < 3 and toks[j - 1].pos_ in ("ADJ", "PROPN", "NOUN") and toks[j - 1].dep_ in ("amod", "compound"):
@@ -315,13 +326,16 @@ class _Ctx:
                 return ent
         return None
 
-    def person_before(self, pos: int) -> Entity | None:
+    def person_before(self, pos: int, sent_start: int = 0) -> Entity | None:
+        """Who "he"/"she" is: the first person named earlier in the same sentence (its topic), else the
+        last person named before it."""
         best = None
         for s, ent in self.persons:
-            if s < pos:
-                best = ent
-            else:
+            if s >= pos:
                 break
+            if s >= sent_start:
+                return ent
+            best = ent
         return best
 
 
@@ -358,7 +372,7 @@ def _actor_of(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
         return None, None
     if tok.lower_ in _PRONOUNS:
         if tok.lower_ in ("he", "she", "him", "her"):
-            person = ctx.person_before(tok.idx)
+            person = ctx.person_before(tok.idx, tok.sent.start_char)
             if person is not None:
                 return actor_from_text(person.name, entity=person), (tok.idx, tok.idx + len(tok))
         return None, None
@@ -389,6 +403,48 @@ def _sentence_bounds(sent, anchor: int) -> tuple[int, int]:
     return base + lo, base + hi
 
 
+def _clause_verb(tok):
+    cur = tok
+    for _ in range(12):
+        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _event_date(trigger, dates, start: int, end: int):
+    """The date of the trigger's own clause: one modifying it, else its clause's, else a governing clause's."""
+    doc = trigger.doc
+    own = _clause_verb(trigger) if trigger.pos_ not in ("VERB", "AUX") else trigger
+    ancestors = {a.i for a in own.ancestors} | {own.i}
+    best, best_rank = None, None
+    for d in dates:
+        if d.start < start or d.end > end:
+            continue
+        span = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        path, cur = [], root
+        for _ in range(12):
+            path.append(cur)
+            if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+                break
+            cur = cur.head
+        if trigger in path:
+            rank = 0
+        elif path[-1] is own:
+            rank = 1
+        elif path[-1].i in ancestors:
+            rank = 2
+        else:
+            continue
+        rank = (rank, abs(d.start - trigger.idx))
+        if best_rank is None or rank < best_rank:
+            best, best_rank = d, rank
+    return best
+
+
 def _event_type(scores: dict[str, float], plover: str | None) -> str | None:
     if plover is None:
         return best_type(scores)
@@ -417,13 +473,13 @@ def extract_events(doc, article: Article) -> list[Event]:
             source, s_span = _actor(src_tok, ctx)
             target, t_span = _actor(tgt_tok, ctx)
             etype = _event_type(scores, plover)
-            if source is None and target is None and etype is None:
-                continue
+            if source is None and target is None and (etype is None or plover in _VERBAL):
+                continue  # an interaction needs someone interacting; material events stand alone
             if source and target and normalise_actor(source) == normalise_actor(target) and source.name == target.name:
                 target, t_span = None, None
             start, end = _sentence_bounds(sent, tok.idx)
             exclude = [s for s in (s_span, t_span) if s]
-            date = nearest(dates, start, end, tok.idx)
+            date = _event_date(tok, dates, start, end)
             place = nearest(places, start, end, tok.idx, exclude=exclude)
             ev = Event(type=etype, plover=plover, source=source, target=target,
                        date=date.value if date else article.published,

@@ -191,10 +191,34 @@ def _country_points() -> dict[str, tuple[float, float, list[str], str | None]]:
         except (OSError, ValueError):
             continue
         iso = (d.get("ISO") or {}).get("alpha2")
-        ll = d.get("latlng")
+        ll = _main_centroid(d.get("geoJSON")) or d.get("latlng")
         if iso and ll and len(ll) == 2:
             out[iso] = (float(ll[0]), float(ll[1]), list(d.get("altSpellings") or []), d.get("demonym"))
     return out
+
+
+def _main_centroid(geojson: dict | None) -> tuple[float, float] | None:
+    """Area centroid (lat, lon) of a country's largest polygon: the mainland's centre, as gazetteers use."""
+    best, best_area = None, 0.0
+    try:
+        for feat in (geojson or {}).get("features", []):
+            geom = feat.get("geometry") or {}
+            polys = geom.get("coordinates") or []
+            if geom.get("type") == "Polygon":
+                polys = [polys]
+            for poly in polys:
+                ring = poly[0]
+                a = cx = cy = 0.0
+                for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+                    cross = x1 * y2 - x2 * y1
+                    a += cross
+                    cx += (x1 + x2) * cross
+                    cy += (y1 + y2) * cross
+                if abs(a) > best_area:
+                    best_area, best = abs(a), (cy / (3 * a), cx / (3 * a))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return best
 
 
 def _add_countries(gaz: Gazetteer, gc_countries: dict, cities: dict, capitals: dict) -> None:

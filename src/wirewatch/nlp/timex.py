@@ -93,7 +93,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_unit", re.compile(
         r"\b(?:(?P<part>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of|earlier|later|early|late)\s+)?"
         + _REL + r"\s+" + _UNIT + r"\b", I)),
-    ("weekend", re.compile(r"\b(?:over\s+)?the\s+(?P<unit>weekend)\b", I)),
+    ("weekend", re.compile(r"\bthe\s+(?P<unit>weekend)\b", I)),
     ("part_unit", re.compile(
         r"\b(?P<part>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of)\s+the\s+(?P<unit>week|month|year|quarter)\b", I)),
     ("ago", re.compile(

@@ -16,6 +16,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -49,6 +50,28 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def safe_url(url: Any) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None: a report never links to
+    ``javascript:`` or ``data:`` URLs that hostile pages may carry."""
+    if not url:
+        return None
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c in text for c in '"<> \n\r\t\\'):
+        return text
+    return None
+
+
+def _link(row: dict[str, Any]) -> dict[str, Any]:
+    """``url`` made safe, falling back to the source when that is a web address."""
+    row["url"] = safe_url(row.get("url")) or safe_url(row.pop("source", None))
+    row.pop("source", None)
+    return row
 
 
 # -- query resolution ------------------------------------------------------------------------
@@ -168,7 +191,7 @@ def _event_item(ev: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, 
 def _story_item(st: dict[str, Any]) -> dict[str, Any]:
     return {
         "kind": "story", "date": st["published"], "date_basis": "published", "story_id": st["story_id"],
-        "title": st["title"], "url": st["url"] or (st["source"] if str(st["source"]).startswith("http") else None),
+        "title": st["title"], "url": safe_url(st["url"]) or safe_url(st["source"]),
         "agency": st["agency"], "agencies": st["agencies"] or [], "copies": st["copies"],
         "lead": _lead(st["lead"] or ""), "events": st["events"],
     }
@@ -181,7 +204,7 @@ def _timeline(con: duckdb.DuckDBPyConnection, events: list[dict[str, Any]],
     for src in sq.event_sources(con, [e["event_key"] for e in events]) if events else []:
         key = src.pop("event_key")
         src["agencies"] = src["agencies"] or []
-        by_key.setdefault(key, []).append(src)
+        by_key.setdefault(key, []).append(_link(src))
     items = [_event_item(ev, by_key.get(ev["event_key"], [])) for ev in events]
     thin = len(events) < THIN
     items += [_story_item(st) for st in stories if thin or not st["events"]]
@@ -217,6 +240,8 @@ def _quotes(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, An
     roles = sq.speaker_roles(con, [g["speaker"] for g in groups]) if groups else {}
     for g in groups:
         g["roles"] = roles.get(g["speaker"], [])[:3]
+        for q in g["quotes"]:
+            q["url"] = safe_url(q["url"])
     return groups
 
 
@@ -227,14 +252,14 @@ def _new_since(con: duckdb.DuckDBPyConnection, ids: list[str], stories: list[dic
         after, basis = datetime.combine(date.fromisoformat(new_since), datetime.min.time()), "--new-since"
     else:
         after, basis = sq.latest_ingest_start(con)
-    out: dict[str, Any] = {"since": after.isoformat() if after else None, "basis": basis,
+    out: dict[str, Any] = {"since": after.replace(microsecond=0).isoformat(sep=" ") if after else None, "basis": basis,
                            "stories": [], "events": []}
     if after is None or not ids:
         return out
     cut = after.isoformat()
     seen = sq.story_first_seen(con, [s["story_id"] for s in stories])
     out["stories"] = [
-        {k: st[k] for k in ("story_id", "title", "url", "agency", "published", "copies")}
+        _link({k: st[k] for k in ("story_id", "title", "url", "source", "agency", "published", "copies")})
         for st in stories if seen.get(st["story_id"]) and seen[st["story_id"]].isoformat() >= cut]
     fresh = set(sq.new_events(con, ids, after))
     out["events"] = [

@@ -41,40 +41,62 @@ def _alerts() -> ModuleType:
     return mod
 
 
-class ReadStore:
-    """A ``Store``-shaped view of one snapshot cursor, for alerts functions that only read."""
-
-    read_only = True
-
-    def __init__(self, cur, path: str) -> None:
-        self.con = cur
-        self.path = path
-
-    def cursor(self):
-        return self.con
+def _public(obj: Any) -> dict[str, Any]:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
 
 def list_watches(context: Context, *, details: bool = False) -> list[dict[str, Any]]:
+    """Every watch, read from the request's snapshot; subscribers only for the admin."""
     alerts = _alerts()
     with context.reader.cursor() as cur:
-        watches = alerts.list_watches(ReadStore(cur, str(context.db_path)))
+        watches = alerts.list_watches(cur)
     out = []
     for w in watches:
-        d = w.to_dict() if hasattr(w, "to_dict") else dict(w)
-        if not details:  # visitors see what they can follow, never who else is told where
+        d = _public(w)
+        if details:
+            d["subscribers"] = [s for s in d.get("subscribers", [])]
+        else:  # visitors see what they can follow, never who else is told where
             d.pop("subscribers", None)
         out.append(d)
     return out
 
 
+def get_watch(context: Context, ref: str, *, details: bool = False) -> dict[str, Any]:
+    """One watch by id or name (404 when unknown)."""
+    alerts = _alerts()
+    with context.reader.cursor() as cur:
+        watch = alerts.get_watch(cur, ref)
+    if watch is None:
+        raise HTTPException(404, f"no watch {ref!r}")
+    d = _public(watch)
+    if not details:
+        d.pop("subscribers", None)
+    return d
+
+
 def add_watch(context: Context, *, query: str, name: str | None = None, digest: str | None = None,
               webhook: str | None = None, secret: str | None = None, email: str | None = None) -> dict[str, Any]:
+    """Add a watch and the endpoints given with it, in one writer session."""
     alerts = _alerts()
 
     def job(store: Store) -> dict[str, Any]:
-        w = alerts.add_watch(store, query, name=name, digest=digest, webhook=webhook, secret=secret,
-                             email=email, allow_private=context.allow_private)
-        return w.to_dict() if hasattr(w, "to_dict") else dict(w)
+        existed = alerts.get_watch(store.con, (name or query).strip()) is not None
+        watch = alerts.add_watch(store, query, name=name, digest=digest)
+        subs = []
+        try:
+            if webhook:
+                sub = alerts.subscribe(store, watch.id, webhook=webhook, secret=secret,
+                                       allow_private=context.allow_private)
+                subs.append(sub.to_dict(secrets=True))  # the caller needs the (maybe generated) secret once
+            if email:
+                subs.append(alerts.subscribe(store, watch.id, email=email).to_dict())
+        except Exception:
+            if not existed:  # a refused endpoint leaves no half-made watch behind
+                alerts.remove_watch(store, watch.id)
+            raise
+        d = _public(watch)
+        d["subscribers"] = d.get("subscribers", []) + subs
+        return d
 
     return context.writer.run(job, timeout=120)
 
@@ -88,29 +110,35 @@ def remove_watch(context: Context, watch_id: str) -> dict[str, Any]:
 
 
 def vapid_public_key(context: Context) -> str:
+    """The push ``applicationServerKey`` (made on first use by the writer, then cached)."""
     alerts = _alerts()
-    return context.writer.run(lambda store: alerts.vapid_public_key(store), timeout=120)
+    key = getattr(context, "vapid_key", None)
+    if key is None:
+        key = context.writer.run(lambda store: alerts.vapid_public_key(store), timeout=120)
+        context.vapid_key = key
+    return key
 
 
 def subscribe_push(context: Context, watch_id: str, *, endpoint: str, p256dh: str, auth: str) -> dict[str, Any]:
+    """Add a browser's push subscription to a watch; the answer holds its unsubscribe token."""
     alerts = _alerts()
 
     def job(store: Store) -> dict[str, Any]:
-        sub = alerts.subscribe(store, watch_id, push={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
+        if alerts.get_watch(store.con, watch_id) is None:
+            raise HTTPException(404, f"no watch {watch_id!r}")
+        sub = alerts.subscribe(store, watch_id, push_subscription={"endpoint": endpoint,
+                                                                    "keys": {"p256dh": p256dh, "auth": auth}},
                                allow_private=context.allow_private)
-        d = sub.to_dict() if hasattr(sub, "to_dict") else dict(sub)
-        d["token"] = getattr(sub, "token", d.get("token"))  # the subscriber's own unsubscribe token
-        return d
+        return {**sub.to_dict(), "token": sub.token}
 
     return context.writer.run(job, timeout=120)
 
 
-def unsubscribe(context: Context, *, token: str | None = None, endpoint: str | None = None) -> dict[str, Any]:
+def unsubscribe(context: Context, *, token: str) -> dict[str, Any]:
     alerts = _alerts()
-    n = context.writer.run(lambda store: alerts.unsubscribe(store, token=token, endpoint=endpoint), timeout=120)
-    if not n:
-        raise HTTPException(404, "no such subscription")
-    return {"unsubscribed": int(n)}
+    if not context.writer.run(lambda store: alerts.unsubscribe(store, token), timeout=120):
+        raise HTTPException(404, "no subscription holds this token")
+    return {"unsubscribed": True}
 
 
 def ingest_job(context: Context, inputs: list[str], *, published: str | None):

@@ -51,8 +51,7 @@ class PushSubscription(BaseModel):
 
 
 class Unsubscribe(BaseModel):
-    token: Optional[str] = Field(None, max_length=200, description="The token given when subscribing.")
-    endpoint: Optional[str] = Field(None, max_length=2000, description="Or the push endpoint itself.")
+    token: str = Field(min_length=8, max_length=200, description="The token given when subscribing.")
 
 
 @router.get("/articles", tags=["read"], summary="Search articles")
@@ -103,6 +102,12 @@ def api_watches(request: Request) -> dict[str, Any]:
     return {"watches": alerting.list_watches(context, details=admin)}
 
 
+@router.get("/watches/{watch_id}", tags=["watches"], summary="One watch")
+def api_watch(request: Request, watch_id: str) -> dict[str, Any]:
+    context = ctx(request)
+    return alerting.get_watch(context, watch_id, details=context.guard.is_admin(request))
+
+
 @router.post("/watches", tags=["watches"], summary="Add a watch", status_code=201,
              dependencies=[Depends(require_token)])
 def api_add_watch(request: Request, body: WatchRequest) -> dict[str, Any]:
@@ -130,12 +135,10 @@ def api_subscribe(request: Request, watch_id: str, body: PushSubscription) -> di
                                    auth=sub["keys"]["auth"])
 
 
-@router.post("/unsubscribe", tags=["watches"], summary="Unsubscribe (by token or push endpoint)")
+@router.post("/unsubscribe", tags=["watches"], summary="Unsubscribe (with the token given at subscribe)")
 def api_unsubscribe(request: Request, body: Annotated[Unsubscribe, Body()]) -> dict[str, Any]:
     context = _visitor_write(request)
-    if not body.token and not body.endpoint:
-        raise views.BadRequest("give the unsubscribe token or the push endpoint")
-    return alerting.unsubscribe(context, token=body.token, endpoint=body.endpoint)
+    return alerting.unsubscribe(context, token=body.token)
 
 
 def _visitor_write(request: Request) -> Context:

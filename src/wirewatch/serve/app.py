@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import StoreError, UsageError
 from ..store import Store, default_path
@@ -48,12 +50,14 @@ class Context:
     writer: Writer
     guard: Guard
     subscribe_limit: RateLimiter
+    login_limit: RateLimiter
     templates: Jinja2Templates
     allow_private: bool = False
     deliver_interval: float = 5.0
     token_generated: bool = False
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
+    vapid_key: str | None = None
 
 
 def ctx(request: Request) -> Context:
@@ -77,8 +81,10 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
     writer = Writer(path, on_write=lambda: reader.refresh(force=True))
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     templates.env.autoescape = True  # every template escapes by default: article text is hostile
+    templates.env.filters["http_url"] = http_url
     context = Context(db_path=path, reader=reader, writer=writer, guard=Guard(secret),
-                      subscribe_limit=RateLimiter(*subscribe_rate), templates=templates,
+                      subscribe_limit=RateLimiter(*subscribe_rate),
+                      login_limit=RateLimiter(10, 60.0), templates=templates,
                       allow_private=allow_private, deliver_interval=deliver_interval,
                       token_generated=generated)
 
@@ -185,8 +191,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def usage(request: Request, exc: UsageError):
         return _error(request, 400, str(exc))
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
         return _error(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -199,6 +205,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def store_error(request: Request, exc: StoreError):
         log.warning("store error on %s: %s", request.url.path, exc)
         return _error(request, 503, f"the store is not available right now: {exc}")
+
+
+def http_url(value: str | None) -> str:
+    """``value`` if it is an http(s) URL, else "" (a stored ``javascript:`` URL must never become a link)."""
+    if not value:
+        return ""
+    parsed = urlsplit(value.strip())
+    return value.strip() if parsed.scheme in ("http", "https") and parsed.netloc else ""
 
 
 def page_context(request: Request, **values: Any) -> dict[str, Any]:

@@ -13,8 +13,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-import httpx
-
 from wirewatch.errors import INTERNAL, UNSUPPORTED
 from wirewatch.records import Document, Rejected
 from wirewatch.sources.decode import decode_bytes, sniff_format
@@ -53,11 +51,13 @@ def iter_documents(inputs: Iterable[str], *, allow_private: bool = False, feed_s
     ``timeout`` bounds each fetch; ``fetch_items`` forces (True) or forbids (False) fetching feed item
     pages, the default fetching them for URL feeds and for file-feed items without full content.
     """
-    with httpx.Client(follow_redirects=False, trust_env=False) as client:
-        options = Options(max_bytes=max_bytes, allow_private=allow_private, timeout=timeout,
-                          feed_state=feed_state, fetch_items=fetch_items, client=client)
+    options = Options(max_bytes=max_bytes, allow_private=allow_private, timeout=timeout,
+                      feed_state=feed_state, fetch_items=fetch_items)
+    try:
         for item in inputs:
             yield from _guarded(item, _iter_one(item, options, stdin))
+    finally:
+        options.close()
 
 
 def _iter_one(item: str, options: Options, stdin: BinaryIO | None) -> Iterator[Document | Rejected]:

@@ -48,6 +48,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Bytes below 0x20 that ordinary text contains: tab, LF, VT, FF, CR, ESC (ANSI colours).
 _TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1b")
+_BINARY_CONTROLS = bytes(b for b in range(0x20) if b not in _TEXT_CONTROLS)
 _CONTROL_RATIO = 0.05
 
 _META_CHARSET = re.compile(
@@ -79,7 +80,7 @@ def binary_kind(head: bytes) -> str | None:
         return None
     if b"\x00" in sample:
         return "binary data (NUL bytes)"
-    controls = sum(1 for b in sample if b < 0x20 and b not in _TEXT_CONTROLS)
+    controls = len(sample) - len(sample.translate(None, _BINARY_CONTROLS))
     if controls / len(sample) > _CONTROL_RATIO:
         return "binary data (control characters)"
     return None

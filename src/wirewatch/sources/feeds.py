@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+import re
 import time
 from datetime import datetime, timezone
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+xml"}
 # Below this many characters an item's own content is a teaser, not the story.
 FULL_CONTENT_CHARS = 400
+_ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 @runtime_checkable
@@ -93,18 +95,25 @@ def _day(struct: time.struct_time | None) -> str | None:
         return None
 
 
+def _format_of(value: str, declared: str | None) -> str:
+    """Feed content declared as HTML is HTML as soon as it holds one tag (teasers are short)."""
+    if declared == "text/plain":
+        return "text"
+    if declared in ("text/html", "application/xhtml+xml") and _ANY_TAG.search(value):
+        return "html"
+    return sniff_format(value)
+
+
 def _own_content(entry: Any) -> tuple[str | None, str, bool]:
     """(content, format, is_full) from the item itself: content:encoded beats the summary."""
     for block in entry.get("content") or []:
         value = (block.get("value") or "").strip()
         if value:
-            fmt = "text" if block.get("type") == "text/plain" else sniff_format(value)
-            return value, fmt, len(value) >= FULL_CONTENT_CHARS
+            return value, _format_of(value, block.get("type")), len(value) >= FULL_CONTENT_CHARS
     summary = (entry.get("summary") or "").strip()
     if summary:
         detail = entry.get("summary_detail") or {}
-        fmt = "text" if detail.get("type") == "text/plain" else sniff_format(summary)
-        return summary, fmt, False
+        return summary, _format_of(summary, detail.get("type")), False
     return None, "text", False
 
 

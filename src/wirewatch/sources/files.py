@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from wirewatch.errors import EMPTY, GZIP, NOT_FOUND, TOO_LARGE, UNSUPPORTED, InputError
+from wirewatch.errors import BINARY, EMPTY, GZIP, INTERNAL, NOT_FOUND, TOO_LARGE, UNSUPPORTED, InputError
 from wirewatch.records import Document, Rejected
 from wirewatch.sources.decode import (
     SNIFF_BYTES, binary_kind, decode_bytes, looks_like_feed, looks_like_json, looks_like_warc, sniff_format,
@@ -111,7 +111,16 @@ def _iter_folder(root: Path, root_str: str, options: Options) -> Iterator[Docume
         if entry.is_dir(follow_symlinks=False):
             yield from _iter_folder(Path(entry.path), shown, options)
         elif entry.is_file():
-            yield from _iter_file(Path(entry.path), shown, options)
+            yield from _guarded_file(Path(entry.path), shown, options)
+
+
+def _guarded_file(path: Path, source: str, options: Options) -> Iterator[Document | Rejected]:
+    """One file of a folder walk: a reader bug costs that file only, not the rest of the folder."""
+    try:
+        yield from _iter_file(path, source, options)
+    except Exception as exc:  # noqa: BLE001 - logged with traceback; the walk goes on
+        log.exception("unexpected error while reading %s", source)
+        yield Rejected(source, INTERNAL, f"unexpected error while reading ({type(exc).__name__}: {exc})")
 
 
 def _iter_file(path: Path, source: str, options: Options) -> Iterator[Document | Rejected]:
@@ -133,13 +142,20 @@ def _iter_file(path: Path, source: str, options: Options) -> Iterator[Document |
                 return
             stream: BinaryIO = gzip.GzipFile(fileobj=raw) if gzipped else raw  # type: ignore[assignment]
             yield from read_stream(stream, source=source, kind=kind, options=options)
-    except PermissionError as exc:
-        yield Rejected(source, NOT_FOUND, f"file cannot be read ({exc.strerror})")
+    except OSError as exc:  # vanished since the walk listed it, permission denied, I/O error
+        yield Rejected(source, NOT_FOUND, f"file cannot be read ({exc.strerror or exc})")
 
 
 def _read_head(stream: BinaryIO, source: str) -> bytes:
+    """The first ``SNIFF_BYTES`` (fewer only at end of stream, even from raw streams with short reads)."""
     try:
-        return stream.read(SNIFF_BYTES)
+        head = stream.read(SNIFF_BYTES)
+        while head and len(head) < SNIFF_BYTES:
+            more = stream.read(SNIFF_BYTES - len(head))
+            if not more:
+                break
+            head += more
+        return head
     except _GZIP_ERRORS as exc:
         raise InputError(GZIP, f"corrupt or truncated gzip data ({exc})", source=source) from None
 
@@ -174,7 +190,10 @@ def read_stream(stream: BinaryIO, *, source: str, kind: str, options: Options,
         if not head.strip():
             yield Rejected(source, EMPTY, "empty content (no bytes, or only whitespace)")
             return
-        whole = io.BufferedReader(_Prefixed(head, stream), buffer_size=1 << 16)  # type: ignore[arg-type]
+        if len(head) < SNIFF_BYTES:  # the head is all there is: most single articles
+            whole: BinaryIO = io.BytesIO(head)
+        else:
+            whole = io.BufferedReader(_Prefixed(head, stream), buffer_size=1 << 16)  # type: ignore[arg-type]
         sniffed = sniff_kind(head)
         if sniffed == "gzip" and depth == 0:  # compressed without saying so in the name
             inner = gzip.GzipFile(fileobj=whole)  # type: ignore[arg-type]
@@ -201,7 +220,7 @@ def _dispatch(stream: BinaryIO, head: bytes, *, source: str, kind: str,
         return
     what = binary_kind(head)
     if what:
-        yield Rejected(source, "binary", f"not a text document: looks like {what}")
+        yield Rejected(source, BINARY, f"not a text document: looks like {what}")
         return
     data = _read_all(stream, source=source, max_bytes=options.max_bytes)
     if kind == "json":

@@ -20,3 +20,14 @@ class Options:
     feed_state: FeedState | None = None
     fetch_items: bool | None = None  # feed item pages: None = automatic (see feeds.py)
     client: httpx.Client | None = None
+
+    def http(self) -> httpx.Client:
+        """The run's HTTP client, created on first use (local-only runs never build a TLS context)."""
+        if self.client is None:
+            self.client = httpx.Client(follow_redirects=False, trust_env=False)
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None

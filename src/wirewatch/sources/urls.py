@@ -29,7 +29,7 @@ WARC_TYPES = {"application/warc", "application/x-warc"}
 def fetch_with(options: Options, url: str, headers: dict[str, str] | None = None) -> FetchResult:
     """``fetch`` with the run's policy (private addresses, timeout, cap, shared client)."""
     return fetch(url, allow_private=options.allow_private, timeout=options.timeout,
-                 max_bytes=options.max_bytes, headers=headers, client=options.client)
+                 max_bytes=options.max_bytes, headers=headers, client=options.http())
 
 
 def page_document(result: FetchResult, *, source: str) -> Document:

@@ -75,6 +75,7 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}".splitlines()[0]) from exc
         self.fts = _load_fts(self.con)
+        self._feed_state: dict[str, tuple[str | None, str | None]] = {}  # written with the next batch
         if not read_only:
             self.migrate()
 
@@ -135,8 +136,9 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
     def write_batch(self, batch: Batch) -> None:
-        """Write one batch of articles and rejects in a single transaction."""
-        if not len(batch):
+        """Write one batch of articles and rejects, with the feed validators remembered since the
+        last batch, in a single transaction: a feed is marked as read only once its items are stored."""
+        if not len(batch) and not self._feed_state:
             return
         con = self.con
         con.execute("BEGIN")
@@ -145,10 +147,13 @@ class Store:
                 self._insert_articles(batch.articles)
             if batch.rejects:
                 self._upsert_rejects(batch.rejects)
+            for url, (etag, modified) in self._feed_state.items():
+                con.execute("INSERT OR REPLACE INTO feed_state VALUES (?, ?, ?, ?)", [url, etag, modified, now()])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
+        self._feed_state.clear()
 
     def _insert(self, table: str, rows: dict[str, list]) -> None:
         if not rows or not next(iter(rows.values())):
@@ -259,11 +264,14 @@ class Store:
 
     # -- feed state (conditional GET) --------------------------------------------------------
     def get(self, url: str) -> tuple[str | None, str | None] | None:
+        if url in self._feed_state:
+            return self._feed_state[url]
         row = self.con.execute("SELECT etag, last_modified FROM feed_state WHERE url = ?", [url]).fetchone()
         return (row[0], row[1]) if row else None
 
     def put(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        self.con.execute("INSERT OR REPLACE INTO feed_state VALUES (?, ?, ?, ?)", [url, etag, last_modified, now()])
+        """Remember a feed's validators; they are committed with the batch holding its last items."""
+        self._feed_state[url] = (etag, last_modified)
 
 
 def _append(cols: dict[str, list], **values) -> None:

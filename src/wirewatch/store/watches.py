@@ -89,6 +89,19 @@ def insert_subscriber(con: duckdb.DuckDBPyConnection, row: dict) -> dict:
     return row
 
 
+def insert_subscribers(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Insert many subscribers at once (imports, benchmarks); rows as for ``insert_subscriber``."""
+    if not rows:
+        return
+    at = now()
+    cols = [c for c in SUBSCRIBER_COLUMNS if c not in ("active", "dropped_reason", "last_digest_at")]
+    data = {c: [r.get(c) for r in rows] for c in cols}
+    data["created_at"] = [r.get("created_at") or at for r in rows]
+    data["allow_private"] = [bool(r.get("allow_private")) for r in rows]
+    tab = pa.table(data)  # noqa: F841 - used in SQL
+    con.execute(f"INSERT INTO subscribers ({', '.join(cols)}) SELECT {', '.join(cols)} FROM tab")
+
+
 def update_subscriber(con: duckdb.DuckDBPyConnection, sub_id: str, **values: Any) -> None:
     """Refresh a subscriber that subscribes again (new keys/secret) and make it active."""
     sets = ", ".join(f"{k} = ?" for k in values)

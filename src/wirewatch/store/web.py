@@ -122,13 +122,3 @@ def store_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"articles": row[0], "stories": row[1], "events": row[2],
             "last_ingest": row[3].isoformat() if row[3] else None}
 
-
-def deliveries_due(con: duckdb.DuckDBPyConnection) -> int:
-    """Alert deliveries waiting to be sent (0 where the alerts tables do not exist), so a server
-    opens the store for writing only when there is something to deliver."""
-    try:
-        row = con.execute("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'digest') "
-                          "AND (next_attempt_at IS NULL OR next_attempt_at <= now()::TIMESTAMP)").fetchone()
-    except duckdb.CatalogException:
-        return 0
-    return int(row[0])

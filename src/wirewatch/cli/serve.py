@@ -1,0 +1,36 @@
+"""``wirewatch serve``: the web app and JSON API over a store."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ._app import DB_HELP, app, fail
+
+
+@app.command()
+def serve(
+    db: Annotated[Optional[str], typer.Option("--db", help=DB_HELP)] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(
+        help="Token for write endpoints (default: $WIREWATCH_TOKEN, else a random one, printed).")] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Let ingest and alert delivery reach private/loopback addresses.")] = False,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+) -> None:
+    """Serve the web app (search, articles, stories, situations, watches) and its JSON API (/docs)."""
+    from ..errors import StoreError
+    from ..serve import run
+
+    def announce(value: str, generated: bool) -> None:
+        if generated:
+            typer.echo(f"write token (set --token or WIREWATCH_TOKEN to choose one): {value}", err=True)
+        typer.echo(f"wirewatch serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+
+    try:
+        run(db, host=host, port=port, token=token, allow_private=allow_private, log_level=log_level,
+            on_token=announce)
+    except StoreError as exc:
+        fail(str(exc))

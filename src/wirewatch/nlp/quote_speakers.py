@@ -1,0 +1,184 @@
+"""Speaker spans and canonical speaker names for the quotes component.
+
+The entities component (run before quotes) knows canonical names: a speaker span that overlaps
+one of its mentions takes that entity's ``name``.  Our own fallback keeps quotes useful when no
+entity covers the span (or the entities component is absent): a pronoun resolves to the most
+recent person-like subject, a lone surname to the full name met earlier, and anything else to
+the span's own text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from ..records import Article, Mention
+
+_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we"})
+_SKIP_CHILD_DEPS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep_skip"})
+_TITLES = frozenset(
+    """president secretary general minister prime foreign defence defense chief director mr mrs ms dr
+    sen rep gov governor senator representative ambassador envoy spokesman spokeswoman spokesperson
+    gen brig.-gen brig lt col maj capt adm sgt judge justice mayor king queen prince sheikh pope
+    chairman chairwoman ceo commissioner deputy vice former acting special un""".split()
+)
+_NOT_SPEAKER_TYPES = frozenset({"GPE", "LOC", "FAC", "DATE", "CARDINAL", "PLACE"})
+
+
+def _pruned_subtree(head: Any) -> list[Any]:
+    """The subtree of ``head`` without clauses and punctuation hanging off it (who ..., which ...)."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in _SKIP_CHILD_DEPS:
+            continue
+        out.extend(_pruned_subtree(child))
+    return out
+
+
+class Resolver:
+    """Resolves speaker head tokens of one document to (canonical name, mention)."""
+
+    def __init__(self, doc: Any, article: Article) -> None:
+        self.doc = doc
+        self.mentions: list[tuple[int, int, str, str]] = sorted(
+            (m.start, m.end, e.name, e.type) for e in article.entities for m in e.mentions
+        )
+        self._starts = [m[0] for m in self.mentions]
+        self.places = self._place_words(doc, article)
+        self.names = [self.trim(sp) for sp in self._name_spans(doc)]
+        self._name_starts = [s.start_char for s in self.names]
+
+    @staticmethod
+    def _name_spans(doc: Any) -> list[Any]:
+        """Runs of proper nouns (and PERSON entities): the full names a surname can refer to."""
+        spans: list[Any] = []
+        i = 0
+        n = len(doc)
+        while i < n:
+            if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper():
+                j = i
+                while j + 1 < n and doc[j + 1].pos_ == "PROPN" and doc[j + 1].text[:1].isupper() \
+                        and doc[j].whitespace_:
+                    j += 1
+                spans.append(doc[i:j + 1])
+                i = j + 1
+            else:
+                i += 1
+        return spans
+
+    @staticmethod
+    def _place_words(doc: Any, article: Article) -> frozenset[str]:
+        """Words that name places or groups on their own somewhere in this document."""
+        words = {e.name for e in article.entities if e.type in ("GPE", "LOC", "NORP")}
+        words.update(t.text for t in doc if t.ent_type_ in ("GPE", "LOC", "NORP") and t.ent_iob_ == "B"
+                     and (t.i + 1 >= len(doc) or doc[t.i + 1].ent_iob_ != "I"))
+        return frozenset(words)
+
+    def trim(self, span: Any) -> Any:
+        """A name run without leading titles and places ("UN Secretary General Antonio Guterres")."""
+        doc = self.doc
+        end = span.end
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.end == end and span.start < ent.start and len(ent) >= 2:
+                span = doc[ent.start:end]
+                break
+        start = span.start
+        while end - start > 2 or (end - start == 2 and doc[start].text in self.places):
+            tok = doc[start]
+            if tok.text in self.places or tok.lower_.rstrip(".") in _TITLES:
+                start += 1
+            else:
+                break
+        return doc[start:end]
+
+    # ------------------------------------------------------------------ spans
+
+    def span_of(self, head: Any) -> Any:
+        """The phrase a speaker head token stands for (name, or noun phrase without clauses)."""
+        doc = self.doc
+        if head.pos_ == "PROPN":
+            left = head.i
+            while left > 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].text[:1].isupper():
+                left -= 1
+            right = head.i + 1
+            while right < len(doc) and doc[right].pos_ == "PROPN" and doc[right].text[:1].isupper() \
+                    and doc[right].head.i == head.i and doc[right].dep_ in ("flat", "compound", "appos"):
+                right += 1
+            return doc[left:right]
+        if head.pos_ == "PRON":
+            return doc[head.i:head.i + 1]
+        for child in head.children:  # "the spokesman, John Smith," -> the name
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                return self.span_of(child)
+        keep = sorted(t.i for t in _pruned_subtree(head))
+        left = right = head.i
+        while left - 1 in keep and left - 1 >= keep[0]:
+            left -= 1
+        while right + 1 in keep:
+            right += 1
+        while left < head.i and (doc[left].is_punct or doc[left].dep_ == "cc"):
+            left += 1
+        return doc[left:right + 1]
+
+    # ------------------------------------------------------------------ names
+
+    def entity_name(self, start: int, end: int) -> str | None:
+        """Canonical name of an entity whose mention overlaps [start, end), if any."""
+        i = bisect.bisect_left(self._starts, end)
+        best: tuple[int, str] | None = None
+        for m_start, m_end, name, etype in self.mentions[max(0, i - 50):i]:
+            if m_start < end and start < m_end and etype not in _NOT_SPEAKER_TYPES:
+                overlap = min(end, m_end) - max(start, m_start)
+                if best is None or overlap > best[0]:
+                    best = (overlap, name)
+        return best[1] if best else None
+
+    def _full_name(self, surname: str, before: int) -> str | None:
+        """The latest earlier multi-word name whose last word is ``surname``."""
+        i = bisect.bisect_left(self._name_starts, before)
+        for span in reversed(self.names[:i]):
+            if len(span) > 1 and span[-1].text == surname:
+                return span.text
+        return None
+
+    def _antecedent(self, pron: Any) -> Any | None:
+        """Most recent person-like subject before a pronoun (else the most recent name)."""
+        doc = self.doc
+        sent_start = pron.sent.start
+        fallback = None
+        for tok in reversed(doc[max(0, sent_start - 120):pron.i]):
+            if tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_SPEAKER_TYPES:
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in _PRONOUNS:
+                    return tok
+                if fallback is None and tok.dep_ not in ("compound", "flat", "poss"):
+                    fallback = tok
+        return fallback
+
+    def resolve(self, head: Any) -> tuple[str | None, Mention | None]:
+        """(canonical speaker, the span it was resolved from) for a speaker head token."""
+        span = self.span_of(head)
+        mention = Mention(text=span.text, start=span.start_char, end=span.end_char)
+        if head.pos_ == "PRON":
+            if head.lower_ not in _PRONOUNS or head.lower_ in ("i", "we"):
+                return (None, mention) if head.lower_ not in ("i", "we") else (span.text, mention)
+            ante = self._antecedent(head)
+            if ante is None:
+                return None, mention
+            return self._canonical(self.span_of(ante)), mention
+        return self._canonical(span), mention
+
+    def _canonical(self, span: Any) -> str:
+        name = self.entity_name(span.start_char, span.end_char)
+        if name:
+            return name
+        propn = [t for t in span if t.pos_ == "PROPN"]
+        if len(propn) == 1 and len(span) <= 3:
+            full = self._full_name(propn[0].text, span.start_char)
+            if full:
+                return full
+        if len(span) == 1 and span[0].pos_ == "PROPN":
+            return span.text
+        names = [s for s in self.names if span.start_char <= s.start_char and s.end_char <= span.end_char]
+        person = [s for s in names if len(s) >= 2 and (s[-1].i == span.root.i or s[-1].ent_type_ == "PERSON"
+                                                       or s.end == span.end)]
+        return person[-1].text if person else span.text

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from wirewatch.nlp import events as events_mod
+from wirewatch.nlp.actors import actor_from_text, country_of, sector_of, state_actor
+from wirewatch.nlp.event_context import resolve_date
+from wirewatch.nlp.event_types import CASE_TYPES, classify_event_type, type_scores
+from wirewatch.nlp.events import PLOVER_TYPES, event_key, extract_events
+from wirewatch.records import Actor, Article, DateExpr, Entity, Event, Mention, Place
+
+
+# --- type classifier (no spaCy) -------------------------------------------------------------------
+
+
+def _snippets(fixtures):
+    with (fixtures / "events_snippets.tsv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_fixture_snippets_cover_all_types(fixtures):
+    assert {r["type"] for r in _snippets(fixtures)} == set(CASE_TYPES)
+
+
+def test_type_classifier_on_own_snippets(fixtures):
+    rows = _snippets(fixtures)
+    right = sum(classify_event_type(r["text"]) == r["type"] for r in rows)
+    assert right / len(rows) >= 0.85
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Police fired tear gas to disperse hundreds of protesters who had blocked the bridge.", "PROTEST_WITH_INTER"),
+    ("Hundreds of nurses rallied peacefully outside parliament to demand better pay.", "PEACE_PROTEST"),
+    ("Soldiers shot dead four demonstrators during a protest against the junta.", "FORCE_AGAINST_PROTEST"),
+    ("Police seized two grenades and a rifle from the suspect's house.", "DISR_WEAP"),
+    ("A grenade thrown into a bar wounded six people.", "GRENADE"),
+    ("The group claimed responsibility for the car bomb that killed ten people.", "ATTRIB"),
+    ("Rebels seized the town of Obo after government troops withdrew.", "NON_STATE_ACTOR_OVERTAKES_TER"),
+])
+def test_type_combination_rules(text, expected):
+    assert classify_event_type(text) == expected
+
+
+def test_no_event_language_gives_none():
+    assert classify_event_type("The museum opened a new wing dedicated to modern sculpture.") is None
+    assert type_scores("") == {}
+
+
+# --- actors ---------------------------------------------------------------------------------------
+
+
+def test_capital_as_actor_is_its_government():
+    assert state_actor("Ottawa") == Actor("Canada", country="CA", sector="GOV")
+    assert state_actor("the U.S.") == Actor("United States", country="US", sector="GOV")
+    assert state_actor("a small town") is None
+
+
+def test_actor_sectors_and_countries():
+    assert actor_from_text("the Malian military") == Actor("Malian military", country="ML", sector="MIL")
+    assert sector_of("United Nations") == "IGO"
+    assert sector_of("jihadist groups") == "REB"
+    assert sector_of("the foreign ministry") == "GOV"
+    assert country_of("Syrian government forces") == "SY"
+    person = Entity("Anna Lind", "PERSON", roles=["Norwegian defence minister"])
+    assert actor_from_text("Lind", entity=person) == Actor("Anna Lind", country="NO", sector="GOV")
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Aug. 18", "2020-08-18"), ("in August", "2020-08"), ("2012", "2012"), ("Dec. 30", "2019-12-30"),
+    ("18 March 2019", "2019-03-18"), ("last week", "2020-W45"),
+])
+def test_fallback_date_resolver(text, value):
+    assert resolve_date(text, "2020-11-15") == value
+
+
+# --- extraction over spaCy ------------------------------------------------------------------------
+
+STORY = (
+    "KORVALA — Nordland is being urged to send more peacekeepers to Korvala, where a coup on March 3 "
+    "saw the Korvalan army seize power from the civilian government.\n\n"
+    "While Oslo was quick to condemn the coup, diplomats said little had changed.\n\n"
+    "Former Nordland envoy Per Haug called on Nordland to lead mediation talks.\n\n"
+    "Rebels attacked an army base near Tamsa on Tuesday, killing four soldiers."
+)
+
+
+def _article(text: str = STORY, **kw) -> Article:
+    return Article(source="test://story", text=text, published="2021-04-10", dateline="KORVALA", **kw)
+
+
+def _find(events, **want):
+    return [e for e in events if all(getattr(e, k) == v for k, v in want.items())]
+
+
+def test_events_from_raw_spacy(nlp):
+    art = _article()
+    evs = extract_events(nlp(art.text), art)
+    assert evs, "no events"
+    for e in evs:
+        assert e.text and art.text[e.start:e.end] == e.text
+        assert e.type is None or e.type in CASE_TYPES
+        assert e.plover is None or e.plover in PLOVER_TYPES
+        assert e.date_basis in ("text", "published")
+    coup = [e for e in evs if e.cue and "coup" in e.cue.lower() and e.date_basis == "text"]
+    assert coup and coup[0].date == "2021-03-03"
+    attack = _find(evs, plover="ASSAULT", type="ARMED_CLASH")
+    assert attack and attack[0].date == "2021-04-06" and attack[0].source.sector == "REB"
+    assert attack[0].place == "Tamsa"
+
+
+def test_passive_request_targets_the_urged(nlp):
+    art = Article(source="t", text="Canada is being urged to step up its presence in Mali.", published="2020-11-15")
+    evs = extract_events(nlp(art.text), art)
+    req = _find(evs, plover="REQUEST")
+    assert req and req[0].target == Actor("Canada", country="CA", sector="GOV") and req[0].source is None
+    assert req[0].date == "2020-11-15" and req[0].date_basis == "published"
+    assert req[0].place == "Mali"
+
+
+def test_capital_condemning_is_its_state(nlp):
+    art = Article(source="t", text="While Ottawa was quick to condemn the coup, experts were unimpressed.",
+                  published="2020-11-15")
+    evs = extract_events(nlp(art.text), art)
+    acc = [e for e in evs if e.plover in ("ACCUSE", "REJECT")]
+    assert acc and acc[0].source == Actor("Canada", country="CA", sector="GOV")
+    assert not [e for e in evs if e.plover == "COERCE" and e.source == acc[0].source]  # condemning is not the coup
+
+
+def test_hypothetical_and_negated_are_not_events(nlp):
+    text = "The army could attack the town. The rebels did not attack the convoy."
+    art = Article(source="t", text=text, published="2021-01-01")
+    assert not _find(extract_events(nlp(text), art), plover="ASSAULT")
+
+
+def test_uses_pipeline_fields_when_present(nlp):
+    text = "Rebels attacked an army base near Tamsa last Tuesday."
+    s = text.index("last Tuesday")
+    t = text.index("Tamsa")
+    art = Article(source="t", text=text, published="2021-04-10",
+                  entities=[Entity("Rebels", "NORP", mentions=[Mention("Rebels", 0, 6)])],
+                  dates=[DateExpr("last Tuesday", "2021-03-30", s, s + 12)],
+                  places=[Place("Tamsa Town", country="KV", mentions=[Mention("Tamsa", t, t + 5)])])
+    ev = _find(extract_events(nlp(text), art), plover="ASSAULT")[0]
+    assert ev.date == "2021-03-30" and ev.date_basis == "text" and ev.place == "Tamsa Town"
+
+
+def test_annotate_fills_article(nlp):
+    art = _article()
+    events_mod.annotate(nlp(art.text), art)
+    assert art.events and all(isinstance(e, Event) for e in art.events)
+    assert Article.from_dict(art.to_dict()).events == art.events
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+def test_event_key_stable_across_rewordings(nlp):
+    a = "Rebels attacked an army base near Tamsa on April 6, killing four soldiers."
+    b = "On April 6, rebels attacked an army base near Tamsa and killed four soldiers, officials said."
+    keys = []
+    for text in (a, b):
+        art = Article(source=text[:5], text=text, published="2021-04-10")
+        ev = _find(extract_events(nlp(text), art), plover="ASSAULT")[0]
+        keys.append(event_key(ev))
+    assert keys[0] == keys[1]
+    assert re.fullmatch(r"[0-9a-f]{20}", keys[0])
+    other = Event("ARMED_CLASH", "ASSAULT", None, None, "2021-04-07", "text", "Tamsa", "x", 0, 1)
+    assert event_key(other) != keys[0]
+
+
+# --- the seed -------------------------------------------------------------------------------------
+
+
+def test_seed_must_holds(seed_path, nlp):
+    raw = seed_path.read_text(encoding="utf-8")
+    body = "\n\n".join(p.strip() for p in raw.split("\n") if len(p.split()) > 8)
+    art = Article(source=str(seed_path), text=body, published="2020-11-15", dateline="OTTAWA")
+    evs = extract_events(nlp(body), art)
+    assert all(e.text and body[e.start:e.end] == e.text for e in evs)
+    coup = [e for e in evs if e.cue and "coup" in e.cue.lower() and e.date == "2020-08-18"]
+    assert coup and coup[0].date_basis == "text"
+    assert any(e.plover == "REQUEST" and e.target and e.target.country == "CA" for e in evs)
+    assert any(e.plover in ("ACCUSE", "REJECT") and e.source and e.source.name == "Canada" for e in evs)

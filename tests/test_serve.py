@@ -1,0 +1,204 @@
+"""The web app and API on a real uvicorn server (127.0.0.1, a free port), hit with httpx."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import httpx
+import pytest
+
+from test_serve_support import (HOSTILE_TEXT, hostile_article, html_client, live_server, plain_article,
+                                syndicated_copy, write_articles)
+from wirewatch.serve import create_app
+from wirewatch.serve.highlight import highlight, spans_of
+
+TOKEN = "test-token-123"
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text inside <script> elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.script_text.append(data)
+
+
+def parse(html: str) -> Elements:
+    p = Elements()
+    p.feed(html)
+    return p
+
+
+def assert_inert(html: str) -> None:
+    """No injected element, handler or javascript: link: only our own script tag exists."""
+    doc = parse(html)
+    scripts = [a for t, a in doc.tags if t == "script"]
+    assert scripts == [{"src": "/static/app.js", "defer": None}]
+    assert doc.script_text == []
+    assert not [t for t, _ in doc.tags if t in ("img", "iframe", "object", "embed")]
+    for tag, attrs in doc.tags:
+        assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+        for k in ("href", "src", "action"):
+            assert not (attrs.get(k) or "").strip().lower().startswith("javascript:"), (tag, attrs)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A store with a hostile story, a syndicated copy of a plain story and a few others."""
+    db = tmp_path_factory.mktemp("serve") / "site.duckdb"
+    hostile = hostile_article()
+    plains = [plain_article(i, day=1 + i) for i in range(1, 6)]
+    copy = syndicated_copy(plains[0], "fixtures/plain-1-repost.html")
+    write_articles(db, [hostile, *plains, copy])
+    app = create_app(db, token=TOKEN, deliver=False, subscribe_rate=(5, 60.0))
+    with live_server(app) as base:
+        yield {"base": base, "db": db, "hostile": hostile, "plains": plains, "copy": copy, "app": app}
+
+
+def test_search_api_finds_by_words_and_pages(site):
+    with httpx.Client(base_url=site["base"]) as c:
+        r = c.get("/api/articles", params={"q": "Korvana"})
+        assert r.status_code == 200
+        ids = [a["id"] for a in r.json()["articles"]]
+        assert ids == [site["hostile"].id]
+        r = c.get("/api/articles", params={"q": "harbour", "limit": 2})
+        body = r.json()
+        assert body["count"] == 2 and all("harbour" in a["snippet"].lower() for a in body["articles"])
+        page2 = c.get("/api/articles", params={"q": "harbour", "limit": 2, "offset": 2}).json()["articles"]
+        assert not {a["id"] for a in page2} & {a["id"] for a in body["articles"]}
+        assert c.get("/api/articles", params={"limit": 0}).status_code == 422
+        bad = c.get("/api/articles", params={"since": "yesterday"})
+        assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]
+
+
+def test_article_api_is_the_record(site):
+    a = site["hostile"]
+    with httpx.Client(base_url=site["base"]) as c:
+        rec = c.get(f"/api/articles/{a.id}").json()
+        assert rec["text"] == a.text and rec["title"] == a.title
+        assert rec["entities"][0]["mentions"][0]["start"] == a.entities[0].mentions[0].start
+        assert rec["story_id"]
+        missing = c.get("/api/articles/nope")
+        assert missing.status_code == 404 and missing.json()["error"].startswith("no article")
+
+
+def test_story_lists_every_copy(site):
+    first, copy = site["plains"][0], site["copy"]
+    with httpx.Client(base_url=site["base"]) as c:
+        rec = c.get(f"/api/articles/{copy.id}").json()
+        story = c.get(f"/api/stories/{rec['story_id']}").json()
+        assert {x["id"] for x in story["copies"]} == {first.id, copy.id}
+    with html_client(site["base"]) as c:
+        page = c.get(f"/stories/{rec['story_id']}")
+        assert page.status_code == 200 and f"/articles/{copy.id}" in page.text and f"/articles/{first.id}" in page.text
+
+
+def test_situation_counts_events_places_and_timeline(site):
+    with httpx.Client(base_url=site["base"]) as c:
+        sit = c.get("/api/situations/Port Adel").json()
+        assert sit["stories"] == 1
+        assert [e["type"] for e in sit["events"]] == ["ARMED_CLASH"]
+        assert {p["name"] for p in sit["places"]} == {"Korvana", "Port Adel"}
+        assert sit["timeline"] == [{"day": "2031-03-02", "n": 1, "what": "events"}]
+        assert all(0 <= m["x"] <= 720 and 0 <= m["y"] <= 360 for m in sit["map"])
+        lum = c.get("/api/situations/Lumeria").json()
+        assert lum["stories"] == 5  # the syndicated copy is not a sixth story
+        assert [t["what"] for t in lum["timeline"]] == ["stories"] * 5
+    with html_client(site["base"]) as c:
+        page = c.get("/situations/Port%20Adel")
+        assert page.status_code == 200 and "<svg class=\"map\"" in page.text and "ARMED_CLASH" in page.text
+        assert_inert(page.text)
+        go = c.get("/situations", params={"q": "Port Adel"}, follow_redirects=False)
+        assert go.status_code == 303 and go.headers["location"] == "/situations/Port%20Adel"
+
+
+def test_hostile_article_renders_inert_everywhere(site):
+    a = site["hostile"]
+    with html_client(site["base"]) as c:
+        for path in ("/", "/?q=Korvana", f"/articles/{a.id}", f"/stories/{a.story_id}",
+                     "/situations/Korvana", "/articles/%3Cscript%3Ealert(1)%3C%2Fscript%3E"):
+            r = c.get(path)
+            assert r.status_code in (200, 404), path
+            assert_inert(r.text)
+            assert "script-src 'self'" in r.headers["content-security-policy"]
+            assert r.headers["x-content-type-options"] == "nosniff"
+        page = c.get(f"/articles/{a.id}").text
+        assert "&lt;script&gt;window.__pwned=2" in page  # shown as text, not run
+        assert 'href="javascript:' not in page
+
+
+def test_highlight_marks_items_at_their_offsets():
+    a = hostile_article()
+    html = str(highlight(a))
+    doc = parse(html)
+    marks = [attrs for t, attrs in doc.tags if t == "mark"]
+    assert any("hl-date" in m["class"] for m in marks)
+    assert any("ent-PERSON" in m["class"] and "Mira Talven" in m["title"] for m in marks)
+    # the quote contains the (escaped) script: it is one or more quote segments, never a tag
+    assert [t for t, _ in doc.tags if t != "mark"] == []
+    # removing the marks gives back the escaped text exactly
+    import re
+    from markupsafe import escape
+    assert re.sub(r"</?mark[^>]*>", "", html) == str(escape(HOSTILE_TEXT))
+    # out-of-range offsets are ignored, not rendered
+    a.dates.append(type(a.dates[0])("x", "2031", 5, 10_000))
+    assert len(spans_of(a)) == len(spans_of(hostile_article()))
+
+
+def test_write_endpoints_need_the_token(site):
+    with httpx.Client(base_url=site["base"]) as c:
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"X-Wirewatch-Token": "nope"}):
+            r = c.post("/api/ingest", json={"inputs": ["/etc/hostname"]}, headers=headers)
+            assert r.status_code == 401, headers
+            assert c.post("/api/watches", json={"query": "Mali"}, headers=headers).status_code == 401
+            assert c.delete("/api/watches/x", headers=headers).status_code == 401
+
+
+def test_forms_need_csrf_and_login_sets_admin_cookie(site):
+    with html_client(site["base"]) as c:
+        page = c.get("/watches")
+        csrf = c.cookies.get("ww_csrf")
+        assert csrf and f'content="{csrf}"' in page.text
+        assert c.post("/login", data={"token": TOKEN, "csrf": "forged"}).status_code == 403
+        cross = c.post("/login", data={"token": TOKEN, "csrf": csrf}, headers={"Origin": "http://evil.example"})
+        assert cross.status_code == 403
+        assert c.post("/login", data={"token": "wrong", "csrf": csrf}).status_code == 401
+        ok = c.post("/login", data={"token": TOKEN, "csrf": csrf}, follow_redirects=False)
+        assert ok.status_code == 303
+        cookie = ok.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and TOKEN.lower() not in cookie
+    with html_client(site["base"]) as other:  # a fresh client (another site's form) has no CSRF cookie
+        assert other.post("/watches", data={"query": "x", "csrf": csrf}).status_code == 403
+
+
+def test_subscribe_is_rate_limited_per_client(site):
+    sub = {"endpoint": "https://push.example/abc", "keys": {"p256dh": "x" * 20, "auth": "y" * 10}}
+    with httpx.Client(base_url=site["base"]) as c:
+        codes = [c.post("/api/watches/none/subscribe", json=sub).status_code for _ in range(7)]
+    assert 429 not in codes[:5] and codes[5:] == [429, 429]
+    assert all(code in (403, 404, 503) for code in codes[:5])  # no CSRF token: refused, never served
+
+
+def test_openapi_lists_every_twin(site):
+    with httpx.Client(base_url=site["base"]) as c:
+        paths = c.get("/openapi.json").json()["paths"]
+        for p in ("/api/articles", "/api/articles/{article_id}", "/api/stories/{story_id}",
+                  "/api/situations/{query}", "/api/watches", "/api/ingest"):
+            assert p in paths
+        assert c.get("/docs").status_code == 200
+        sw = c.get("/sw.js")
+        assert sw.status_code == 200 and sw.headers["service-worker-allowed"] == "/"
