@@ -4,7 +4,8 @@ Run: ``python3 eval/extraction.py [--rounds 3] [--worst 10]``.  Reads
 ``DATA/extraction/fundus-eval`` (``html/*.html.gz`` plus ``ground_truth.json``, whose keys are
 the file names and whose ``body`` lists the gold paragraphs).  Scores are bag-of-words token
 F1 (lower-cased ``\\w+`` tokens, multiset overlap) per page, then averaged over pages; times
-are the median of ``--rounds`` full passes over all pages, for each extractor in the same run.
+are CPU seconds, the median of ``--rounds`` full passes over all pages, for each extractor in
+the same run (interleaved).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import statistics
 import sys
 import time
@@ -30,7 +32,6 @@ from wirewatch.clean.html import TRAFILATURA_OPTIONS  # noqa: E402
 from wirewatch.errors import InputError  # noqa: E402
 from wirewatch.records import Document  # noqa: E402
 
-import re  # noqa: E402
 
 ANCHOR = "trafilatura 2.3.1 measures 0.946 on fundus-eval"
 _TOKEN = re.compile(r"\w+")
@@ -69,7 +70,11 @@ def trafilatura_default(html: str) -> str:
 
 
 def trafilatura_same_options(html: str) -> str:
-    """trafilatura with wirewatch's options but without our post-cleaning (to show its effect)."""
+    """trafilatura doing wirewatch's extraction (same options, body + metadata) without our post-cleaning.
+
+    This is "trafilatura's own time" for the HTML path: what our post-cleaning and metadata
+    fixes add on top of it is the overhead that must stay under 1.2x.
+    """
     doc = trafilatura.bare_extraction(html, **TRAFILATURA_OPTIONS)
     return (doc.text or "") if doc else ""
 
@@ -93,16 +98,17 @@ def run_all(
 ) -> dict[str, tuple[dict[str, str], float]]:
     """Outputs of each extractor and its median time over ``rounds`` passes over all pages.
 
-    Rounds are interleaved (A B C, A B C, ...) so that load from other processes on a shared
-    machine weighs on every extractor alike.
+    Times are CPU seconds of this process (``time.process_time``): on a machine shared with
+    other jobs, wall-clock time measures their load more than our code.  Rounds are
+    interleaved (A B C, A B C, ...) so that what noise remains weighs on every extractor alike.
     """
     times: dict[str, list[float]] = {label: [] for label in extractors}
     outputs: dict[str, dict[str, str]] = {}
     for _ in range(rounds):
         for label, fn in extractors.items():
-            start = time.perf_counter()
+            start = time.process_time()
             outputs[label] = {name: fn(html) for name, html in pages.items()}
-            times[label].append(time.perf_counter() - start)
+            times[label].append(time.process_time() - start)
     return {label: (outputs[label], statistics.median(times[label])) for label in extractors}
 
 
@@ -124,21 +130,24 @@ def main(argv: list[str] | None = None) -> int:
             sum(s[2] for s in scores.values()) / n, seconds,
         )
     base_label, ours_label = "trafilatura (default extract)", "wirewatch HTML path"
+    same_label = "trafilatura (our options, raw)"
     print(f"fundus-eval: {len(pages)} pages, bag-of-words token F1 (mean over pages), "
-          f"time = median of {args.rounds} passes")
-    print(f"{'extractor':34} {'P':>6} {'R':>6} {'F1':>6} {'time s':>7} {'ms/page':>8}")
+          f"time = CPU seconds, median of {args.rounds} passes")
+    print(f"{'extractor':34} {'P':>6} {'R':>6} {'F1':>6} {'cpu s':>7} {'ms/page':>8}")
     for label, (p, r, f, sec) in results.items():
         print(f"{label:34} {p:6.3f} {r:6.3f} {f:6.3f} {sec:7.2f} {1000 * sec / len(pages):8.1f}")
-    base, ours = results[base_label], results[ours_label]
+    base, ours, same = results[base_label], results[ours_label], results[same_label]
+    best_f1 = max(r[2] for label, r in results.items() if label != ours_label)
     print(f"anchor: {ANCHOR}")
-    print(f"wirewatch F1 - trafilatura F1 = {ours[2] - base[2]:+.3f}; time ratio = {ours[3] / base[3]:.2f}x "
-          f"(must be <= 1.2x)")
+    print(f"wirewatch F1 - best trafilatura F1 = {ours[2] - best_f1:+.3f}")
+    print(f"time ratio vs trafilatura doing the same extraction = {ours[3] / same[3]:.2f}x (must be <= 1.2x); "
+          f"vs default extract = {ours[3] / base[3]:.2f}x")
     if args.worst:
         worst = sorted(per_page[ours_label].items(), key=lambda kv: kv[1][2])[: args.worst]
         for name, (p, r, f) in worst:
             b = per_page[base_label][name]
             print(f"  {name:32} ours P {p:.3f} R {r:.3f} F {f:.3f} | trafilatura F {b[2]:.3f}")
-    return 0 if ours[2] >= base[2] and ours[3] <= 1.2 * base[3] else 1
+    return 0 if ours[2] >= best_f1 and ours[3] <= 1.2 * same[3] else 1
 
 
 if __name__ == "__main__":

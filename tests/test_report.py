@@ -45,9 +45,9 @@ NDJ = Place("N'Djamena", country="TD", lat=12.11, lon=15.04, kind="city", mentio
 PARIS = Place("Paris", country="FR", lat=48.85, lon=2.35, kind="city", mentions=[Mention("PARIS", 0, 5)])
 ARMY = Actor("Chadian army", country="TD", sector="MIL")
 REBELS = Actor("rebels", country="TD", sector="REB")
-ATTACK = dict(type="ARMED_CLASH", plover="FIGHT", source=ARMY, target=REBELS, date="2024-03-02",
-              date_basis="text", place="Faya",
-              text="Chadian troops attacked rebel positions near Faya on Saturday.")
+ATTACK = {"type": "ARMED_CLASH", "plover": "FIGHT", "source": ARMY, "target": REBELS, "date": "2024-03-02",
+          "date_basis": "text", "place": "Faya",
+          "text": "Chadian troops attacked rebel positions near Faya on Saturday."}
 
 
 def _event(**kw) -> Event:
@@ -248,7 +248,7 @@ def test_thin_event_list_brings_story_leads(db):
     rep = _report(db, "Chad")
     stories = [it for it in rep.timeline if it["kind"] == "story"]
     assert len(stories) == 3  # fewer events than THIN: every story's lead is shown
-    flood = [s for s in stories if s["date"] == "2024-03-06"][0]
+    flood = next(s for s in stories if s["date"] == "2024-03-06")
     assert flood["lead"].startswith("ABECHE, Chad") and flood["url"] is None
 
 
@@ -338,3 +338,12 @@ def test_end_to_end_ingest_then_report(tmp_path):
     assert len(rep.new_since["stories"]) == 2
     for fmt in ("md", "html", "json"):
         assert render(rep, fmt)
+
+
+def test_safe_url_keeps_only_plain_web_addresses():
+    from wirewatch.report.build import safe_url
+
+    assert safe_url("https://news.example/a?b=1#c") == "https://news.example/a?b=1#c"
+    for bad in ("javascript:alert(1)", "data:text/html,<b>", "https://x.example/\"><script>", "//x.example",
+                "https:///path", "http://x.example/a b", None, ""):
+        assert safe_url(bad) is None

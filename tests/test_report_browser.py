@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from test_report import event_keys, fill  # noqa: F401  (fixture re-used)
 from wirewatch.report import build_report, render
 from wirewatch.store import Store
-
-from test_report import event_keys, fill  # noqa: F401  (fixture re-used)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -113,3 +113,27 @@ def test_feed_validators_are_committed_with_the_next_batch(tmp_path):
         write(s, make("item.html"))
     with Store(path) as s:
         assert s.get("https://news.example/feed.xml") == ('"v2"', "Mon, 01 Apr 2024 10:00:00 GMT")
+
+
+def test_a_locked_store_is_waited_for_then_reported(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "w.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(float(sys.argv[2]))", str(path), "1.5"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    t0 = time.monotonic()
+    with Store(path, lock_timeout=20) as s:  # waits for the other writer to let go
+        assert s.schema_version() >= 1
+    assert time.monotonic() - t0 >= 0.5
+    holder.wait()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(5)", str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    with pytest.raises(StoreError, match="lock"):
+        Store(path, lock_timeout=0.3)
+    holder.kill()

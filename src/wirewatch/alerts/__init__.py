@@ -19,7 +19,8 @@ ingest commits articles, each matching story is recorded once per (watch, subscr
 later copies of a story (syndicated, re-posted) find the record and send nothing.  Immediate
 watches deliver at once; digest watches queue stories and send one message per subscriber and
 period.  Each message is JSON (``messages``): signed webhook POST (``X-Wirewatch-Signature:
-sha256=<hex HMAC>``), Web Push encrypted per RFC 8291 with VAPID (``webpush``), or email over
+sha256=<hex HMAC>``), Web Push encrypted per RFC 8291 (aes128gcm) with VAPID (``webpush``: a
+one-shot encoder checked against pywebpush/http_ece, or pywebpush itself), or email over
 SMTP (``email``).  Failures are retried with exponential backoff off the worker threads
 (``dispatch``), then dead-lettered (``dead_letters`` table); push endpoints answering 404/410 are
 dropped.  Webhook and push URLs must be http(s) and resolve to public addresses unless

@@ -8,7 +8,7 @@ import logging
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -188,9 +188,9 @@ def notify(store: Store, articles: list[Article]) -> set[tuple[str, str, str]]:
         watches = sql.all_watches(cur)
         if not watches:
             return set()
-        subs: dict[str, list[dict]] = defaultdict(list)
-        for s in sql.subscribers(cur, active_only=True):
-            subs[s["watch_id"]].append(s)
+        subs: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+        for sid, wid, created in sql.subscriber_stamps(cur):
+            subs[wid].append((sid, created))
         watches = [w for w in watches if subs[w["id"]]]
         if not watches:
             return set()
@@ -206,29 +206,42 @@ def notify(store: Store, articles: list[Article]) -> set[tuple[str, str, str]]:
                 if hit is None:
                     continue
                 done.add((w["id"], article.story_id))
-                item = story_item(article, hit)
+                item = json.dumps(story_item(article, hit), ensure_ascii=False)
                 seen_at = first_seen.get(article.story_id)
                 status = "digest" if w["digest"] else "pending"
-                rows += [{"watch_id": w["id"], "subscriber_id": s["id"], "story_id": article.story_id,
+                rows += [{"watch_id": w["id"], "subscriber_id": sid, "story_id": article.story_id,
                           "article_id": article.id, "item": item, "status": status}
-                         for s in subs[w["id"]] if seen_at is None or s["created_at"] <= seen_at]
+                         for sid, created in subs[w["id"]] if seen_at is None or created <= seen_at]
         return sql.record_deliveries(cur, rows)
     finally:
         cur.close()
 
 
 # -- delivery ----------------------------------------------------------------------------------
+_TOKEN = "tok" + secrets.token_hex(19)  # (random: cannot occur in a story) stands for a subscriber's unsubscribe token in a message shared by many subscribers
+
+
 def _job(sub: dict, watch: dict, items: list[dict], keys: list, *, digest: str | None, attempts: int) -> Job:
     limit = PUSH_LIMIT if sub["kind"] == "push" else None
     message, data = encode_fitted(build_message(watch=watch, items=items, token=sub["token"], digest=digest), limit)
     return Job(subscriber=sub, message=message, data=data, keys=keys, attempts=attempts)
 
 
-def _immediate_jobs(rows: list[dict]) -> Iterator[Job]:
+def _immediate_jobs(rows: Iterable[dict]) -> Iterator[Job]:
+    """One job per pending delivery.  Subscribers of one watch get the same message but for their
+    unsubscribe token, so it is built and encoded once per (watch, story, size limit)."""
+    shared: dict[tuple, tuple[dict, bytes]] = {}
     for r in rows:
-        watch = {"id": r["watch_id"], "name": r["watch_name"], "query": r["watch_query"]}
-        yield _job(r, watch, [json.loads(r["item"])], [(r["watch_id"], r["subscriber_id"], r["story_id"])],
-                   digest=None, attempts=r["attempts"])
+        limit = PUSH_LIMIT if r["kind"] == "push" else None
+        key = (r["watch_id"], r["story_id"], r["item"], limit)
+        if key not in shared:
+            watch = {"id": r["watch_id"], "name": r["watch_name"], "query": r["watch_query"]}
+            shared[key] = encode_fitted(build_message(watch=watch, items=[json.loads(r["item"])], token=_TOKEN),
+                                        limit)
+        message, data = shared[key]
+        message = {**message, "unsubscribe": message["unsubscribe"].replace(_TOKEN, r["token"])}
+        yield Job(subscriber=r, message=message, data=data.replace(_TOKEN.encode(), r["token"].encode()),
+                  keys=[(r["watch_id"], r["subscriber_id"], r["story_id"])], attempts=r["attempts"])
 
 
 def _digest_jobs(rows: list[dict], at: datetime) -> list[Job]:
@@ -311,20 +324,31 @@ def deliver_pending(store: Store, *, allow_private: bool = False, now: datetime 
     report = DeliveryReport()
     cur = store.cursor()
     try:
-        rows, queued = sql.due_deliveries(cur, at, keys=keys), sql.queued_digests(cur)
-    finally:
+        rows = sql.iter_due_deliveries(cur, at, keys=keys)
+        first = next(rows, None)
+        queued = sql.queued_digests(cur) if first is None else None
+        if first is None and not queued:
+            cur.close()
+            report.seconds = time.perf_counter() - started
+            return report
+        push = PushSender(load_vapid(store))
+    except BaseException:
         cur.close()
-    if not rows and not queued:
-        report.seconds = time.perf_counter() - started
-        return report
-    push = PushSender(load_vapid(store)) if any(r["kind"] == "push" for r in rows + queued) else None
+        raise
+
+    def digest_jobs() -> Iterator[Job]:  # queried only once the pending rows are read (same cursor)
+        yield from _digest_jobs(queued if queued is not None else sql.queued_digests(cur), at)
 
     def produce() -> Iterator[Job]:
-        for job in itertools.chain(_immediate_jobs(rows), _digest_jobs(queued, at)):
-            if job.kind == "email" and not smtp.host:
-                report.skipped += len(job.keys)  # left pending until an SMTP server is configured
-                continue
-            yield job
+        try:
+            pending = itertools.chain([first] if first else [], rows)
+            for job in itertools.chain(_immediate_jobs(pending), digest_jobs()):
+                if job.kind == "email" and not smtp.host:
+                    report.skipped += len(job.keys)  # left pending until an SMTP server is configured
+                    continue
+                yield job
+        finally:
+            cur.close()
 
     dispatcher = Dispatcher(push=push, smtp=smtp, policy=policy, workers=workers, allow_private=allow_private)
     jobs = dispatcher.run(produce(), deadline=deadline)

@@ -9,8 +9,11 @@ Output layout of ``wirewatch batch ... --out DIR`` (Parquet):
     DIR/articles/month=YYYY-MM/*.parquet   article records (month=unknown when undated)
     DIR/rejects/*.parquet                   source, code, reason of every rejected document
 
-A run replaces ``DIR/articles`` and ``DIR/rejects`` as a whole (written beside them, then swapped
-in), so rerunning over the same input is idempotent and a failed run leaves the previous output.
+Overwrite semantics: a run writes into ``DIR/.staging`` and, only once everything is written,
+replaces ``DIR/articles`` and ``DIR/rejects`` as a whole (anything else in ``DIR`` is left alone).
+So rerunning over the same input gives the same rows (idempotent: nothing is appended), and a run
+that fails or is interrupted leaves the previous output untouched.  Files named by the local
+engine are deterministic; Spark names its files itself, so only the rows are identical there.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ ARTICLE_SCHEMA = pa.schema([
 ])
 REJECT_SCHEMA = pa.schema([("ordinal", pa.int64()), ("source", pa.string()), ("code", pa.string()),
                            ("reason", pa.string())])
-ORDINAL_STRIDE = 1_000_000  # ordinal = task index * stride + position of the document in the task
+ORDINAL_STRIDE = 1 << 32  # ordinal = task index * stride + position of the document in the task
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +81,23 @@ def _walk(root: str) -> Iterator[str]:
             yield shown
 
 
-def run_task(index: int, item: str, options: Options) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Article rows and reject rows of one task (the model loads once per process, not per task)."""
-    articles, rejects = [], []
+def iter_task(index: int, item: str, options: Options) -> Iterator[tuple[str, dict[str, Any]]]:
+    """("A", article row) and ("R", reject row) of one task, streamed: a large WARC or JSONL file
+    never sits in memory whole.  The model loads once per process, not per task."""
     docs = iter_documents([item], allow_private=options.allow_private)
     for pos, rec in enumerate(process(docs, published=options.published, nlp=options.nlp)):
         ordinal = index * ORDINAL_STRIDE + pos
         if isinstance(rec, Rejected):
-            rejects.append({"ordinal": ordinal, "source": rec.source, "code": rec.code, "reason": rec.reason})
+            yield "R", {"ordinal": ordinal, "source": rec.source, "code": rec.code, "reason": rec.reason}
         else:
-            articles.append(article_row(rec, ordinal))
+            yield "A", article_row(rec, ordinal)
+
+
+def run_task(index: int, item: str, options: Options) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Article rows and reject rows of one task, as two lists."""
+    articles, rejects = [], []
+    for kind, row in iter_task(index, item, options):
+        (articles if kind == "A" else rejects).append(row)
     return articles, rejects
 
 
@@ -121,6 +131,7 @@ class BatchSummary:
     stories: int
     seconds: float
     out: str
+    worker_peak_mb: int = 0  # highest peak RSS of one worker process (Python side)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__}

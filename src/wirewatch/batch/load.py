@@ -2,7 +2,8 @@
 
 Articles are re-grouped against what the store already holds (the store's own dedup index), so
 loading the output of several batch runs, or loading into a store fed by ``ingest``, keeps one
-story per story; exact copies of stored bodies are counted as duplicates and skipped.
+story per story; exact copies of stored bodies are counted as duplicates and skipped.  Loading
+the same output twice therefore stores nothing new the second time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import pyarrow.dataset as ds
 
 from ..errors import UsageError
+from ..dedup import Deduper, Verdict
 from ..records import Rejected
 from ..store import Batch, Store
 from .common import row_to_article
@@ -33,24 +35,33 @@ class LoadSummary:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
+def _judge_in_order(dataset: ds.Dataset, deduper: Deduper) -> dict[int, Verdict]:
+    """Dedup verdicts in crawl order (the ordinal), from the key columns only: files are read in
+    month order, and grouping in another order than the batch run could name stories otherwise."""
+    keys = dataset.to_table(columns=["ordinal", "id", "content_hash", "minhash", "n_shingles"]).sort_by("ordinal")
+    verdicts: dict[int, Verdict] = {}
+    for ordinal, aid, chash, sig, n in zip(*(keys.column(i).to_pylist() for i in range(keys.num_columns))):
+        verdicts[ordinal] = deduper.judge_signature(aid, chash, np.frombuffer(sig, dtype=np.uint32), n)
+    return verdicts
+
+
 def load_parquet(folder: str | os.PathLike, *, store: Store) -> LoadSummary:
     folder = Path(folder)
     arts_dir, rej_dir = folder / "articles", folder / "rejects"
     if not arts_dir.is_dir():
         raise UsageError(f"{folder}: not a wirewatch batch output (no articles/ folder inside)")
     summary = LoadSummary()
-    deduper = store.load_deduper()
-    batch = Batch()
     dataset = ds.dataset(arts_dir, format="parquet", partitioning="hive")
+    verdicts = _judge_in_order(dataset, store.load_deduper())
+    batch = Batch()
     for rb in dataset.to_batches(batch_size=BATCH):
-        for row in sorted(rb.to_pylist(), key=lambda r: r["ordinal"]):
+        for row in rb.to_pylist():
             summary.articles += 1
-            article = row_to_article(row)
-            verdict = deduper.judge_signature(article.id, row["content_hash"],
-                                              np.frombuffer(row["minhash"], dtype=np.uint32), row["n_shingles"])
+            verdict = verdicts.pop(row["ordinal"])
             if verdict.duplicate:
                 summary.duplicates += 1
                 continue
+            article = row_to_article(row)
             article.story_id = verdict.story_id
             batch.articles.append((article, verdict))
             summary.stored += 1

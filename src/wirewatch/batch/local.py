@@ -1,16 +1,22 @@
 """``--engine local``: the per-task function over a process pool, on every core of one machine.
 
 Workers are spawned (not forked) and load the spaCy model once each, in the pool initializer.
-Results come back in task order, so the driver groups stories with the very same ``Deduper``
-that ``wirewatch extract`` and ``wirewatch ingest`` use, in the same order: same story ids.
+Each worker writes the rows of its task to staged Parquet parts itself and sends the driver only
+what story grouping needs (ordinal, id, content hash, signature): pickling whole records back
+through one pipe would make the driver the bottleneck as workers are added.  Results come back in
+task order, so the driver groups stories with the very same ``Deduper`` that ``wirewatch extract``
+uses, in the same order: same story ids.  A second pool pass stamps the story ids into the parts
+and writes them partitioned by month.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import resource
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -18,9 +24,11 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..dedup import Deduper
-from .common import ARTICLE_SCHEMA, REJECT_SCHEMA, BatchSummary, Options, list_tasks, publish, run_task, staging
+from .common import (ARTICLE_SCHEMA, REJECT_SCHEMA, BatchSummary, Options, iter_task, list_tasks, publish,
+                     staging)
 
-FLUSH_ROWS = 2000
+FLUSH_ROWS = 500  # rows per staged part: bounds a worker's memory on large WARC / JSONL files
+KEYS = ("ordinal", "id", "content_hash", "minhash", "n_shingles")
 
 
 def _warm(options: Options) -> None:
@@ -30,8 +38,48 @@ def _warm(options: Options) -> None:
         load_model()
 
 
-def _task(args: tuple[int, str, Options]):
-    return run_task(*args)
+def _peak_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def _task(args: tuple[int, str, Options, str]) -> tuple[list[tuple], list[dict[str, Any]], list[str], int]:
+    """Process one task in a worker: (dedup keys, reject rows, staged part paths, worker peak MB)."""
+    index, item, options, parts_dir = args
+    keys: list[tuple] = []
+    rejects: list[dict[str, Any]] = []
+    parts: list[str] = []
+    buffer: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if buffer:
+            path = os.path.join(parts_dir, f"part-{index:06d}-{len(parts):04d}.parquet")
+            pq.write_table(pa.Table.from_pylist(buffer, schema=ARTICLE_SCHEMA), path)
+            parts.append(path)
+            buffer.clear()
+
+    for kind, row in iter_task(index, item, options):
+        if kind == "R":
+            rejects.append(row)
+            continue
+        keys.append(tuple(row[k] for k in KEYS))
+        buffer.append(row)
+        if len(buffer) >= FLUSH_ROWS:
+            flush()
+    flush()
+    return keys, rejects, parts, _peak_mb()
+
+
+def _stamp(args: tuple[str, dict[int, str], str]) -> int:
+    """Write one staged part with its story ids into the month-partitioned output; its row count."""
+    part, stories, target = args
+    table = pq.read_table(part)
+    ids = [stories[o] for o in table.column("ordinal").to_pylist()]
+    table = table.set_column(table.schema.get_field_index("story_id"), "story_id", pa.array(ids, pa.string()))
+    ds.write_dataset(table, target, format="parquet", basename_template=Path(part).stem + "-{i}.parquet",
+                     partitioning=ds.partitioning(pa.schema([("month", pa.string())]), flavor="hive"),
+                     existing_data_behavior="overwrite_or_ignore")
+    os.unlink(part)
+    return table.num_rows
 
 
 def run_local(inputs: list[str], out: str | os.PathLike, *, workers: int | None = None,
@@ -45,48 +93,31 @@ def run_local(inputs: list[str], out: str | os.PathLike, *, workers: int | None 
     workers = max(1, workers or os.cpu_count() or 1)
     deduper = Deduper()
     stories: dict[int, str] = {}
-    buffer: list[dict] = []
-    rejects: list[dict] = []
-    parts: list[Path] = []
-
-    def flush() -> None:
-        if buffer:
-            path = parts_dir / f"part-{len(parts):05d}.parquet"
-            pq.write_table(pa.Table.from_pylist(buffer, schema=ARTICLE_SCHEMA), path)
-            parts.append(path)
-            buffer.clear()
-
+    rejects: list[dict[str, Any]] = []
+    parts: list[str] = []
+    peak = 0
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=_warm, initargs=(options,)) as pool:
-        jobs = ((i, item, options) for i, item in enumerate(tasks))
-        for arts, rejs in pool.imap(_task, jobs, chunksize=1):
-            for row in arts:  # task order, then document order: the order extract sees
-                verdict = deduper.judge_signature(row["id"], row["content_hash"],
-                                                  np.frombuffer(row["minhash"], dtype=np.uint32), row["n_shingles"])
-                stories[row["ordinal"]] = verdict.story_id
-                buffer.append(row)
+        jobs = ((i, item, options, str(parts_dir)) for i, item in enumerate(tasks))
+        for keys, rejs, task_parts, task_peak in pool.imap(_task, jobs, chunksize=1):
+            for ordinal, aid, chash, sig, n in keys:  # task order, then document order: the order extract sees
+                verdict = deduper.judge_signature(aid, chash, np.frombuffer(sig, dtype=np.uint32), n)
+                stories[ordinal] = verdict.story_id
             rejects.extend(rejs)
-            if len(buffer) >= FLUSH_ROWS:
-                flush()
-    flush()
-    n_articles = _write_articles(parts, stories, tmp / "articles")
+            parts.extend(task_parts)
+            peak = max(peak, task_peak)
+        target = str(tmp / "articles")
+        n_articles = sum(pool.imap_unordered(_stamp, ((p, _stories_of(p, stories), target) for p in parts)))
+    (tmp / "articles").mkdir(exist_ok=True)
     (tmp / "rejects").mkdir()
     pq.write_table(pa.Table.from_pylist(rejects, schema=REJECT_SCHEMA), tmp / "rejects" / "part-00000.parquet")
+    parts_dir.rmdir()
     publish(out, tmp)
     return BatchSummary("local", workers, len(tasks), n_articles, len(rejects), len(set(stories.values())),
-                        round(time.perf_counter() - t0, 3), str(out))
+                        round(time.perf_counter() - t0, 3), str(out), worker_peak_mb=peak)
 
 
-def _write_articles(parts: list[Path], stories: dict[int, str], target: Path) -> int:
-    """Rewrite the staged parts with their story ids, partitioned by publication month."""
-    n = 0
-    for i, part in enumerate(parts):
-        table = pq.read_table(part)
-        ids = [stories[o] for o in table.column("ordinal").to_pylist()]
-        table = table.set_column(table.schema.get_field_index("story_id"), "story_id", pa.array(ids, pa.string()))
-        ds.write_dataset(table, target, format="parquet", partitioning=ds.partitioning(
-            pa.schema([("month", pa.string())]), flavor="hive"), basename_template=f"part-{i:05d}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore")
-        n += table.num_rows
-        part.unlink()
-    return n
+def _stories_of(part: str, stories: dict[int, str]) -> dict[int, str]:
+    """The story ids one part needs (sent to the worker that stamps it, not the whole map)."""
+    ordinals = pq.read_table(part, columns=["ordinal"]).column("ordinal").to_pylist()
+    return {o: stories[o] for o in ordinals}

@@ -64,7 +64,7 @@ _NON_LATIN = re.compile(r"[\u0370-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\
 _LETTER = re.compile(r"[^\W\d_]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _PERSIAN = re.compile(r"[پچژگ]")
-_SAMPLE = 2000
+_SAMPLE = 1200
 
 
 def _by_script(sample: str) -> str | None:
@@ -94,8 +94,9 @@ def detect_language(text: str, *, min_hits: int = 3) -> str | None:
     if script:
         return script
     scores: Counter[str] = Counter()
+    get = _INDEX.get
     for word in _WORD.findall(sample.lower()):
-        langs = _INDEX.get(word)
+        langs = get(word)
         if langs:
             weight = 1.0 / len(langs)
             for lang in langs:

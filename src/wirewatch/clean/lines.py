@@ -21,15 +21,19 @@ _EXACT = (
     r"share(?: this)?(?: article| story| page| post| on| via)?|shares?|share icon",
     r"facebook|twitter|x|email|e-mail|mail|print|copy link|link copied|copy|linkedin|whatsapp|reddit|"
     r"pinterest|telegram|flipboard|messenger|instagram|youtube|tiktok|threads|bluesky|rss",
-    r"comments?|\d+ comments?|leave a (?:comment|reply)|view comments|show comments|join the (?:conversation|discussion)",
+    r"comments?|\d+ comments?|leave a (?:comment|reply)|view comments|show comments|"
+    r"join the (?:conversation|discussion)",
     r"no thanks|not now|maybe later|allow|block|accept(?: all)?(?: cookies)?|reject(?: all)?|got it|ok|okay|"
     r"dismiss|disable anytime|push icon|notifications?|turn on notifications|enable notifications",
     r"back to top|top stories|top news|trending(?: now)?|latest(?: news| stories| headlines)?|more stories|"
-    r"more news|in the news|editor'?s picks?|just in|popular(?: now| stories)?|most (?:read|popular|viewed|shared)",
-    r"listen(?: to this article)?(?: \d+ min(?:utes?)?)?|\d+ min(?:ute)?s? read|min read|follow(?: us)?|loading\.*",
+    r"more news|in the news|editor'?s picks?|just in|popular(?: now| stories)?|"
+    r"most (?:read|popular|viewed|shared)",
+    r"listen(?: to this article)?(?: \d+ min(?:utes?)?)?|\d+ min(?:ute)?s? read|min read|"
+    r"follow(?: us)?|loading\.*",
     r"play video|watch(?: video| now| live)?|video|videos|photos?|gallery|photo gallery|view gallery|"
     r"image \d+ of \d+|\d+ of \d+|\d+ ?/ ?\d+|next|previous|prev|next article|previous article",
-    r"continue reading|read more\W*|read full (?:story|article)|read the full (?:story|article)|see more|show more|"
+    r"continue reading|read more\W*|read full (?:story|article)|read the full (?:story|article)|"
+    r"see more|show more|"
     r"load more|view all|see all",
     r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|continue reading below|"
     r"scroll (?:down )?to continue(?: with content)?|content continues below",
@@ -49,7 +53,8 @@ _PHRASE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("notification", r"push notifications?|enable notifications"),
         ("be the first", r"be the first to (?:read|know)"),
         ("alert", r"breaking (?:news )?alerts|news alerts"),
-        ("cookie", r"we use cookies|(?:site|website) uses cookies|accept (?:all )?cookies|cookie (?:policy|settings)"),
+        ("cookie", r"we use cookies|(?:site|website) uses cookies|accept (?:all )?cookies|"
+                   r"cookie (?:policy|settings)"),
         ("continuing", r"by continuing to (?:use|browse)"),
         ("newsletter", r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|a) [\w'’ -]{0,40}newsletters?|"
                        r"\bnewsletter\b.{0,40}\b(?:inbox|sign up|subscribe)|get our [\w ]{0,30}newsletter"),
@@ -58,7 +63,8 @@ _PHRASE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("free account", r"create a free account"),
         ("article limit", r"article limit"),
         ("continue reading", r"to continue reading"),
-        ("subscri", r"subscribe (?:now|today|to (?:read|continue|unlock))|start your [\w ]{0,30}subscription"),
+        ("subscri", r"subscribe (?:now|today|to (?:read|continue|unlock))|"
+                    r"start your [\w ]{0,30}subscription"),
         (" app", r"download (?:our|the) [\w ]{0,30}app|get the [\w ]{1,30} app\b"),
         ("follow", r"follow us on|follow (?:him|her|them) on"),
         ("like us", r"like us on facebook"),
@@ -81,11 +87,14 @@ _PHRASE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("read our", r"read our reviews of"),
     )
 )
+_PHRASE_KEYS = tuple(key for key, _ in _PHRASE_RULES)
 _PHRASE_MAX = 300  # longer lines are prose, whatever words they use
 
 
 def _has_phrase(low: str) -> bool:
     """True when a case-folded line holds one of the prompt/promotion phrases."""
+    if not any(map(low.__contains__, _PHRASE_KEYS)):  # C-level scan: the usual case for body lines
+        return False
     for key, rx in _PHRASE_RULES:
         if key in low and rx.search(low):
             return True
@@ -119,8 +128,10 @@ _SOCIAL_SPLIT = re.compile(r"[\s|•·/,]+")
 
 # Headings after which a page holds only related stories: cut there (late in the page only).
 _TAIL = re.compile(
-    r"(?:more from [\w' ]{1,40}|related(?: articles| stories| coverage| content| news| links| reading| topics)?|"
-    r"recommended(?: for you| stories| reading| articles)?|you (?:may|might) (?:also )?(?:like|be interested in)|"
+    r"(?:more from [\w' ]{1,40}|"
+    r"related(?: articles| stories| coverage| content| news| links| reading| topics)?|"
+    r"recommended(?: for you| stories| reading| articles)?|"
+    r"you (?:may|might) (?:also )?(?:like|be interested in)|"
     r"read next|what to read next|most (?:read|popular|viewed|shared)|popular(?: now| stories| articles)?|"
     r"trending(?: now| stories)?|more stories|more on this (?:story|topic)|further reading|also read|"
     r"latest (?:news|stories|headlines)|around the web|from our partners)[:.]?",
@@ -135,7 +146,9 @@ _TEASER_LABEL = re.compile(
     r"(?:read more|read also|also read|related|related stories|related articles|see also|more|recommended|"
     r"watch|related coverage|more on this|trending)\s*[:>»]", re.I
 )
-_BIO = re.compile(r"\b(?:is|was) (?:a|an|the)\b|\bcovers\b|\bwrites (?:about|for)\b|\breports on\b|\bjoined\b", re.I)
+_BIO = re.compile(
+    r"\b(?:is|was) (?:a|an|the)\b|\bcovers\b|\bwrites (?:about|for)\b|\breports on\b|\bjoined\b", re.I
+)
 
 
 def norm(text: str) -> str:
@@ -171,7 +184,7 @@ def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
             return True
         if n <= 200 and _PREFIX.fullmatch(text):
             return True
-        if any(k in low for k in _CAPTION_KEYS) and _CAPTION_END.search(text[-140:]):
+        if any(map(low.__contains__, _CAPTION_KEYS)) and _CAPTION_END.search(text[-140:]):
             return True
         if _is_repeated(text):
             return True

@@ -28,17 +28,21 @@ _CREDIT = re.compile(
 _NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|van|von|der|del|la|le|bin|al|el)){1,4}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*"
 # "By Lee Berthiaume, The Canadian Press", "By JANE DOE Associated Press", "By Jane Doe"
-_BYLINE_BY = re.compile(rf"^by\s+(?P<names>{_NAMES})(?:\s*(?:[,|/–—-]|\s)\s*(?P<org>[^,|]{{2,60}}))?\.?$", re.I)
+_BYLINE_BY = re.compile(
+    rf"^by\s+(?P<names>{_NAMES})(?:\s*(?:[,|/–—-]|\s)\s*(?P<org>[^,|]{{2,60}}))?\.?$", re.I
+)
 # "Lee Berthiaume, The Canadian Press" (the organisation must be a known agency)
 _BYLINE_AGENCY = re.compile(rf"^(?P<names>{_NAMES})\s*[,|/–—-]\s*(?P<org>[^,|]{{2,60}}?)\.?$")
 _SPLIT_NAMES = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _DATE_LINE = re.compile(
-    r"^(?P<kind>first published|originally published|published|updated|last updated|posted|last modified|date)"
+    r"^(?P<kind>first published|originally published|published|updated|last updated|posted|"
+    r"last modified|date)"
     r"(?: on| at)?\s*:?\s*(?P<rest>.{4,90})$",
     re.I,
 )
 _URL_LINE = re.compile(
-    r"^(?:(?:canonical )?(?:url|source|link|permalink|original(?: article| story)?|read (?:it|this) online(?: at)?)"
+    r"^(?:(?:canonical )?(?:url|source|link|permalink|original(?: article| story)?|"
+    r"read (?:it|this) online(?: at)?)"
     r"\s*:?\s*)?<?(?P<url>https?://[^\s<>\"]+)>?$",
     re.I,
 )
@@ -128,8 +132,8 @@ def _read_line(line: str, found: Extracted) -> bool:
     if m:
         when = parse_date(m.group("rest"))
         if when:
-            kind = "updated" if "updated" in m.group("kind").lower() or "modified" in m.group("kind").lower() \
-                else "published"
+            label = m.group("kind").lower()
+            kind = "updated" if "updated" in label or "modified" in label else "published"
             found.dates.setdefault(kind, when)
             return True
     if len(line) <= _DATE_ONLY_MAX and not line.endswith("."):
@@ -151,7 +155,9 @@ def read_special_lines(paras: list[str], found: Extracted) -> list[str]:
 
 def _headline_like(p: str) -> bool:
     words = p.split()
-    return 2 <= len(words) <= 30 and len(p) <= 250 and not p.endswith(".") and read_dateline(p) == (None, None)
+    if not (2 <= len(words) <= 30 and len(p) <= 250) or p.endswith("."):
+        return False
+    return read_dateline(p) == (None, None)
 
 
 def _label(p: str) -> bool:

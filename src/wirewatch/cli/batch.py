@@ -12,13 +12,27 @@ from ..store import Store
 from ._app import DB_HELP, app, fail
 
 
-@app.command()
+BATCH_HELP = (
+    "Run the per-document pipeline at scale and write Parquet partitioned by publication month.\n\n"
+    "Writes OUT/articles/month=YYYY-MM/*.parquet (article records with story ids; month=unknown when undated) "
+    "and OUT/rejects/*.parquet (source, code, reason); one bad document is a reject row, never a failed job.\n\n"
+    "Overwrite semantics: the run is staged in OUT/.staging and swapped in only when complete, replacing "
+    "OUT/articles and OUT/rejects as a whole. A rerun over the same input gives the same rows (nothing is "
+    "appended); a failed or interrupted run leaves the previous output untouched; other files in OUT are left "
+    "alone. `wirewatch load OUT --db FILE` then brings the output into a store."
+)
+
+
+@app.command(help=BATCH_HELP)
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="WARC(.gz), JSONL, text, HTML files or folders, URLs.")],
-    out: Annotated[str, typer.Option("--out", help="Output folder (articles/ and rejects/ are replaced).")],
+    out: Annotated[str, typer.Option("--out", help="Output folder: its articles/ and rejects/ are replaced "
+                                     "as a whole when the run succeeds, and left as they were when it fails.")],
     engine: Annotated[str, typer.Option(help="local (process pool) or spark.")] = "local",
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes / Spark cores.")] = None,
-    master: Annotated[Optional[str], typer.Option(help="Spark master URL (default local[WORKERS]).")] = None,
+    master: Annotated[Optional[str], typer.Option(
+        help="Spark master URL, e.g. spark://host:7077 or yarn (default local[WORKERS]); wirewatch and its "
+             "model must be installed on the executors, and inputs/--out on storage they all see.")] = None,
     published: Annotated[Optional[str], typer.Option(help="Date for documents that carry none.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private")] = False,
     no_nlp: Annotated[bool, typer.Option("--no-nlp", help="Clean and group only.")] = False,

@@ -382,7 +382,7 @@ def _plausible_year(c: Candidate, doc: Any) -> bool:
     return True
 
 
-def _tense(c: Candidate, doc: Any) -> str | None:
+def _tense(c: Candidate, doc: Any, text: str) -> str | None:
     """'future', 'past' or None (unknown) for the verb the expression directly modifies.
 
     Only a verb within two arcs counts ("met on Tuesday", "will meet Tuesday", "plans to vote
@@ -400,7 +400,7 @@ def _tense(c: Candidate, doc: Any) -> str | None:
     verb = prep.head if prep is not None else tok.head
     if verb.pos_ not in ("VERB", "AUX"):
         return None
-    if _AS_SOON.search(doc.text, max(0, c.start - 16), c.start):
+    if _AS_SOON.search(text, max(0, c.start - 16), c.start):
         return "future"
     auxes = [ch for ch in verb.children if ch.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in _FUTURE_AUX for a in auxes):
@@ -431,7 +431,7 @@ def extract(text: str, published: str | Date | None, *, doc: Any = None) -> list
         if c.kind == "year" and "ymod" not in c.parts and doc is not None and not _plausible_year(c, doc):
             continue
         anchored = c.kind in _NEEDS_TENSE and "year" not in c.parts
-        tense = _tense(c, doc) if anchored and anchor is not None else None
+        tense = _tense(c, doc, text) if anchored and anchor is not None else None
         value = resolve(c, anchor, tense=tense)
         if value:
             out.append(DateExpr(text=text[c.start:c.end], value=value, start=c.start, end=c.end))

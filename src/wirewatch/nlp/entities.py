@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from ..records import Article, Entity, Mention
 from . import roles as R
+from .docutil import doc_text, sentence
 from .gazetteer import Gazetteer, GeoEntry, get_gazetteer, normalise
 
 log = logging.getLogger(__name__)
@@ -87,15 +88,16 @@ def surface_key(s: str) -> str:
 
 def _spacy_cands(doc) -> list[Cand]:
     out = []
+    full = doc_text(doc)
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS:
             continue
         start, end = ent.start_char, ent.end_char
-        text = doc.text[start:end]
+        text = full[start:end]
         lead = re.match(r"(?:[Tt]he\s+)", text)  # "the United Nations" -> "United Nations"
         if lead and ent.label_ in {"ORG", "GPE", "LOC", "FAC"} and len(text) > lead.end():
             start += lead.end()
-        tail = re.search(r"(?:['’]s?|\s*-based)$", doc.text[start:end])  # possessive / "Ottawa-based"
+        tail = re.search(r"(?:['’]s?|\s*-based)$", full[start:end])  # possessive / "Ottawa-based"
         if tail and tail.start() > 0:
             end = start + tail.start()
         c = Cand(start, end, ent.label_)
@@ -471,8 +473,8 @@ def _next_speaker(doc, rm: R.RoleMention, ents: list[Entity], firsts: dict[int, 
     root = span.root
     if not (root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in SPEECH_LEMMAS):
         return None
-    sent = root.sent
-    limit = min(len(doc.text), sent.end_char + 600)
+    sent = sentence(root)
+    limit = min(len(doc_text(doc)), sent.end_char + 600)
     best = None
     for i, e in enumerate(ents):
         if e.type != "PERSON" or infos.get(i) or not (sent.end_char <= firsts[i] < limit):
@@ -481,7 +483,7 @@ def _next_speaker(doc, rm: R.RoleMention, ents: list[Entity], firsts: dict[int, 
         s = doc.char_span(m0.start, m0.end, alignment_mode="expand")
         if s is None:
             continue
-        quoted = any(q in s.sent.text for q in ("“", "”", '"'))
+        quoted = any(q in sentence(s.root).text for q in ("“", "”", '"'))
         if quoted and (best is None or firsts[i] < firsts[best]):
             best = i
     return best

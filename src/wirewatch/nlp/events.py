@@ -24,6 +24,7 @@ from importlib import resources
 
 from ..records import Actor, Article, Entity, Event
 from .actors import actor_from_text, is_actor_like, normalise_actor, tables
+from .docutil import doc_text, sentence
 from .event_context import (article_dates, article_places, dateline_place, nearest)
 from .event_types import best_type, classify_event_type, type_scores
 
@@ -357,7 +358,7 @@ def _actor(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
     if isinstance(tok, tuple):  # a scanned (first, head) phrase
         first, head = tok
         start, end = first.idx, head.idx + len(head.text)
-        return actor_from_text(head.doc.text[start:end]), (start, end)
+        return actor_from_text(doc_text(head.doc)[start:end]), (start, end)
     actor, span = _actor_of(tok, ctx)
     if actor is None:
         return None, None
@@ -372,13 +373,13 @@ def _actor_of(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
         return None, None
     if tok.lower_ in _PRONOUNS:
         if tok.lower_ in ("he", "she", "him", "her"):
-            person = ctx.person_before(tok.idx, tok.sent.start_char)
+            person = ctx.person_before(tok.idx, sentence(tok).start_char)
             if person is not None:
                 return actor_from_text(person.name, entity=person), (tok.idx, tok.idx + len(tok))
         return None, None
     start, end = _phrase(tok)
     ent = ctx.entity_at(tok.idx, tok.idx + len(tok))
-    text = tok.doc.text[start:end]
+    text = doc_text(tok.doc)[start:end]
     if ent is not None and ent.type in ("NORP",) and tok.ent_type_ in ("NORP", "GPE") and tok.dep_ in ("amod", "compound"):
         return actor_from_text(text), (start, end)
     if ent is not None and ent.type in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):

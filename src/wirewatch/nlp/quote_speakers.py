@@ -13,6 +13,7 @@ import bisect
 from typing import Any
 
 from ..records import Article, Mention
+from .docutil import sentence  # noqa: F401  (re-exported: quotes uses speakers.sentence)
 
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we"})
 _SKIP_CHILD_DEPS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep_skip"})
@@ -40,11 +41,13 @@ class Resolver:
 
     def __init__(self, doc: Any, article: Article) -> None:
         self.doc = doc
+        self.text = article.text
         self.mentions: list[tuple[int, int, str, str]] = sorted(
             (m.start, m.end, e.name, e.type) for e in article.entities for m in e.mentions
         )
         self._starts = [m[0] for m in self.mentions]
         self.places = self._place_words(doc, article)
+        self._person_end = {e.end: e for e in doc.ents if e.label_ == "PERSON"}
         self.names = [self.trim(sp) for sp in self._name_spans(doc)]
         self._name_starts = [s.start_char for s in self.names]
 
@@ -78,10 +81,9 @@ class Resolver:
         """A name run without leading titles and places ("UN Secretary General Antonio Guterres")."""
         doc = self.doc
         end = span.end
-        for ent in doc.ents:
-            if ent.label_ == "PERSON" and ent.end == end and span.start < ent.start and len(ent) >= 2:
-                span = doc[ent.start:end]
-                break
+        ent = self._person_end.get(end)
+        if ent is not None and span.start < ent.start and len(ent) >= 2:
+            span = doc[ent.start:end]
         start = span.start
         while end - start > 2 or (end - start == 2 and doc[start].text in self.places):
             tok = doc[start]
@@ -144,7 +146,7 @@ class Resolver:
     def _antecedent(self, pron: Any) -> Any | None:
         """Most recent person-like subject before a pronoun (else the most recent name)."""
         doc = self.doc
-        sent_start = pron.sent.start
+        sent_start = sentence(pron).start
         fallback = None
         for tok in reversed(doc[max(0, sent_start - 120):pron.i]):
             if tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_SPEAKER_TYPES:

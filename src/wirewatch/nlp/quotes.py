@@ -190,9 +190,9 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
 def _cue_prev_sentence(doc: Any, text: str, start: int) -> Any | None:
     """A cue in the sentence right before a quote with no cue of its own ("Pruitt said:" / "X said.")."""
     toks = _tokens_in(doc, start, start + 1)
-    if not toks or toks[0].sent.start == 0:
+    if not toks or speakers.sentence(toks[0]).start == 0:
         return None
-    sent = doc[toks[0].sent.start - 1].sent
+    sent = speakers.sentence(doc[speakers.sentence(toks[0]).start - 1])
     if set(sent.text) & _QUOTE_CHARS or text[sent.end_char:start].strip(" \n“\"") != "":
         return None
     for tok in sent:
@@ -201,11 +201,12 @@ def _cue_prev_sentence(doc: Any, text: str, start: int) -> Any | None:
     return None
 
 
-def _language(doc: Any, text: str, cue: Any | None) -> str | None:
+def _language(doc: Any, text: str, cue: Any | None, stop: int | None = None) -> str | None:
+    """ISO 639-1 code when the attribution says "in French", "speaking in Arabic", ..."""
     if cue is None:
         return None
-    sent = cue.sent
-    end = sent.end_char
+    sent = speakers.sentence(cue)
+    end = sent.end_char if stop is None or stop <= cue.idx else stop
     window = text[max(sent.start_char, cue.idx - 40): end]
     m = _LANG_RE.search(window)
     return LANGUAGES[m.group(1).lower()] if m else None
@@ -224,7 +225,7 @@ def _partial_speaker(doc: Any, start: int, end: int) -> tuple[Any | None, Any | 
             subj = _speaker_of(anc, (start, end))
             if subj is not None and not (start <= subj.idx < end):
                 return subj, anc
-    root = tok.sent.root
+    root = speakers.sentence(tok).root
     for child in root.children:
         if child.dep_ in ("nsubj", "nsubjpass") and not (start <= child.idx < end):
             return child, None
@@ -311,6 +312,7 @@ def _said_that(doc: Any, cue: Any, resolver: speakers.Resolver) -> Quote | None:
     span = doc[left:right]
     quote = Quote(text=span.text, start=span.start_char, end=span.end_char, cue=cue.text, direct=False)
     quote.speaker, quote.speaker_mention = resolver.resolve(subj)
+    quote.language = _language(doc, resolver.text, cue, stop=span.start_char)
     return quote
 
 
@@ -319,7 +321,7 @@ def _according(doc: Any, tok: Any, resolver: speakers.Resolver) -> Quote | None:
     who = next((c for c in to.children if c.dep_ == "pobj"), None)
     if who is None:
         return None
-    sent = tok.sent
+    sent = speakers.sentence(tok)
     phrase_end = who.right_edge.i + 1
     if tok.i - sent.start <= 1:  # "According to X, <content>."
         left, right = phrase_end, sent.end

@@ -14,9 +14,8 @@ import logging
 import re
 import threading
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import duckdb
 
@@ -29,6 +28,7 @@ THIN = 8  # fewer distinct events than this: every story's lead joins the timeli
 MAX_TIMELINE = 300
 MAX_SOURCES = 12
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HTTP_URL = re.compile(r"https?://[^\s/?#\\\"'<>`]+(?:[/?#][^\s\\\"'<>`]*)?\Z", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -58,13 +58,7 @@ def safe_url(url: Any) -> str | None:
     if not url:
         return None
     text = str(url).strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c in text for c in '"<> \n\r\t\\'):
-        return text
-    return None
+    return text if _HTTP_URL.match(text) else None
 
 
 def _link(row: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +99,7 @@ def resolve_names(query: str) -> tuple[list[str], str | None]:
     names = {q}
     try:
         table = _country_table()
-    except Exception as exc:  # the country table is a help, never a reason to fail a report
+    except (ImportError, OSError, ValueError, KeyError) as exc:  # a help, never a reason to fail a report
         log.warning("country names unavailable: %s", exc)
         return sorted(names), None
     code = None
@@ -138,10 +132,16 @@ def build_report(con: duckdb.DuckDBPyConnection, query: str, *, since: str | Non
         if value is not None and not _DATE.match(value):
             raise UsageError(f"{option} takes a date as YYYY-MM-DD, not {value!r}")
     names, code = resolve_names(query)
-    sel = sq.select_articles(con, names, country=code, text=query, since=since, until=until)
-    ids = sel.article_ids
-    generated = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
-    totals = sq.totals(con, ids)
+    generated = (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
+    with sq.select_articles(con, names, country=code, text=query, since=since, until=until) as sel:
+        return _gather(con, sel, query=query, names=names, code=code, generated=generated, since=since,
+                       until=until, new_since=new_since)
+
+
+def _gather(con: duckdb.DuckDBPyConnection, sel: sq.Selection, *, query: str, names: list[str],
+            code: str | None, generated: str, since: str | None, until: str | None,
+            new_since: str | None) -> Report:
+    totals = sq.totals(con, sel)
     report = Report(
         query=query, generated_at=generated,
         period={"since": since, "until": until, "first_published": totals["first_published"],
@@ -149,20 +149,20 @@ def build_report(con: duckdb.DuckDBPyConnection, query: str, *, since: str | Non
         match={"method": sel.method, "names": names, "country": code},
         counts={k: totals[k] for k in ("articles", "stories", "events")},
     )
-    if not ids:
-        report.new_since = _new_since(con, [], [], [], new_since)
+    if not sel.size:
+        report.new_since = _new_since(con, sel, [], [], new_since)
         return report
-    stories = sq.stories(con, ids)
-    events = sq.timeline_events(con, ids)
-    report.timeline = _timeline(con, events, stories)
-    report.actors = _actors(con, ids)
-    report.quotes = _quotes(con, ids)
-    report.interactions = sq.interactions(con, ids)
-    report.places = sq.places(con, ids)
-    report.volume = sq.volume(con, ids)
+    stories = sq.stories(con, sel)
+    events = sq.timeline_events(con, sel)
+    report.timeline = _timeline(con, sel, events, stories)
+    report.actors = _actors(con, sel)
+    report.quotes = _quotes(con, sel)
+    report.interactions = sq.interactions(con, sel)
+    report.places = sq.places(con, sel)
+    report.volume = sq.volume(con, sel)
     report.counts.update(quotes=sum(s["quotes_total"] for s in report.quotes), places=len(report.places),
-                         plover=sq.plover_totals(con, ids))
-    report.new_since = _new_since(con, ids, stories, events, new_since)
+                         plover=sq.plover_totals(con, sel))
+    report.new_since = _new_since(con, sel, stories, events, new_since)
     return report
 
 
@@ -177,14 +177,14 @@ def _actor(name: str | None, country: str | None, sector: str | None) -> dict[st
     return {"name": name, "country": country, "sector": sector} if name else None
 
 
-def _event_item(ev: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+def _event_item(ev: dict[str, Any], sources: list[dict[str, Any]], counts: tuple[int, int]) -> dict[str, Any]:
     when, basis = _event_date(ev)
     return {
         "kind": "event", "date": when, "date_basis": basis, "event_key": ev["event_key"], "type": ev["type"],
         "plover": ev["plover"], "source": _actor(ev["source_name"], ev["source_country"], ev["source_sector"]),
         "target": _actor(ev["target_name"], ev["target_country"], ev["target_sector"]), "place": ev["place"],
-        "text": ev["text"], "first_seen": ev["first_seen"], "stories": len(sources),
-        "reports": sum(s["copies"] for s in sources), "sources": sources[:MAX_SOURCES],
+        "text": ev["text"], "first_seen": ev["first_seen"], "stories": int(counts[0]),
+        "reports": int(counts[1]), "sources": sources,
     }
 
 
@@ -197,22 +197,40 @@ def _story_item(st: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _timeline(con: duckdb.DuckDBPyConnection, events: list[dict[str, Any]],
+def _timeline(con: duckdb.DuckDBPyConnection, sel: sq.Selection, events: list[dict[str, Any]],
               stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Distinct events by date, each with its sources; story leads where events are thin."""
     by_key: dict[str, list[dict[str, Any]]] = {}
-    for src in sq.event_sources(con, [e["event_key"] for e in events]) if events else []:
+    counts: dict[str, tuple[int, int]] = {}
+    for src in sq.event_sources(con, sel, per_event=MAX_SOURCES) if events else []:
         key = src.pop("event_key")
-        src["agencies"] = src["agencies"] or []
+        counts[key] = (src.pop("n_stories"), src.pop("n_reports"))
         by_key.setdefault(key, []).append(_link(src))
-    items = [_event_item(ev, by_key.get(ev["event_key"], [])) for ev in events]
+    items = [_event_item(ev, by_key.get(ev["event_key"], []), counts.get(ev["event_key"], (0, 0)))
+             for ev in events]
     thin = len(events) < THIN
     items += [_story_item(st) for st in stories if thin or not st["events"]]
-    items.sort(key=lambda it: (it["date"] or "9999", 0 if it["kind"] == "event" else 1,
+    items.sort(key=lambda it: (_sort_date(it["date"]), 0 if it["kind"] == "event" else 1,
                                it.get("event_key") or it.get("story_id") or ""))
     if len(items) > MAX_TIMELINE:  # keep the latest developments
         items = items[-MAX_TIMELINE:]
     return items
+
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def _sort_date(value: str | None) -> str:
+    """A sortable form of a TimeML value: a week ("2020-W45") sorts at its Monday."""
+    if not value:
+        return "9999"
+    m = _WEEK.match(value)
+    if m:
+        try:
+            return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).isoformat()
+        except ValueError:
+            return value
+    return value
 
 
 def _lead(text: str, *, limit: int = 400) -> str:
@@ -226,17 +244,17 @@ def _lead(text: str, *, limit: int = 400) -> str:
     return cut[:end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0] + " …"
 
 
-def _actors(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
-    rows = sq.actors(con, ids)
-    acts = sq.actor_event_counts(con, ids)
+def _actors(con: duckdb.DuckDBPyConnection, sel: sq.Selection) -> list[dict[str, Any]]:
+    rows = sq.actors(con, sel)
+    acts = sq.actor_event_counts(con, sel)
     for row in rows:
         row["roles"] = list(row["roles"])[:4]
         row["as_source"], row["as_target"] = acts.get(row["name"], (0, 0))
     return rows
 
 
-def _quotes(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
-    groups = sq.quotes(con, ids)
+def _quotes(con: duckdb.DuckDBPyConnection, sel: sq.Selection) -> list[dict[str, Any]]:
+    groups = sq.quotes(con, sel)
     roles = sq.speaker_roles(con, [g["speaker"] for g in groups]) if groups else {}
     for g in groups:
         g["roles"] = roles.get(g["speaker"], [])[:3]
@@ -245,7 +263,7 @@ def _quotes(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, An
     return groups
 
 
-def _new_since(con: duckdb.DuckDBPyConnection, ids: list[str], stories: list[dict[str, Any]],
+def _new_since(con: duckdb.DuckDBPyConnection, sel: sq.Selection, stories: list[dict[str, Any]],
                events: list[dict[str, Any]], new_since: str | None) -> dict[str, Any]:
     """Stories and events the store first saw after DATE (default: the latest ingest start)."""
     if new_since:
@@ -254,14 +272,14 @@ def _new_since(con: duckdb.DuckDBPyConnection, ids: list[str], stories: list[dic
         after, basis = sq.latest_ingest_start(con)
     out: dict[str, Any] = {"since": after.replace(microsecond=0).isoformat(sep=" ") if after else None, "basis": basis,
                            "stories": [], "events": []}
-    if after is None or not ids:
+    if after is None or not sel.size:
         return out
     cut = after.isoformat()
-    seen = sq.story_first_seen(con, [s["story_id"] for s in stories])
+    seen = sq.story_first_seen(con, sel)
     out["stories"] = [
         _link({k: st[k] for k in ("story_id", "title", "url", "source", "agency", "published", "copies")})
         for st in stories if seen.get(st["story_id"]) and seen[st["story_id"]].isoformat() >= cut]
-    fresh = set(sq.new_events(con, ids, after))
+    fresh = set(sq.new_events(con, sel, after))
     out["events"] = [
         {"event_key": e["event_key"], "date": _event_date(e)[0], "type": e["type"], "plover": e["plover"],
          "source": e["source_name"], "target": e["target_name"], "text": e["text"]}

@@ -86,8 +86,8 @@ def volume_svg(bins: list[Bin], *, width: int = 900, height: int = 220) -> str:
     peak = max(max(b.copies, b.stories) for b in bins) or 1
     slot = plot_w / len(bins)
     bar = max(1.0, slot * 0.4)
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" '
-           f'role="img" aria-label="Coverage volume: stories and copies over time">']
+    out = [(f'<svg class="chart" viewBox="0 0 {width} {height}" '
+            'role="img" aria-label="Coverage volume: stories and copies over time">')]
     for frac in (0, 0.5, 1):
         y = top + plot_h * (1 - frac)
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')

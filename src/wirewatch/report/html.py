@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from functools import lru_cache
-from typing import Any
 
 import jinja2
 from markupsafe import Markup

@@ -203,8 +203,8 @@ def map_svg(places: list[dict[str, Any]], *, width: int = 900) -> str:
         if p.get("country"):
             per_country[p["country"]] = per_country.get(p["country"], 0) + int(p.get("stories") or 0)
     top = max(per_country.values(), default=1) or 1
-    out = [f'<svg class="map" viewBox="0 0 {view.width} {view.height}" '
-           f'role="img" aria-label="Map of the places named in the coverage">',
+    out = [(f'<svg class="map" viewBox="0 0 {view.width} {view.height}" '
+            'role="img" aria-label="Map of the places named in the coverage">'),
            f'<rect class="sea" x="0" y="0" width="{view.width}" height="{view.height}"/>']
     for code, rings in sorted(shapes.get(level, {}).items()):
         d = _path(rings, view)

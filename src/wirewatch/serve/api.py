@@ -58,8 +58,9 @@ class Unsubscribe(BaseModel):
 def api_search(request: Request, q: Annotated[Optional[str], Query(max_length=300)] = None,
                limit: Limit = 20, offset: Offset = 0, since: DateQ = None, until: DateQ = None) -> dict[str, Any]:
     """Articles whose title or text match ``q`` (BM25 where the index exists), newest first without ``q``."""
-    with ctx(request).reader.cursor() as cur:
-        return views.search(cur, q, limit=limit, offset=offset, since=since, until=until)
+    return ctx(request).reader.read(
+        lambda cur: views.search(cur, q, limit=limit, offset=offset, since=since, until=until),
+        key=("search", q, limit, offset, since, until))
 
 
 @router.get("/articles/{article_id}", tags=["read"], summary="One article record")
@@ -78,8 +79,8 @@ def api_story(request: Request, story_id: str) -> dict[str, Any]:
 @router.get("/situations/{query}", tags=["read"], summary="The situation for a query")
 def api_situation(request: Request, query: str, since: DateQ = None, until: DateQ = None) -> dict[str, Any]:
     """Stories, distinct events, places (with map coordinates) and a timeline for ``query``."""
-    with ctx(request).reader.cursor() as cur:
-        return views.situation(cur, query, since=since, until=until)
+    return ctx(request).reader.read(lambda cur: views.situation(cur, query, since=since, until=until),
+                                    key=("situation", query, since, until))
 
 
 @router.get("/status", tags=["read"], summary="Store counts and snapshot age")

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..store import web
 from . import alerting, views
 from .app import ctx, page_context
 from .highlight import highlight
@@ -34,11 +35,10 @@ def render(request: Request, name: str, *, status_code: int = 200, **values: Any
 def search_page(request: Request, q: Annotated[Optional[str], Query(max_length=300)] = None,
                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
                 since: DateQ = None, until: DateQ = None) -> HTMLResponse:
-    with ctx(request).reader.cursor() as cur:
-        data = views.search(cur, q, limit=20, offset=offset, since=since, until=until)
-        from ..store import web  # noqa: PLC0415
-
-        status = web.store_status(cur)
+    reader = ctx(request).reader
+    data = reader.read(lambda cur: views.search(cur, q, limit=20, offset=offset, since=since, until=until),
+                       key=("search", q, 20, offset, since, until))
+    status = reader.read(web.store_status, key=("status",))
     return render(request, "search.html.j2", title=f"{data['query']} — search" if data["query"] else "wirewatch",
                   data=data, status=status)
 
@@ -71,8 +71,8 @@ def situation_form(q: Annotated[Optional[str], Query(max_length=300)] = None) ->
 
 @router.get("/situations/{query}", response_class=HTMLResponse)
 def situation_page(request: Request, query: str, since: DateQ = None, until: DateQ = None) -> HTMLResponse:
-    with ctx(request).reader.cursor() as cur:
-        data = views.situation(cur, query, since=since, until=until)
+    data = ctx(request).reader.read(lambda cur: views.situation(cur, query, since=since, until=until),
+                                    key=("situation", query, since, until))
     watches = []
     if alerting.available():
         watches = [w for w in alerting.list_watches(ctx(request))

@@ -20,4 +20,5 @@ def run(db_path: str | os.PathLike | None = None, *, host: str = "127.0.0.1", po
     context = app.state.ww
     if on_token is not None:
         on_token(context.guard.token, context.token_generated)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False,
+                timeout_keep_alive=30)

@@ -24,9 +24,11 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -35,6 +37,8 @@ from ..store import Store
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+_MISS = object()
 Stat = tuple[int, int] | None  # (size, mtime_ns) of a file, None when absent
 
 
@@ -54,6 +58,7 @@ class _Snap:
     store: Store
     version: tuple[Stat, Stat]
     taken_at: float
+    generation: int = 0
     users: int = 0
     retired: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -86,7 +91,7 @@ class SnapshotReader:
     """Read access to ``db_path`` through coherent private copies (see the module docstring)."""
 
     def __init__(self, db_path: str | os.PathLike, *, workdir: str | os.PathLike | None = None,
-                 min_interval: float = 0.5, copy_attempts: int = 8) -> None:
+                 min_interval: float = 0.5, copy_attempts: int = 8, cache_size: int = 512) -> None:
         self.db_path = Path(db_path)
         self.wal_path = Path(f"{self.db_path}.wal")
         self.min_interval = min_interval
@@ -101,6 +106,10 @@ class SnapshotReader:
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
         self.refreshes = 0
+        self.cache_size = cache_size
+        self.cache_hits = 0
+        self._cache: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
         if not self.refresh(force=True):
             raise StoreError(f"{self.db_path}: could not take a coherent snapshot of the store")
 
@@ -120,6 +129,38 @@ class SnapshotReader:
         finally:
             with contextlib.suppress(duckdb.Error):
                 cur.close()
+            snap.release()
+
+    def read(self, fn: Callable[[duckdb.DuckDBPyConnection], T], *, key: Hashable | None = None) -> T:
+        """``fn(cursor)`` on the current snapshot; with ``key``, answered from a cache of recent
+        results of *this* snapshot (exact: a snapshot never changes; a new one starts a new cache)."""
+        with self._swap:
+            snap = self._current
+            if snap is None:
+                raise StoreError("the snapshot reader is closed")
+            with snap.lock:
+                snap.users += 1
+        try:
+            if key is not None:
+                with self._cache_lock:
+                    hit = self._cache.get((snap.generation, key), _MISS)
+                    if hit is not _MISS:
+                        self._cache.move_to_end((snap.generation, key))
+                        self.cache_hits += 1
+                        return hit
+            cur = snap.store.cursor()
+            try:
+                value = fn(cur)
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    cur.close()
+            if key is not None:
+                with self._cache_lock:
+                    self._cache[(snap.generation, key)] = value
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
+            return value
+        finally:
             snap.release()
 
     @property
@@ -171,12 +212,14 @@ class SnapshotReader:
         except StoreError as exc:
             log.info("snapshot %s did not open (%s); retrying", target, exc)
             return None
-        return _Snap(target, store, after, time.time())
+        return _Snap(target, store, after, time.time(), generation=self._counter)
 
     def _install(self, snap: _Snap) -> None:
         with self._swap:
             old, self._current = self._current, snap
         self.refreshes += 1
+        with self._cache_lock:
+            self._cache.clear()
         if old is not None:
             old.retire()
 

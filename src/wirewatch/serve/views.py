@@ -48,7 +48,9 @@ def search(cur: duckdb.DuckDBPyConnection, q: str | None, *, limit: int = 20, of
            since: str | None = None, until: str | None = None) -> dict[str, Any]:
     q = check_query(q)
     since, until = check_date(since, "since"), check_date(until, "until")
-    rows = queries.search_articles(cur, q, limit=limit, offset=offset, since=since, until=until)
+    rows = web.search_bm25(cur, q, limit=limit, offset=offset, since=since, until=until) if q else None
+    if rows is None:
+        rows = queries.search_articles(cur, q, limit=limit, offset=offset, since=since, until=until)
     for r in rows:
         if r.get("score") is not None:
             r["score"] = round(float(r["score"]), 4)

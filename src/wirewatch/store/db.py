@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -65,15 +66,13 @@ class Store:
     """A wirewatch DuckDB file.  ``Store(path)`` opens (creating and migrating) it for writing;
     ``Store(path, read_only=True)`` opens an existing file for reading only."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
+                 lock_timeout: float | None = None) -> None:
         self.path = str(path or default_path())
         self.read_only = read_only
         if read_only and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store (run `wirewatch ingest` first)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the store: {exc}".splitlines()[0]) from exc
+        self.con = _connect(self.path, read_only=read_only, lock_timeout=lock_timeout)
         self.fts = _load_fts(self.con)
         self._feed_state: dict[str, tuple[str | None, str | None]] = {}  # written with the next batch
         if not read_only:
@@ -272,6 +271,24 @@ class Store:
     def put(self, url: str, etag: str | None, last_modified: str | None) -> None:
         """Remember a feed's validators; they are committed with the batch holding its last items."""
         self._feed_state[url] = (etag, last_modified)
+
+
+def _connect(path: str, *, read_only: bool, lock_timeout: float | None) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting (up to ``lock_timeout`` s, default $WIREWATCH_LOCK_TIMEOUT or 30) while
+    another process holds DuckDB's single-writer lock, e.g. `wirewatch serve` writing briefly."""
+    if lock_timeout is None:
+        lock_timeout = float(os.environ.get("WIREWATCH_LOCK_TIMEOUT", "30"))
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
+            if "lock" not in first.lower() or time.monotonic() + delay > deadline:
+                raise StoreError(f"{path}: cannot open the store: {first}") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 def _append(cols: dict[str, list], **values) -> None:

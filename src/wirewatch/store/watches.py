@@ -9,6 +9,7 @@ keyed by (watch, subscriber, story): inserting one that exists does nothing, whi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -153,25 +154,28 @@ def story_first_seen(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> di
 
 
 def record_deliveries(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> set[tuple[str, str, str]]:
-    """Insert new deliveries; return the (watch, subscriber, story) keys that were new."""
+    """Insert new deliveries (``item`` a dict or its JSON); return the (watch, subscriber, story) keys
+    that were new."""
     if not rows:
         return set()
     at = now()
     tab = pa.table({  # noqa: F841 - used in SQL
         "watch_id": [r["watch_id"] for r in rows], "subscriber_id": [r["subscriber_id"] for r in rows],
         "story_id": [r["story_id"] for r in rows], "article_id": [r["article_id"] for r in rows],
-        "item": [json.dumps(r["item"], ensure_ascii=False) for r in rows], "status": [r["status"] for r in rows],
+        "item": [r["item"] if isinstance(r["item"], str) else json.dumps(r["item"], ensure_ascii=False)
+                 for r in rows], "status": [r["status"] for r in rows],
         "created_at": [at] * len(rows)})
     got = con.execute(
         "INSERT INTO deliveries (watch_id, subscriber_id, story_id, article_id, item, status, created_at) "
-        "SELECT watch_id, subscriber_id, story_id, article_id, CAST(item AS JSON), status, created_at FROM tab "
+        "SELECT watch_id, subscriber_id, story_id, article_id, item, status, created_at FROM tab "
         "ON CONFLICT DO NOTHING RETURNING watch_id, subscriber_id, story_id").fetchall()
     return {tuple(r) for r in got}
 
 
-def due_deliveries(con: duckdb.DuckDBPyConnection, at: datetime, *,
-                   keys: set[tuple[str, str, str]] | None = None) -> list[dict]:
-    """Pending immediate deliveries due at ``at`` (optionally only ``keys``), with subscriber and watch."""
+def iter_due_deliveries(con: duckdb.DuckDBPyConnection, at: datetime, *,
+                        keys: set[tuple[str, str, str]] | None = None, chunk: int = 256) -> Iterator[dict]:
+    """Pending immediate deliveries due at ``at`` (optionally only ``keys``), with subscriber and watch,
+    fetched ``chunk`` rows at a time so that sending can start before the last row is read."""
     sql = (f"SELECT d.watch_id, d.subscriber_id, d.story_id, d.item, d.attempts, w.name AS watch_name, "
            f"w.query AS watch_query, {_SUB_SELECT} FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id "
            "JOIN watches w ON w.id = d.watch_id WHERE d.status = 'pending' AND s.active "
@@ -179,11 +183,26 @@ def due_deliveries(con: duckdb.DuckDBPyConnection, at: datetime, *,
     params: list[Any] = [at]
     if keys is not None:
         if not keys:
-            return []
+            return
         tab = pa.table({"w": [k[0] for k in keys], "s": [k[1] for k in keys],  # noqa: F841
                         "t": [k[2] for k in keys]})
         sql += " AND EXISTS (SELECT 1 FROM tab WHERE tab.w = d.watch_id AND tab.s = d.subscriber_id AND tab.t = d.story_id)"
-    return _dicts(con.execute(sql + " ORDER BY d.created_at, d.subscriber_id", params))
+    cur = con.execute(sql + " ORDER BY d.created_at, d.subscriber_id", params)
+    names = [d[0] for d in cur.description]
+    while rows := cur.fetchmany(chunk):
+        for row in rows:
+            yield dict(zip(names, row))
+
+
+def due_deliveries(con: duckdb.DuckDBPyConnection, at: datetime, *,
+                   keys: set[tuple[str, str, str]] | None = None) -> list[dict]:
+    """All of ``iter_due_deliveries`` as a list."""
+    return list(iter_due_deliveries(con, at, keys=keys))
+
+
+def subscriber_stamps(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, datetime]]:
+    """(id, watch_id, created_at) of every active subscriber: all that matching needs."""
+    return con.execute("SELECT id, watch_id, created_at FROM subscribers WHERE active").fetchall()
 
 
 def queued_digests(con: duckdb.DuckDBPyConnection) -> list[dict]:

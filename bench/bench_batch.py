@@ -1,0 +1,216 @@
+"""Throughput and memory of ``wirewatch batch``: local 1 worker, local 2 workers, Spark ``local[2]``.
+
+    python3 bench/bench_batch.py [--n 20000] [--no-nlp] [--per-file 100] [--engines local1,local2,spark2]
+
+The shared corpora (guardian-syria CSV, india-police-events JSONL, bbc-masakhane TSV) are converted to
+JSON Lines input files in a temporary folder (never in the repository) and replicated to ``--n``
+articles.  Every replica after the first is lightly edited (a paragraph dropped or a sentence and a
+number changed, its own URL), as syndicated copies are, so the dedup stage has real near-duplicates
+to group instead of exact copies only.  Each configuration runs end to end (read, clean, NLP unless
+``--no-nlp``, dedup, Parquet) on the same input.
+
+Peak memory per worker: a sampler thread reads ``VmHWM`` (the kernel's peak resident set) of every
+descendant process of this benchmark every 0.2 s; pool workers, Spark's Python workers and the JVM
+are reported separately.  Scaling efficiency = rate(2 workers) / (2 x rate(1 worker)).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from eval._shared import DATA, require  # noqa: E402
+
+csv.field_size_limit(sys.maxsize)
+CONFIGS = {"local1": ("local", 1), "local2": ("local", 2), "spark2": ("spark", 2)}
+
+
+def source_records() -> list[dict]:
+    """The three shared corpora as article records (title, text, published, url)."""
+    corpora = require(DATA / "corpora")
+    records: list[dict] = []
+    with open(corpora / "guardian-syria" / "Guardian_SDF_sample.csv", newline="", encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh)):
+            records.append({"text": row["text"], "published": row["date"],
+                            "url": f"https://guardian.example/syria/{i}"})
+    with open(corpora / "india-police-events" / "metadata.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            records.append({"text": row["full_text"], "published": row["date"], "url": row["url"]})
+    for split in ("dev", "test"):
+        with open(corpora / "bbc-masakhane" / f"{split}.tsv", newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                records.append({"title": row["headline"], "text": row["text"], "url": row["url"]})
+    return [r for r in records if r["text"] and r["text"].strip()]
+
+
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+def edited(record: dict, copy: int, rng: random.Random) -> dict:
+    """A syndicated-looking copy: its own URL, and a dropped last paragraph or a changed number."""
+    out = dict(record, url=f"{record['url']}?copy={copy}")
+    paras = [p for p in re.split(r"\n\s*\n|\n", record["text"]) if p.strip()]
+    if len(paras) > 3 and rng.random() < 0.5:
+        paras = paras[:-1]
+    text = "\n\n".join(paras)
+    numbers = list(_NUMBER.finditer(text))
+    if numbers:
+        m = rng.choice(numbers)
+        text = text[:m.start()] + str(int(m.group()) + copy) + text[m.end():]
+    out["text"] = text
+    return out
+
+
+def write_inputs(folder: Path, n: int, per_file: int, *, seed: int = 3) -> tuple[int, int]:
+    """``n`` records in JSONL files of ``per_file`` records; (records, words) written."""
+    base = source_records()
+    rng = random.Random(seed)
+    rng.shuffle(base)  # the three corpora mixed, so a small --n is representative of all three
+    folder.mkdir(parents=True, exist_ok=True)
+    words = 0
+    fh = None
+    for i in range(n):
+        if i % per_file == 0:
+            if fh:
+                fh.close()
+            fh = open(folder / f"part-{i // per_file:05d}.jsonl", "w", encoding="utf-8")
+        copy, k = divmod(i, len(base))
+        rec = base[k] if copy == 0 else edited(base[k], copy, rng)
+        words += len(rec["text"].split())
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if fh:
+        fh.close()
+    return n, words
+
+
+class PeakSampler(threading.Thread):
+    """Peak RSS (VmHWM) of every descendant process, sampled until stopped."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (kind, peak kB)
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            for pid in _descendants(os.getpid()):
+                hwm, kind = _status(pid)
+                if hwm and hwm > self.peaks.get(pid, ("", 0))[1]:
+                    self.peaks[pid] = (kind, hwm)
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> dict[str, float]:
+        self._stop_event.set()
+        self.join()
+        by_kind: dict[str, list[int]] = {}
+        for kind, kb in self.peaks.values():
+            by_kind.setdefault(kind, []).append(kb)
+        return {kind: round(max(v) / 1024, 1) for kind, v in by_kind.items()}
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def _descendants(root: int) -> list[int]:
+    tree, out, todo = _children(), [], [root]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _status(pid: int) -> tuple[int, str]:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmd = fh.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return 0, ""
+    kind = "jvm" if "java" in fields.get("Name", "") else "python worker"
+    if "pyspark.daemon" in cmd or "pyspark/daemon" in cmd:
+        kind = "pyspark daemon"
+    return int(fields.get("VmHWM", "0 kB").split()[0]), kind
+
+
+def run_config(name: str, inputs: Path, out: Path, *, nlp: bool) -> dict:
+    from wirewatch.batch import run_batch
+
+    engine, workers = CONFIGS[name]
+    sampler = PeakSampler()
+    sampler.start()
+    t0 = time.perf_counter()
+    summary = run_batch([str(inputs)], out, engine=engine, workers=workers,
+                        master=f"local[{workers}]" if engine == "spark" else None, nlp=nlp)
+    wall = time.perf_counter() - t0
+    peaks = sampler.stop()
+    return {"config": name, "engine": engine, "workers": workers, "nlp": nlp, "articles": summary.articles,
+            "rejected": summary.rejected, "stories": summary.stories, "seconds": round(wall, 1),
+            "articles_per_s": round(summary.articles / wall, 2), "peak_mb": peaks,
+            "worker_peak_mb_self": summary.worker_peak_mb}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20000, help="articles after replication (issue target: 20000)")
+    ap.add_argument("--per-file", type=int, default=100, help="records per JSONL input file (one task each)")
+    ap.add_argument("--no-nlp", action="store_true", help="clean + dedup only")
+    ap.add_argument("--engines", default="local1,local2,spark2", help=f"any of {', '.join(CONFIGS)}")
+    ap.add_argument("--work", help="working folder (default: a temporary one, removed afterwards)")
+    ap.add_argument("--json", help="also write the results to this file")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    work_ctx = tempfile.TemporaryDirectory(prefix="wirewatch-bench-") if not args.work else None
+    work = Path(args.work or work_ctx.name)
+    inputs = work / "input"
+    n, words = write_inputs(inputs, args.n, args.per_file)
+    print(f"input: {n} articles, {words} words ({words / n:.0f} words/article), "
+          f"{len(list(inputs.iterdir()))} JSONL files; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores", flush=True)
+    results = []
+    for name in args.engines.split(","):
+        res = run_config(name, inputs, work / f"out-{name}", nlp=not args.no_nlp)
+        res["words_per_s"] = round(words / res["seconds"])
+        res["load_avg_after"] = round(os.getloadavg()[0], 1)
+        results.append(res)
+        print(json.dumps(res), flush=True)
+    rates = {r["config"]: r["articles_per_s"] for r in results}
+    if "local1" in rates and "local2" in rates:
+        print(f"scaling efficiency 1 -> 2 workers: {rates['local2'] / (2 * rates['local1']):.2f}")
+    print("\n| config | articles | s | articles/s | words/s | peak MB (per process kind) |\n|---|---|---|---|---|---|")
+    for r in results:
+        peaks = ", ".join(f"{k} {v}" for k, v in sorted(r["peak_mb"].items()))
+        print(f"| {r['config']} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} | {r['words_per_s']} "
+              f"| {peaks} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    if work_ctx:
+        work_ctx.cleanup()
+
+
+if __name__ == "__main__":
+    main()
