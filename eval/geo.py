@@ -70,7 +70,8 @@ def evaluate(docs: list[tuple[str, list[Gold]]]) -> dict[str, float]:
     n_gold = n_geo = found = placed = n_pred = tp_pred = 0
     for (text, golds), doc in zip(docs, nlp.pipe((t for t, _ in docs), batch_size=32)):
         ents = entities.extract(doc, gaz=gaz)
-        pl = places.geocode(ents, gaz=gaz)
+        dem = [c for e in ents if e.type == "NORP" for c in [gaz.demonym(e.name)] if c]
+        pl = places.geocode(ents, gaz=gaz, demonyms=dem, text=doc.text)
         mentions = [(m.start, m.end, p) for p in pl for m in p.mentions]
         n_pred += len(mentions)
         tp_pred += sum(any(s < g.end and g.start < e for g in golds) for s, e, _ in mentions)

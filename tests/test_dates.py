@@ -120,3 +120,146 @@ def test_seed_dates(seed_path, nlp):
     assert ("1991", "1991") in pairs
     assert ("2012", "2012") in pairs
     assert ("the end of September", "2020-09") in pairs
+
+
+# --------------------------------------------------------------------------- REF values, spelled forms, holidays
+
+def _values(text: str, published: str | None = "2021-03-10", nlp=None) -> dict[str, str]:
+    doc = nlp(text) if nlp is not None else None
+    return {d.text: d.value for d in dates.extract(text, published, doc=doc)}
+
+
+def test_present_past_future_ref():
+    text = ("The mill now employs 300 people and currently exports most of its output. It recently "
+            "opened a second line, and in recent years sales doubled. In the past, the town relied on "
+            "fishing. Managers worry about the future and expect losses in the near term.")
+    values = _values(text)
+    assert values["now"] == "PRESENT_REF"
+    assert values["currently"] == "PRESENT_REF"
+    assert values["recently"] == "PAST_REF"
+    assert values["recent years"] == "PAST_REF"
+    assert values["the past"] == "PAST_REF"
+    assert values["the future"] == "FUTURE_REF"
+    assert values["the near term"] == "FUTURE_REF"
+
+
+def test_ref_words_that_are_not_times():
+    text = "The current account deficit grew. The future of the port is unclear. In the past two months it shrank."
+    values = _values(text)
+    assert "current" not in values
+    assert "the future" not in values
+    assert "the past" not in values  # "the past two months" is a duration, not PAST_REF
+
+
+def test_ref_values_need_no_publication_date():
+    assert [d.value for d in dates.extract("Prices are now falling.", None)] == ["PRESENT_REF"]
+
+
+def test_spelled_years_decades_and_centuries():
+    text = ("In nineteen ninety-six the ferry sank. The pier was rebuilt in the nineties, before the year "
+            "two thousand. Two thousand people came. The church dates from the 12th century; the canal "
+            "from the nineteenth century.")
+    values = _values(text)
+    assert values["nineteen ninety-six"] == "1996"
+    assert values["the nineties"] == "199"
+    assert values["the year two thousand"] == "2000"
+    assert "Two thousand" not in values
+    assert values["the 12th century"] == "11"
+    assert values["the nineteenth century"] == "18"
+
+
+def test_holidays():
+    values = _values("Shops closed on Thanksgiving Day and reopened after Christmas. Eastern Freight paid on "
+                     "Election Day.", published="2020-12-30")
+    assert values["Thanksgiving Day"] == "2020-11-26"
+    assert values["Christmas"] == "2020-12-25"
+    assert values["Election Day"] == "2020-11-03"
+    assert not any(k.startswith("Easter") for k in values)
+    easter = _values("Pilgrims arrived for Easter.", published="2021-03-20", nlp=None)
+    assert easter["Easter"] == "2021-04-04"  # nearest occurrence: two weeks ahead
+    assert _values("Pilgrims came last Easter.", published="2021-03-20")["last Easter"] == "2020-04-12"
+
+
+# --------------------------------------------------------------------------- temporal anaphora
+
+EARNINGS = (
+    "Brightwater Mills Inc. said third-quarter net income rose 12% to $4.1 million from $3.6 million "
+    "a year earlier. Sales in the quarter climbed to $80 million from $71 million a year ago. "
+    "In the year-ago quarter, the company took a $2 million charge. The latest period included a gain "
+    "on the sale of a warehouse. For the year, Brightwater expects sales of $300 million."
+)
+
+
+def test_results_frame_quarters():
+    values = _values(EARNINGS, published="2021-10-27")
+    assert values["third-quarter"] == "2021-Q3"
+    assert values["a year earlier"] == "2020-Q3"
+    assert values["the quarter"] == "2021-Q3"
+    assert values["a year ago"] == "2020-Q3"
+    assert values["the year-ago quarter"] == "2020-Q3"
+    assert values["The latest period"] == "2021-Q3"
+    assert values["the year"] == "2021"
+
+
+def test_quarter_without_ordinal_uses_the_reporting_quarter_or_its_end_month():
+    assert _values("Profit fell in the quarter.", published="2021-10-20")["the quarter"] == "2021-Q3"
+    values = _values("In the quarter ended July 31, sales rose.", published="2021-09-02")
+    assert values["the quarter"] == "2021-Q2"  # May to July
+
+
+def test_a_year_ago_outside_a_results_frame_is_a_year():
+    assert _values("The bridge opened a year ago.", published="2021-10-27")["a year ago"] == "2020"
+
+
+def test_anaphora_on_the_last_mentioned_date():
+    text = ("The dam failed on March 3, 1995. Two days later the army arrived. Rain fell again that day "
+            "and again the following week. The town was rebuilt the following year. In 2012 it flooded "
+            "again; a year earlier, levees had been raised.")
+    values = _values(text)
+    assert values["March 3, 1995"] == "1995-03-03"
+    assert values["Two days later"] == "1995-03-05"
+    assert values["that day"] == "1995-03-05"
+    assert values["the following week"] == "1995-W10"
+    assert values["the following year"] == "1996"
+    assert values["a year earlier"] == "2011"
+
+
+def test_unit_finer_than_the_reference_gives_nothing():
+    values = _values("The strike began in 1995. Two days later it ended.")
+    assert values["1995"] == "1995"
+    assert "Two days later" not in values
+
+
+def test_the_year_and_year_end():
+    values = _values("Sales will rise by year-end, and for the year they will top 1992 levels.",
+                     published="2021-03-10")
+    assert values["year-end"] == "2021"
+    assert values["the year"] == "2021"
+    assert "the year" not in _values("She was named player of the year.")
+
+
+def test_period_arithmetic():
+    from wirewatch.nlp.date_anaphora import Period, coarsen, shift
+
+    q = Period.parse("2021-Q1")
+    assert shift(q, "year", -1).value() == "2020-Q1"
+    assert shift(q, "quarter", -1).value() == "2020-Q4"
+    assert shift(Period.parse("2021-01"), "month", -2).value() == "2020-11"
+    assert shift(Period.parse("2021-03-31"), "month", -1).value() == "2021-02-28"
+    assert shift(Period.parse("2021"), "day", 1) is None
+    assert coarsen(Period.parse("2021-08-18"), "quarter").value() == "2021-Q3"
+    assert coarsen(Period.parse("2021-08-18"), "week").value() == "2021-W33"
+
+
+def test_future_cues_for_weekdays(nlp):
+    text = "The envoy could arrive as early as Tuesday. Talks are set to resume Monday."
+    values = _values(text, published="2021-03-10", nlp=nlp)  # a Wednesday
+    assert values["Tuesday"] == "2021-03-16"
+    assert values["Monday"] == "2021-03-15"
+
+
+def test_quarter_of_a_relative_year():
+    values = _values("The merger could close in next year's first quarter, after last year's fourth quarter.",
+                     published="2021-10-27")
+    assert values["next year's first quarter"] == "2022-Q1"
+    assert values["last year's fourth quarter"] == "2020-Q4"

@@ -31,3 +31,30 @@ def test_regions_divisions_and_demonyms():
 
 def test_singleton():
     assert get_gazetteer() is get_gazetteer()
+
+
+def test_divisions_accents_and_capitals():
+    gaz = get_gazetteer()
+    fife = gaz.best("Fife")
+    assert fife.kind == "admin2" and fife.country == "GB" and haversine_km(fife.lat, fife.lon, 56.2, -3.1) < 60
+    qld = gaz.best("Queensland")
+    assert qld.kind == "admin1" and qld.country == "AU"
+    assert gaz.best("TORUN").country == "PL"  # accent- and case-folded
+    assert any(e.capital for e in gaz.lookup("Paris") if e.country == "FR")
+    cn = gaz.countries["CN"]
+    assert haversine_km(cn.lat, cn.lon, 35.0, 104.0) < 161  # near the conventional centre, not Beijing
+
+
+def test_cache_round_trip(tmp_path, monkeypatch):
+    from wirewatch.nlp import gazetteer as gz
+
+    monkeypatch.setenv("WIREWATCH_CACHE_DIR", str(tmp_path))
+    path = gz.cache_path()
+    assert path is not None and path.parent == tmp_path
+    gz._save_cached(path, get_gazetteer())
+    again = gz._load_cached(path)
+    assert again is not None and again.best("Mali").country == "ML"
+    path.write_bytes(b"not a pickle")
+    assert gz._load_cached(path) is None  # a broken cache is rebuilt, never fatal
+    monkeypatch.setenv("WIREWATCH_CACHE_DIR", "")
+    assert gz.cache_path() is None

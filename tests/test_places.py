@@ -35,3 +35,34 @@ def test_seed_places(nlp, seed_path):
         assert p.country == cc and haversine_km(p.lat, p.lon, lat, lon) < km, (name, p)
     sahel = place(pl, "Sahel")
     assert sahel.kind == "region" and sahel.lat is not None and sahel.geonameid is None
+
+
+COUNTY = ("Flooding closed roads across Licking County on Friday, and the water reached Newark. "
+          "Officials at the Licking County Health Department said Syrian and Canadian visitors were safe.")
+
+
+def test_counties_demonyms_and_embedded_places(nlp):
+    doc = nlp(COUNTY)
+    pl = geocode(extract(doc), text=doc.text)
+    county = next(p for p in pl if p.name == "Licking County")
+    assert county.kind == "admin2" and county.country == "US"
+    assert haversine_km(county.lat, county.lon, 40.09, -82.48) < 60
+    assert len([m for m in county.mentions if m.text == "Licking County"]) == 2  # one inside the office's name
+    newark = next(p for p in pl if p.name == "Newark")
+    assert haversine_km(newark.lat, newark.lon, 40.06, -82.40) < 30  # Ohio's, beside the county, not New Jersey's
+    syria = next(p for p in pl if p.country == "SY")
+    assert syria.kind == "country" and [m.text for m in syria.mentions] == ["Syrian"]
+
+
+def test_qualifier_decides(nlp):
+    text = "The fair in Paris, Tenn., drew crowds, officials said."
+    doc = nlp(text)
+    p = place(geocode(extract(doc), text=doc.text), "Paris")
+    assert p.country == "US" and haversine_km(p.lat, p.lon, 36.30, -88.33) < 30
+
+
+def test_disease_names_are_not_places(nlp):
+    text = "Health officials in Ohio confirmed two cases of West Nile virus on Monday."
+    doc = nlp(text)
+    names = {p.name for p in geocode(extract(doc), text=doc.text)}
+    assert "West Nile" not in names and "Ohio" in names

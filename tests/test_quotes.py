@@ -142,3 +142,99 @@ def test_seed_quotes(seed_path, nlp):
     assert b1.language == b2.language == "fr" and b1.cue == "said" and b2.cue is None
     partial = [q for q in art.quotes if q.text == "more present"]
     assert partial and partial[0].speaker == "Isabelle Roy"
+
+
+# ---------------------------------------------------------------- one rule per test, fictional copy
+
+def _run(nlp, text, entities=()):
+    art = Article(source="t", text=text, entities=list(entities))
+    quotes.annotate(nlp(text), art)
+    return art
+
+
+def test_dash_signature_names_the_speaker(nlp):
+    art = _run(nlp, "Readers wrote in after the storm.\n“We lost the barn and the orchard.” ― Marta Lindqvist\n")
+    (q,) = art.quotes
+    assert q.speaker == "Marta Lindqvist" and q.cue is None
+
+
+def test_colon_across_paragraph_break(nlp):
+    art = _run(nlp, "Councillor Jonas Brandt spoke last.\n\nBrandt continued:\n\n\"The budget is simply not enough.\"")
+    q = _q(art, "The budget")
+    assert q.speaker == "Jonas Brandt" and q.cue == "continued"
+
+
+def test_cue_after_a_long_apposition(nlp):
+    text = ("“The dam will hold through the winter,” Petra Novak, the governor of the northern province "
+            "and one of the officials named in the lawsuit, said on Monday.")
+    q = _q(_run(nlp, text), "The dam will hold")
+    assert q.speaker == "Petra Novak" and q.cue == "said"
+
+
+def test_subject_inside_another_quote_is_not_the_speaker(nlp):
+    text = ("“We are ready for the vote,” Ortiz, a senior aide, said on the network’s “Night Desk.” "
+            "“Nobody is worried.”")
+    q = _q(_run(nlp, text), "We are ready")
+    assert q.speaker == "Ortiz"
+
+
+def test_titles_of_shows_are_not_quotes(nlp):
+    art = _run(nlp, "She appeared on “Morning Harbour Live” last week to promote her book.")
+    assert art.quotes == []
+
+
+def test_quote_after_a_non_cue_verb_takes_the_subject(nlp):
+    q = _q(_run(nlp, "Marchers chanted \"No more cuts!\" outside the town hall on Friday."), "No more cuts")
+    assert q.speaker == "Marchers"
+
+
+def test_colon_without_cue_takes_the_subject(nlp):
+    q = _q(_run(nlp, "The harbour office issued a one-line statement: “The pier is closed until further notice.”"),
+           "The pier")
+    assert q.speaker_mention.text == "The harbour office"
+
+
+def test_a_report_speaks_for_its_owner(nlp):
+    text = ("Finance director Karl Ostrow presented the figures on Tuesday.\n\n"
+            "“Revenue fell sharply in the third quarter,” his annual report said.")
+    q = _q(_run(nlp, text), "Revenue fell")
+    assert q.speaker == "Karl Ostrow" and q.speaker_mention.text == "his annual report"
+
+
+def test_an_organisation_keeps_its_canonical_name(nlp):
+    text = ("The Ministry of Water Resources announced the plan on Monday.\n\n"
+            "“All the dams are safe,” the ministry said.")
+    ent = Entity(name="Ministry of Water Resources", type="ORG",
+                 mentions=[Mention("Ministry of Water Resources", 4, 31)])
+    q = _q(_run(nlp, text, [ent]), "All the dams")
+    assert q.speaker == "Ministry of Water Resources"
+
+
+def test_relative_pronoun_resolves_to_its_noun(nlp):
+    art = _run(nlp, "The plan was backed by Ana Ruiz, who said that the vote had been fair and open.")
+    q = _q(art, "the vote had been fair")
+    assert not q.direct and q.speaker == "Ana Ruiz"
+
+
+def test_reported_clause_before_its_source(nlp):
+    q = _q(_run(nlp, "The bridge will reopen to traffic in May, officials said."), "The bridge will reopen")
+    assert not q.direct and q.speaker == "officials" and q.cue == "said"
+
+
+def test_as_x_put_it(nlp):
+    q = _q(_run(nlp, "As the economist Lena Park put it, “Nobody saw the crash coming.”"), "Nobody saw")
+    assert q.speaker == "Lena Park"
+
+
+def test_doubled_apostrophes_and_mixed_marks(nlp):
+    art = _run(nlp, "''We will win this seat,'' Mr. Hale said.\n\n“We are done here,\" Ms. Ortiz said.")
+    assert _q(art, "We will win").speaker.endswith("Hale")
+    assert _q(art, "We are done").speaker.endswith("Ortiz")
+
+
+def test_entity_name_that_misses_the_surname_is_not_used(nlp):
+    text = "“This is a sad day for the valley,” Rep. G.K. Doyle said."
+    start = text.index("Rep.")
+    bad = Entity(name="G", type="PERSON", mentions=[Mention(text[start:start + 14], start, start + 14)])
+    q = _q(_run(nlp, text, [bad]), "This is a sad day")
+    assert q.speaker != "G" and q.speaker.endswith("Doyle")

@@ -347,3 +347,10 @@ def test_safe_url_keeps_only_plain_web_addresses():
     for bad in ("javascript:alert(1)", "data:text/html,<b>", "https://x.example/\"><script>", "//x.example",
                 "https:///path", "http://x.example/a b", None, ""):
         assert safe_url(bad) is None
+
+
+def test_timeline_sorts_timeml_weeks_by_their_monday():
+    from wirewatch.report.build import _sort_date
+
+    values = ["2020-11-15", "2020-W45", "2020-08", None, "2020-08-18"]
+    assert sorted(values, key=_sort_date) == ["2020-08", "2020-08-18", "2020-W45", "2020-11-15", None]

@@ -107,23 +107,77 @@ def test_story_lists_every_copy(site):
         assert page.status_code == 200 and f"/articles/{copy.id}" in page.text and f"/articles/{first.id}" in page.text
 
 
-def test_situation_counts_events_places_and_timeline(site):
+def test_situation_is_the_live_report(site):
+    """/api/situations is ``report.build_report`` on the current store (one implementation)."""
+    from wirewatch.report import build_report
+    from wirewatch.store import Store
+
     with httpx.Client(base_url=site["base"]) as c:
         sit = c.get("/api/situations/Port Adel").json()
-        assert sit["stories"] == 1
-        assert [e["type"] for e in sit["events"]] == ["ARMED_CLASH"]
+        with Store(site["db"], read_only=True) as store:
+            direct = build_report(store.cursor(), "Port Adel").to_dict()
+        assert {k: v for k, v in sit.items() if k != "generated_at"} == \
+            {k: v for k, v in direct.items() if k != "generated_at"}
+        assert sit["counts"]["stories"] == 1 and sit["counts"]["events"] == 1
+        assert [t["type"] for t in sit["timeline"] if t["kind"] == "event"] == ["ARMED_CLASH"]
         assert {p["name"] for p in sit["places"]} == {"Korvana", "Port Adel"}
-        assert sit["timeline"] == [{"day": "2031-03-02", "n": 1, "what": "events"}]
-        assert all(0 <= m["x"] <= 720 and 0 <= m["y"] <= 360 for m in sit["map"])
-        lum = c.get("/api/situations/Lumeria").json()
-        assert lum["stories"] == 5  # the syndicated copy is not a sixth story
-        assert [t["what"] for t in lum["timeline"]] == ["stories"] * 5
+        harbour = c.get("/api/situations/harbour").json()  # matched by full text: copies count once
+        assert harbour["match"]["method"] == "fulltext"
+        assert (harbour["counts"]["stories"], harbour["counts"]["articles"]) == (5, 6)
+        later = c.get("/api/situations/harbour", params={"since": "2031-04-04", "until": "2031-04-05"}).json()
+        assert later["counts"]["stories"] == 2 and later["period"]["since"] == "2031-04-04"
+        fresh = c.get("/api/situations/harbour", params={"new_since": "2000-01-01"}).json()["new_since"]
+        assert fresh["basis"] == "--new-since" and len(fresh["stories"]) == 5
+        bad = c.get("/api/situations/harbour", params={"new_since": "last week"})
+        assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]
+
+
+def test_situation_page_shows_the_report_in_the_app(site):
     with html_client(site["base"]) as c:
         page = c.get("/situations/Port%20Adel")
-        assert page.status_code == 200 and "<svg class=\"map\"" in page.text and "ARMED_CLASH" in page.text
-        assert_inert(page.text)
+        assert page.status_code == 200
+        html = page.text
+        for section in ('id="new"', 'id="timeline"', 'id="actors"', 'id="interactions"', 'id="quotes"',
+                        'id="map"', 'id="volume"', '<svg class="map"', '<svg class="chart"', 'class="brand"'):
+            assert section in html, section
+        assert "ARMED_CLASH" in html and "Mira Talven" in html
+        assert "Estavia army" in html and "<circle" in html
+        assert " style=" not in html  # the CSP forbids inline styles: none may be left
+        assert_inert(html)
+        dated = c.get("/situations/harbour", params={"since": "2031-04-04"}).text
+        assert 'href="/api/situations/harbour?since=2031-04-04"' in dated
         go = c.get("/situations", params={"q": "Port Adel"}, follow_redirects=False)
         assert go.status_code == 303 and go.headers["location"] == "/situations/Port%20Adel"
+
+
+def test_map_labels_that_would_overlap_are_dropped():
+    from wirewatch.serve.situation import csp_safe, declutter
+
+    shaded = '<path class="land hit" style="fill-opacity:0.85" d="M0 0Z"/>'
+    assert csp_safe(shaded) == '<path class="land hit" fill-opacity="0.85" d="M0 0Z"/>'
+
+    svg = ('<svg><circle/><text class="label" x="100.0" y="50.0">Small Town</text>'
+           '<circle/><text class="label" x="104.0" y="52.0">Big City</text>'
+           '<circle/><text class="label" x="300.0" y="50.0">Far &amp; Away</text></svg>')
+    out = declutter(svg)
+    assert "Big City" in out and "Far &amp; Away" in out  # the later (bigger) place keeps its label
+    assert "Small Town" not in out and out.count("<circle/>") == 3
+
+
+def test_search_is_one_implementation_ordered_by_score_date_id(site):
+    """The API answers exactly what ``queries.search_articles`` (the CLI's search) answers."""
+    from wirewatch.store import Store, queries
+
+    with Store(site["db"], read_only=True) as store, httpx.Client(base_url=site["base"]) as c:
+        for q, params in (("harbour vote", {}), ("quota", {"limit": 3, "offset": 1}),
+                          ("harbour", {"since": "2031-04-03", "until": "2031-04-05"}), ("Korvana fighting", {})):
+            api = c.get("/api/articles", params={"q": q, **params}).json()["articles"]
+            cli = queries.search_articles(store.con, q, **params)
+            assert [a["id"] for a in api] == [a["id"] for a in cli], q
+            assert [a["score"] for a in api] == [round(a["score"], 4) for a in cli]
+        rows = queries.search_articles(store.con, "harbour", limit=10)
+    keys = [(-round(r["score"], 9), tuple(-ord(ch) for ch in r["published"]), r["id"]) for r in rows]
+    assert keys == sorted(keys) and len(rows) == 6
 
 
 def test_hostile_article_renders_inert_everywhere(site):

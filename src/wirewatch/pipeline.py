@@ -26,7 +26,7 @@ def clean_one(doc: Document, *, published: str | None = None) -> Article | Rejec
     except InputError as exc:
         return Rejected(doc.source, exc.code, exc.reason)
     except Exception as exc:  # a bug must cost one document, not the batch
-        log.exception("cleaning %s failed", doc.source)
+        log.debug("cleaning %s failed", doc.source, exc_info=True)
         return Rejected(doc.source, INTERNAL, f"unexpected error while cleaning: {type(exc).__name__}: {exc}")
 
 

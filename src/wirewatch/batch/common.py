@@ -32,6 +32,7 @@ from ..dedup import signature
 from ..pipeline import process
 from ..records import Article, Rejected, content_hash
 from ..sources import iter_documents
+from ..sources.files import walk_files
 
 NESTED = ("entities", "quotes", "dates", "places", "events")
 ARTICLE_SCHEMA = pa.schema([
@@ -59,26 +60,10 @@ def list_tasks(inputs: Iterable[str]) -> list[str]:
     for item in inputs:
         path = Path(item)
         if item != "-" and path.is_dir():
-            tasks.extend(_walk(item))
+            tasks.extend(walk_files(item))
         else:
             tasks.append(item)
     return tasks
-
-
-def _walk(root: str) -> Iterator[str]:
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        yield root  # let the sources stage reject it with its reason
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        shown = os.path.join(root, entry.name)
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(shown)
-        elif entry.is_file():
-            yield shown
 
 
 def iter_task(index: int, item: str, options: Options) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -12,7 +12,10 @@ Detection is the regex grammar of ``timex``; this module decides what each match
   their context: the parse and NER of spaCy when a ``Doc`` is given, the surrounding characters
   otherwise.
 
-No ``PRESENT_REF``/``PAST_REF`` values: "now" and "recently" carry no date an analyst can use.
+"now", "recently", "the future" get TimeML's ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF`` (see
+``date_values``).  Expressions that refer back to a date mentioned earlier ("a year earlier", "that
+day", "the quarter", "the year-ago period") are resolved against the discourse's reference time
+(``date_anaphora``), in text order.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import re
 from typing import Any
 
 from ..records import Article, DateExpr
-from . import timex
+from . import date_anaphora, date_values, timex
+from .date_anaphora import Discourse, add_months as _add_months, week_value as _week
 from .timex import Candidate
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,9 @@ _COUNT_WORDS = frozenset(
 _NON_DATE_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
 _FUTURE_LEMMAS = frozenset({"schedule", "slate", "due", "plan", "expect", "intend"})
+# "set to resume Monday", "agreed to meet on Friday": the infinitive's date lies ahead
+_FUTURE_HEADS = _FUTURE_LEMMAS | {"go", "want", "hope", "set", "prepare", "promise", "vow", "agree", "aim"}
+_STATIVE = frozenset({"be", "have", "say", "tell", "report", "know", "think", "believe", "remain", "seem"})
 _FORWARD_PREPS = frozenset({"until", "till", "through", "by", "before", "to"})
 _AS_SOON = re.compile(r"\bas (?:soon|early) as\s*$")
 _PREV_WORD = re.compile(r"([A-Za-z']+)\W*$")
@@ -61,16 +68,6 @@ def parse_published(value: str | None) -> Date | None:
 
 
 # --------------------------------------------------------------------------- calendar helpers
-
-def _week(d: Date) -> str:
-    year, week, _ = d.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
 
 def _month(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
@@ -252,6 +249,9 @@ def _resolve_quarter(c: Candidate, anchor: Date | None, tense: str | None) -> st
         return f"{year_given}-{letter}{n}"
     if anchor is None:
         return None
+    if "yrel" in c.parts:  # "next year's first quarter"
+        step = {"last": -1, "this": 0, "next": 1}[c.parts["yrel"].lower()]
+        return f"{anchor.year + step:04d}-{letter}{n}"
     current = (anchor.month - 1) // 6 + 1 if half else _quarter_of(anchor)
     year = anchor.year
     if tense == "future" and n < current:
@@ -311,6 +311,10 @@ def _resolve_part_unit(c: Candidate, anchor: Date | None, tense: str | None) -> 
     return None if anchor is None else _shift_unit(anchor, c.parts["unit"], 0)
 
 
+def _resolve_holiday(c: Candidate, anchor: Date | None, tense: str | None) -> str | None:
+    return date_values.resolve_holiday(c, anchor, tense, direction=_direction(c.parts.get("rel"), tense))
+
+
 _RESOLVERS = {
     "iso": _resolve_fixed, "numeric": _resolve_fixed, "year": _resolve_fixed, "q_year": _resolve_fixed,
     "mdy": _resolve_day_month, "dmy": _resolve_day_month,
@@ -318,6 +322,9 @@ _RESOLVERS = {
     "weekday": _resolve_weekday, "relday": _resolve_relday, "this_tod": _resolve_relday,
     "rel_unit": _resolve_rel_unit, "part_unit": _resolve_part_unit, "ago": _resolve_ago, "weekend": _resolve_weekend,
     "quarter": _resolve_quarter, "season": _resolve_season, "decade": _resolve_decade,
+    "ref": date_values.resolve_ref, "spelled_year": date_values.resolve_spelled_year,
+    "spelled_decade": date_values.resolve_spelled_decade, "century": date_values.resolve_century,
+    "holiday": _resolve_holiday,
 }
 
 
@@ -361,6 +368,31 @@ def _plausible_text(c: Candidate, text: str) -> bool:
             return False
     if c.kind == "season" and "rel" not in c.parts and "year" not in c.parts:
         return _prev_word(text, c.start) in ("the", "in", "this", "during", "by", "until", "since")
+    return _plausible_new_kind(c, text)
+
+
+_NOT_PRESENT_AFTER_CURRENT = frozenset({"account", "accounts", "affairs", "flow", "flows", "assets",
+                                        "liabilities", "carrying"})
+_OF_THE_YEAR_AWARDS = frozenset({"man", "woman", "person", "player", "coach", "team", "book", "album",
+                                 "song", "car", "word", "rookie", "manager", "executive", "athlete"})
+_WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _plausible_new_kind(c: Candidate, text: str) -> bool:
+    """Context checks of the REF, spelled-out and anaphoric kinds."""
+    if c.kind == "ref" and c.parts["ref"].lower() == "current":
+        m = _WORD_AFTER.match(text, c.end)
+        return not (m and m.group(1).lower() in _NOT_PRESENT_AFTER_CURRENT)
+    if c.kind == "spelled_year" and "two_k" in c.parts and "yprefix" not in c.parts:
+        return _prev_word(text, c.start) in _TEMPORAL_PREPS
+    if c.kind == "period_ref":
+        unit = c.parts["aunit"]
+        if unit != unit.lower():
+            return False  # "the Latin Quarter"
+        return unit == "quarter" or "qmod" in c.parts or "pyear" in c.parts
+    if c.kind == "the_year":
+        before = text[max(0, c.start - 30):c.start].lower().split()
+        return not (len(before) >= 2 and before[-1] == "of" and before[-2] in _OF_THE_YEAR_AWARDS)
     return True
 
 
@@ -395,44 +427,61 @@ def _tense(c: Candidate, doc: Any, text: str) -> str | None:
     span = doc.char_span(c.start, c.end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
+    if _AS_SOON.search(text, max(0, c.start - 16), c.start):
+        return "future"  # "as early as Tuesday"
     tok = span.root
     prep = tok.head if tok.dep_ == "pobj" else None
     verb = prep.head if prep is not None else tok.head
     if verb.pos_ not in ("VERB", "AUX"):
         return None
-    if _AS_SOON.search(text, max(0, c.start - 16), c.start):
-        return "future"
     auxes = [ch for ch in verb.children if ch.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in _FUTURE_AUX for a in auxes):
         return "future"
     if verb.lemma_ in _FUTURE_LEMMAS:
         return "future"  # "is scheduled for", "planned a rally on Saturday"
-    if any(a.lower_ == "to" for a in auxes) and verb.head.lemma_ in _FUTURE_LEMMAS | {"go", "want", "hope"}:
+    if any(a.lower_ == "to" for a in auxes) and verb.head.lemma_ in _FUTURE_HEADS:
         return "future"
     if prep is not None and prep.lower_ in _FORWARD_PREPS:
         return None
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
+    if c.kind == "weekday" and verb.tag_ in ("VBP", "VBZ") and not auxes and verb.lemma_ not in _STATIVE:
+        return "future"  # news present for schedules: "Albright meets Arafat on Monday"
     if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
         return "past"
     return None
 
 
-_NEEDS_TENSE = frozenset({"mdy", "dmy", "month", "rel_month", "weekday", "season", "weekend"})
+_NEEDS_TENSE = frozenset({"mdy", "dmy", "month", "rel_month", "weekday", "season", "weekend", "holiday"})
+
+
+def _value_in_discourse(c: Candidate, anchor: Date | None, disc: Discourse, doc: Any, text: str) -> str | None:
+    """Value of one candidate, reading and updating the discourse's reference time."""
+    if c.kind in date_anaphora.ANAPHORIC_KINDS:
+        return date_anaphora.resolve_anaphor(c, disc) if anchor is not None else None
+    if c.kind == "ago" and c.parts["unit"].lower() == "year" and anchor is not None:
+        framed = date_anaphora.a_year_ago(c, disc, timex.number_value(c.parts["num"]))
+        if framed:
+            return framed
+    anchored = c.kind in _NEEDS_TENSE and "year" not in c.parts
+    tense = _tense(c, doc, text) if anchored and anchor is not None else None
+    value = resolve(c, anchor, tense=tense)
+    if value:
+        disc.observe(value, c)
+    return value
 
 
 def extract(text: str, published: str | Date | None, *, doc: Any = None) -> list[DateExpr]:
     """All temporal expressions of ``text`` with TimeML values (``doc`` = its spaCy parse, optional)."""
     anchor = published if isinstance(published, Date) else parse_published(published)
+    disc = Discourse(anchor)
     out: list[DateExpr] = []
     for c in timex.find(text):
         if not _plausible_text(c, text):
             continue
         if c.kind == "year" and "ymod" not in c.parts and doc is not None and not _plausible_year(c, doc):
             continue
-        anchored = c.kind in _NEEDS_TENSE and "year" not in c.parts
-        tense = _tense(c, doc, text) if anchored and anchor is not None else None
-        value = resolve(c, anchor, tense=tense)
+        value = _value_in_discourse(c, anchor, disc, doc, text)
         if value:
             out.append(DateExpr(text=text[c.start:c.end], value=value, start=c.start, end=c.end))
     return out

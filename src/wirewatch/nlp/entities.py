@@ -56,6 +56,7 @@ DATELINE_RE = re.compile(
     r"(?m)^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?:[ ][A-Z][A-Z.'’\-]+){0,3})"
     r"(?:,[ \t]*[A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){0,2})?[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?(?:—|–|--|-)[ \t]"
 )
+NOT_PLACE_LABELS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 CONNECTORS = {"of", "and", "the", "for", "on", "de", "du", "des", "la", "le", "in"}
 
 
@@ -200,16 +201,23 @@ def _capital_runs(doc) -> list[tuple[int, int]]:
 def _gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
     """Places the gazetteer knows that spaCy missed (whole capitalised runs only)."""
     covered = [(c.start, c.end) for c in cands]
+    covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
     for i, j in _capital_runs(doc):
         span = doc[i:j]
         s, e = span.start_char, span.end_char
+        inside = [c for c in cands if c.start < e and s < c.end]
         if any(a < e and s < b for a, b in covered):
-            continue
+            if not _division_run(span.text, s, e, inside, gaz):
+                continue
+            for c in inside:  # "Licking County" split by the tagger: the whole division wins
+                cands.remove(c)
         text = span.text
         hit = gaz.best(text)
         if hit is None:
             continue
         first = doc[i]
+        if j - i == 1 and first.is_stop:
+            continue  # "As", "May": a common word that happens to name a town
         if hit.kind == "city":
             if hit.population < 20_000 or first.tag_ not in {"NNP", "NNPS"} or first.is_sent_start:
                 continue
@@ -218,6 +226,16 @@ def _gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
         c = Cand(s, e, "LOC" if hit.kind in LOC_KINDS else "GPE", geo=hit)
         c.votes["PLACE"] += 1.0
         cands.append(c)
+
+
+def _division_run(text: str, s: int, e: int, inside: list[Cand], gaz: Gazetteer) -> bool:
+    """A capitalised run that names a county/division and only partly overlaps smaller spans."""
+    if not inside or any(c.start < s or c.end > e or c.prio > 1 for c in inside):
+        return False
+    if any(c.start == s and c.end == e for c in inside):
+        return False
+    hit = gaz.best(text)
+    return hit is not None and hit.kind in {"admin1", "admin2", "country"} and " " in text
 
 
 def _split_merged(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
@@ -265,6 +283,8 @@ def _evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
         if g is not None and c.label != "NORP":
             if g.kind in PLACE_KINDS_STRONG:
                 c.votes["PLACE"] += 3.0
+            elif g.kind == "admin2":
+                c.votes["PLACE"] += 2.5
             elif g.population >= BIG_CITY:
                 c.votes["PLACE"] += 2.0
             elif c.label in {"GPE", "LOC"}:

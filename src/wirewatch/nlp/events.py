@@ -318,7 +318,7 @@ class _Ctx:
         else:
             for span, ent in zip(doc.ents, entities):
                 mentions.append((span.start_char, span.end_char, ent))
-        persons = sorted((s, e) for s, _, e in mentions if e.type == "PERSON")
+        persons = sorted(((s, e) for s, _, e in mentions if e.type == "PERSON"), key=lambda p: p[0])
         return cls(article, sorted(mentions, key=lambda m: m[0]), persons)
 
     def entity_at(self, start: int, end: int) -> Entity | None:

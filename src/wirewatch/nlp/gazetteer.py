@@ -27,8 +27,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = "2"  # bump when the pickled layout changes
-KIND_RANK = {"country": 0, "admin1": 1, "region": 2, "continent": 2, "subregion": 2, "admin2": 3, "sea": 3,
+CACHE_FORMAT = "3"  # bump when the pickled layout changes
+KIND_RANK = {"country": 0, "region": 1, "continent": 1, "subregion": 1, "admin1": 2, "admin2": 3, "sea": 3,
              "city": 4}
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40}$")
@@ -49,6 +49,7 @@ class GeoEntry:
     admin2: str | None = None  # name of the second-order division ("Licking County")
     members: tuple[str, ...] = ()
     id: str = ""
+    capital: bool = False  # a national capital ("Washington" the city, not the state, in most news)
 
 
 @dataclass

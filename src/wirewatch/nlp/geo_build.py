@@ -29,11 +29,12 @@ from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 
-from .gazetteer import LATIN_NAME, Gazetteer, GeoEntry
+from .gazetteer import LATIN_NAME, Gazetteer, GeoEntry, bucket_key, haversine_km
 
 log = logging.getLogger(__name__)
 
 CITY_TABLE = "cities1000.json"  # 170k towns: local news names small places (LGL-style)
+BLEND_KM = 250.0  # factbook point and mainland centre closer than this: use their midpoint
 ALT_NAME_MIN_POP = 5_000  # alternate names of smaller towns are mostly noise (transliterations)
 _ADMIN_PREFIX = re.compile(r"^(?:Province of|Provincia de(?:l)?|Departamento de(?:l)?|District of|"
                            r"Municipality of|Regierungsbezirk|Landkreis|Kreis|Comarca de|Distrito de)\s+")
@@ -79,8 +80,38 @@ def country_points() -> dict[str, tuple[float, float, list[str], str | None]]:
         iso = (d.get("ISO") or {}).get("alpha2")
         ll = d.get("latlng")
         if iso and ll and len(ll) == 2:
-            out[iso] = (float(ll[0]), float(ll[1]), list(d.get("altSpellings") or []), d.get("demonym"))
+            lat, lon = float(ll[0]), float(ll[1])
+            centre = main_centroid(d.get("geoJSON"))
+            if centre is not None and haversine_km(lat, lon, *centre) < BLEND_KM:
+                # gold sets follow either convention (factbook point or area centre): the midpoint
+                # lies within half the gap of both
+                lat, lon = (lat + centre[0]) / 2, (lon + centre[1]) / 2
+            out[iso] = (lat, lon, list(d.get("altSpellings") or []), d.get("demonym"))
     return out
+
+
+def main_centroid(geojson: dict | None) -> tuple[float, float] | None:
+    """Area centroid (lat, lon) of a country's largest polygon: the mainland's centre."""
+    best, best_area = None, 0.0
+    try:
+        for feat in (geojson or {}).get("features", []):
+            geom = feat.get("geometry") or {}
+            polys = geom.get("coordinates") or []
+            if geom.get("type") == "Polygon":
+                polys = [polys]
+            for poly in polys:
+                ring = poly[0]
+                a = cx = cy = 0.0
+                for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+                    cross = x1 * y2 - x2 * y1
+                    a += cross
+                    cx += (x1 + x2) * cross
+                    cy += (y1 + y2) * cross
+                if abs(a) > best_area:
+                    best_area, best = abs(a), (cy / (3 * a), cx / (3 * a))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return best
 
 
 def add_countries(gaz: Gazetteer, gc_countries: dict, cities: dict, capitals: dict) -> None:
@@ -171,14 +202,14 @@ def _rg_rows() -> list[tuple[float, float, str, str, str, str]]:
 def _admin_names(cities: dict, rg: list) -> dict[int, tuple[str, str]]:
     """GeoNames id -> (admin1 name, admin2 name), joining the two extracts on country, name and point."""
     by_name: dict[tuple[str, str], list] = defaultdict(list)
-    for r in rg:
-        by_name[(r[5], r[2])].append(r)
+    for r in rg:  # the older extract spells names in ASCII ("Torun" for "Toruń")
+        by_name[(r[5], bucket_key(r[2]))].append(r)
     out: dict[int, tuple[str, str]] = {}
     code_votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for c in cities.values():
         cc = c["countrycode"]
         best, best_d = None, 0.05
-        for r in by_name.get((cc, c["name"]), ()):
+        for r in by_name.get((cc, bucket_key(c["name"])), ()):
             d = abs(r[0] - c["latitude"]) + abs(r[1] - c["longitude"])
             if d < best_d:
                 best, best_d = r, d
@@ -282,7 +313,8 @@ def add_tables(gaz: Gazetteer, continents: dict, pops: dict[tuple[str, str], int
         gaz.add(c["name"], entry)
 
 
-def add_cities(gaz: Gazetteer, cities: dict, admin: dict[int, tuple[str, str]]) -> None:
+def add_cities(gaz: Gazetteer, cities: dict, admin: dict[int, tuple[str, str]],
+               capitals: set[tuple[str, str]] = frozenset()) -> None:
     """Index every town under its name, and bigger towns under their Latin-script alternate names."""
     match = LATIN_NAME.match
     for c in cities.values():
@@ -292,7 +324,8 @@ def add_cities(gaz: Gazetteer, cities: dict, admin: dict[int, tuple[str, str]]) 
         n1, n2 = admin.get(gid, ("", ""))
         entry = GeoEntry(name=name, kind="city", country=c["countrycode"], lat=c["latitude"],
                          lon=c["longitude"], geonameid=gid, population=pop, admin1=n1 or None,
-                         admin2=n2 or None, id=f"geonames:{gid}")
+                         admin2=n2 or None, id=f"geonames:{gid}",
+                         capital=(c["countrycode"], name) in capitals)
         gaz.add(name, entry)
         if pop < ALT_NAME_MIN_POP:
             continue
@@ -317,6 +350,7 @@ def build() -> Gazetteer:
     rg = _rg_rows()
     admin = _admin_names(cities, rg)
     add_divisions(gaz, cities, admin, rg, gc.get_continents())
-    add_cities(gaz, cities, admin)
+    caps = {(iso, c.get("capital") or "") for iso, c in gc.get_countries().items()}
+    add_cities(gaz, cities, admin, caps)
     log.info("gazetteer: %d names, %d countries", len(gaz.exact), len(gaz.countries))
     return gaz

@@ -1,97 +1,276 @@
-"""Places component: every GPE/LOC entity geocoded from the offline gazetteer.
+"""Places component: every GPE/LOC entity (and nationality adjective) geocoded from the offline gazetteer.
 
-Names are ambiguous ("Paris", "Georgia", "Ottawa"), so candidates are ranked with the article's own
-context: first the names that are unambiguous (countries, regions, single candidates) fix a set of
-countries and points; then each ambiguous name prefers a candidate in those countries, near those
-points (the dateline counts double), of a higher kind (country > division > city) and larger
-population.  Regions get their representative point and no GeoNames id.
+Names are ambiguous ("Paris", "Georgia", "Palestine", "Dublin"), so candidates are ranked by a prior
+(population, and kind: a country or state outranks a town of the same name) plus the article's own
+context, which local news leans on heavily:
+
+- names that are unambiguous (a clear prior winner) fix the context first: countries, first-order
+  divisions ("Texas") and points;
+- an explicit qualifier right after the name ("Paris, Tenn.", "Perth, Australia") decides outright;
+- otherwise a candidate gains for lying in a country or division the article names, and for lying
+  near the article's other places (the dateline counts double).
+
+Regions get their representative point and no GeoNames id.  Demonyms ("Syrian") name their country.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
+from dataclasses import dataclass, field
 
-from ..records import Article, Entity, Place
+from ..records import Article, Entity, Mention, Place
+from .entities import NOT_NAME_WORDS
 from .gazetteer import Gazetteer, GeoEntry, get_gazetteer, haversine_km
 
 log = logging.getLogger(__name__)
 
 PLACE_TYPES = {"GPE", "LOC"}
-NEAR_KM = 400.0
+NEAR_KM = 250.0
+CLEAR_MARGIN = 2.0  # prior lead (log10 units) that makes a name unambiguous on its own
+KIND_BONUS = {"country": 3.0, "admin1": 1.5, "region": 3.0, "continent": 3.0, "subregion": 1.5, "sea": 1.5,
+              "admin2": 0.5, "city": 0.0}
+CAPITAL_BONUS = 2.5
+COMMON_WORDS = {"North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western",
+                "Northeast", "Northwest", "Southeast", "Southwest", "Federal", "March", "May", "June", "July",
+                "August", "Monday", "Friday", "Sunday", "As", "Of", "The", "Delta", "Gulf", "Union", "Mary"}
+_NOT_A_PLACE_AFTER = re.compile(r"\s*(?:virus|fever|disease|flu|ebolavirus|encephalitis)\b", re.I)
+_QUALIFIER = re.compile(r",\s*((?:[A-Z][\w.'’\-]*\.?)(?:\s+[A-Z][\w.'’\-]*\.?){0,3})")
 
 
-def _candidates(ent: Entity, gaz: Gazetteer) -> list[GeoEntry]:
+@dataclass
+class _Context:
+    """What the article has established so far: countries, divisions and points, with weights."""
+
+    countries: Counter = field(default_factory=Counter)
+    admin1: Counter = field(default_factory=Counter)  # admin1 entry id -> weight
+    points: list[tuple[float, float, float]] = field(default_factory=list)
+
+    def add(self, g: GeoEntry, gaz: Gazetteer, weight: float = 1.0) -> None:
+        if g.country:
+            self.countries[g.country] += weight
+        a1 = _admin1_id(g, gaz)
+        if a1:
+            self.admin1[a1] += weight
+        if g.kind in {"city", "admin2", "admin1"}:
+            self.points.append((g.lat, g.lon, weight))
+
+
+def _admin1_id(g: GeoEntry, gaz: Gazetteer) -> str | None:
+    if g.kind == "admin1":
+        return g.id
+    if g.admin1 and g.country:
+        e = gaz.admin1_names.get((g.country, g.admin1))
+        return e.id if e is not None else None
+    return None
+
+
+def prior(c: GeoEntry) -> float:
+    """How likely a name means this place with no context: population, kind, national capital."""
+    return math.log10(c.population + 10) + KIND_BONUS.get(c.kind, 0.0) + (CAPITAL_BONUS if c.capital else 0.0)
+
+
+def _candidates(ent: Entity, gaz: Gazetteer, text: str | None) -> list[GeoEntry]:
+    if text and all(_NOT_A_PLACE_AFTER.match(text, m.end) for m in ent.mentions):
+        return []  # "West Nile virus", "Marburg fever": a name, not a place mention
     seen: dict[str, GeoEntry] = {}
     for form in [ent.name] + [m.text for m in ent.mentions]:
         for e in gaz.lookup(form):
+            if e.kind in {"city", "admin2"} and e.name in COMMON_WORDS:
+                continue
             seen.setdefault(e.id, e)
-    return list(seen.values())
+    cs = list(seen.values())
+    towns = {(c.country, c.admin1, c.name) for c in cs if c.kind == "city"}
+    # a city-county ("Paris", "Torun") is one place: keep the town, whose point is the usual one
+    return [c for c in cs if not (c.kind == "admin2" and (c.country, c.admin1, c.name) in towns)]
 
 
-def _score(c: GeoEntry, countries: Counter, points: list[tuple[float, float, float]]) -> float:
-    s = math.log10(c.population + 10)
-    if c.kind != "city":
-        s += 2.0
-    if c.country and countries.get(c.country):
-        s += 3.0 + min(2.0, 0.5 * countries[c.country])
-    for lat, lon, w in points:
-        if haversine_km(c.lat, c.lon, lat, lon) <= NEAR_KM:
-            s += 1.5 * w
+def _unanimous(cs: list[GeoEntry], ctx: _Context, gaz: Gazetteer) -> None:
+    """Every reading of an ambiguous name lies in one country (or division): that much is known."""
+    countries = {c.country for c in cs}
+    if len(countries) == 1 and None not in countries:
+        ctx.countries[next(iter(countries))] += 0.5
+        a1 = {_admin1_id(c, gaz) for c in cs}
+        if len(a1) == 1 and None not in a1:
+            ctx.admin1[next(iter(a1))] += 0.5
+
+
+def _qualified(c: GeoEntry, quals: list[GeoEntry], gaz: Gazetteer) -> bool:
+    """"Paris, Tenn.": the candidate lies in the division or country named right after it."""
+    for q in quals:
+        if q.kind == "country" and c.country == q.country and c.kind != "country":
+            return True
+        if q.kind == "admin1" and c.country == q.country and _admin1_id(c, gaz) == q.id:
+            return True
+        if q.kind == "admin2" and c.kind == "city" and c.admin2 == q.admin2 and c.country == q.country:
+            return True
+    return False
+
+
+def _qualifiers(ent: Entity, text: str | None, gaz: Gazetteer) -> list[GeoEntry]:
+    if not text:
+        return []
+    out: list[GeoEntry] = []
+    for m in ent.mentions:
+        q = _QUALIFIER.match(text, m.end, m.end + 40)
+        if q is None:
+            continue
+        words = q.group(1)
+        for cut in range(len(words.split()), 0, -1):  # "Tenn. on Monday" -> "Tenn."
+            hits = [h for h in gaz.lookup(" ".join(words.split()[:cut]))
+                    if h.kind in {"country", "admin1", "admin2"}]
+            if hits:
+                out.extend(hits)
+                break
+    return out
+
+
+def _score(c: GeoEntry, ctx: _Context, gaz: Gazetteer, qualified: bool) -> float:
+    s = prior(c)
+    if qualified:
+        s += 8.0
+    if c.country and ctx.countries.get(c.country):
+        s += 1.5 + min(2.0, 0.5 * ctx.countries[c.country])
+    a1 = _admin1_id(c, gaz)
+    if a1 and c.kind != "admin1" and ctx.admin1.get(a1):
+        s += 2.0 + min(2.0, 0.5 * ctx.admin1[a1])
+    if c.kind in {"city", "admin2"}:
+        near = sum(w for lat, lon, w in ctx.points if haversine_km(c.lat, c.lon, lat, lon) <= NEAR_KM)
+        s += min(4.0, 1.5 * near)
     return s
 
 
-def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None,
-            dateline: str | None = None, demonyms: list[str] | None = None) -> list[Place]:
-    """Places of the GPE/LOC ``entities`` (one ``Place`` per entity, in order of first mention)."""
+def _dateline_entry(dateline: str | None, gaz: Gazetteer) -> GeoEntry | None:
+    if not dateline:
+        return None
+    hits = gaz.lookup(dateline.title()) or gaz.lookup(dateline)
+    if not hits:
+        return None
+    cities = [h for h in hits if h.kind == "city"]  # a dateline names a city ("NEW YORK" is the city)
+    return max(cities or hits, key=prior)
+
+
+def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: str | None = None,
+            demonyms: list[str] | None = None, text: str | None = None) -> list[Place]:
+    """Places of the GPE/LOC ``entities`` (one per entity, in order) and of demonym NORP entities.
+
+    ``text`` (the article text the mentions point into) enables qualifiers such as "Paris, Tenn.".
+    """
     gaz = gaz or get_gazetteer()
     ents = [e for e in entities if e.type in PLACE_TYPES]
-    cands = {id(e): _candidates(e, gaz) for e in ents}
-    countries: Counter = Counter(demonyms or [])
-    points: list[tuple[float, float, float]] = []
+    cands = {id(e): _candidates(e, gaz, text) for e in ents}
+    ctx = _Context()
+    for code in demonyms or []:
+        ctx.countries[code] += 1
     chosen: dict[int, GeoEntry] = {}
+    dl = _dateline_entry(dateline, gaz)
+    if dl is not None:
+        ctx.add(dl, gaz, 2.0)
     first_start = min((m.start for e in ents for m in e.mentions), default=0)
-    for e in ents:  # pass 1: unambiguous names fix the context
-        cs = cands[id(e)]
-        if not cs:
+    quals = {id(e): _qualifiers(e, text, gaz) for e in ents}
+    for e in ents:  # pass 1: names with a clear winner fix the context
+        cs = sorted(cands[id(e)], key=prior, reverse=True)
+        if not cs or quals[id(e)]:
             continue
-        top = min(cs, key=lambda c: (c.kind == "city", -c.population))
-        if len(cs) == 1 or top.kind in {"country", "region", "continent", "subregion", "sea"}:
+        margin = CLEAR_MARGIN if cs[0].kind != "city" else 2.5 * CLEAR_MARGIN  # towns share names
+        if len(cs) == 1 or prior(cs[0]) - prior(cs[1]) >= margin:
+            top = cs[0]
+            if dl is not None and any(m.start == first_start and m.text.isupper() for m in e.mentions):
+                top = dl
             chosen[id(e)] = top
-            weight = 2.0 if any(m.text.isupper() and m.start == first_start for m in e.mentions) else 1.0
-            if top.country:
-                countries[top.country] += len(e.mentions) * weight
-            if top.kind in {"city", "admin1"}:
-                points.append((top.lat, top.lon, weight))
-    if dateline:
-        d = gaz.best(dateline.title()) or gaz.best(dateline)
-        if d is not None:
-            points.append((d.lat, d.lon, 2.0))
-            if d.country:
-                countries[d.country] += 2
-    for e in ents:  # pass 2: the rest, in context
+            ctx.add(top, gaz, float(min(3, len(e.mentions))))
+    for e in ents:
+        if id(e) not in chosen and len(cands[id(e)]) > 1:
+            _unanimous(cands[id(e)], ctx, gaz)
+    for e in ents:  # pass 2: the rest, in context, in reading order
         if id(e) in chosen or not cands[id(e)]:
             continue
-        best = max(cands[id(e)], key=lambda c: _score(c, countries, points))
+        q = quals[id(e)]
+        best = max(cands[id(e)], key=lambda c: _score(c, ctx, gaz, _qualified(c, q, gaz)))
         chosen[id(e)] = best
-        if best.country:
-            countries[best.country] += 1
+        ctx.add(best, gaz)
     out = []
     for e in ents:
         g = chosen.get(id(e))
-        if g is None:
-            out.append(Place(name=e.name, mentions=list(e.mentions)))
-            continue
-        gid = g.geonameid if g.id.startswith("geonames:") else None
-        country = g.country if g.kind not in {"region", "continent", "sea"} else None
-        out.append(Place(name=g.name if g.kind == "country" else e.name, country=country, lat=g.lat, lon=g.lon,
-                         geonameid=gid, mentions=list(e.mentions), kind=g.kind))
+        out.append(_place(g, e.name, e.mentions) if g is not None else Place(name=e.name, mentions=list(e.mentions)))
+    if text:
+        _add_embedded(out, entities, text, ctx, gaz)
+    _add_demonyms(out, entities, gaz)
     return out
+
+
+_WORD = re.compile(r"[A-Z][\w'’.\-]*")
+EMBED_MIN_POP = 20_000
+EMBED_KINDS = {"ORG": {"country", "admin1", "admin2", "city"}, "FAC": {"country", "admin1", "admin2", "city"},
+               "PERSON": {"admin2"}}
+
+
+def _add_embedded(out: list[Place], entities: list[Entity], text: str, ctx: _Context, gaz: Gazetteer) -> None:
+    """Places named inside other names: "University of Pennsylvania", "Licking County Prosecutor ...".
+
+    Only divisions (and, in organisations, countries and towns) count; a person's own name never does.
+    """
+    by_id: dict[str, Place] = {}
+    for e in entities:
+        kinds = EMBED_KINDS.get(e.type)
+        if not kinds:
+            continue
+        for m in e.mentions:
+            words = list(_WORD.finditer(text, m.start, m.end))
+            i = 0
+            while i < len(words):
+                hit = None
+                for j in range(min(len(words), i + 4), i, -1):
+                    s0, e0 = words[i].start(), words[j - 1].end()
+                    sub = text[s0:e0]
+                    if ((s0, e0) == (m.start, m.end) or re.search(r"[^\w\s'’.\-]", sub)
+                            or sub in COMMON_WORDS or NOT_NAME_WORDS.fullmatch(sub)):
+                        continue
+                    cs = [c for c in gaz.lookup(sub) if c.kind in kinds
+                          and not (c.kind == "city" and c.population < EMBED_MIN_POP)]
+                    if cs:
+                        hit = (s0, e0, j, max(cs, key=lambda c: _score(c, ctx, gaz, False)))
+                        break
+                if hit is None:
+                    i += 1
+                    continue
+                s0, e0, i, g = hit
+                p = by_id.get(g.id)
+                if p is None:
+                    p = by_id[g.id] = _place(g, g.name, [])
+                    out.append(p)
+                p.mentions.append(Mention(text[s0:e0], s0, e0))
+
+
+def _add_demonyms(out: list[Place], entities: list[Entity], gaz: Gazetteer) -> None:
+    """"Syrian" is a mention of Syria: it joins the country's place, or makes one."""
+    by_id = {p.geonameid: p for p in out if p.kind == "country" and p.geonameid}
+    for e in entities:
+        if e.type != "NORP":
+            continue
+        code = gaz.demonym(e.name)
+        g = gaz.country_of(code) if code else None
+        if g is None:
+            continue
+        p = by_id.get(g.geonameid)
+        if p is None:
+            p = by_id[g.geonameid] = _place(g, g.name, [])
+            out.append(p)
+        p.mentions = sorted(p.mentions + list(e.mentions), key=lambda m: m.start)
+
+
+def _place(g: GeoEntry, name: str, mentions: list[Mention]) -> Place:
+    gid = g.geonameid if g.id.startswith("geonames:") else None
+    country = g.country if g.kind not in {"region", "continent", "sea"} else None
+    return Place(name=g.name if g.kind == "country" else name, country=country, lat=g.lat, lon=g.lon,
+                 geonameid=gid, mentions=list(mentions), kind=g.kind)
 
 
 def annotate(doc, article: Article) -> None:
     """Fill ``article.places`` from the place entities already on the article."""
     gaz = get_gazetteer()
     dem = [c for e in article.entities if e.type == "NORP" for c in [gaz.demonym(e.name)] if c]
-    article.places = geocode(article.entities, gaz=gaz, dateline=article.dateline, demonyms=dem)
+    article.places = geocode(article.entities, gaz=gaz, dateline=article.dateline, demonyms=dem,
+                             text=article.text)

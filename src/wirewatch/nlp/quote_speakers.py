@@ -15,15 +15,33 @@ from typing import Any
 from ..records import Article, Mention
 from .docutil import sentence  # noqa: F401  (re-exported: quotes uses speakers.sentence)
 
-_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we"})
+_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "his", "their"})
 _SKIP_CHILD_DEPS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep_skip"})
 _TITLES = frozenset(
     """president secretary general minister prime foreign defence defense chief director mr mrs ms dr
     sen rep gov governor senator representative ambassador envoy spokesman spokeswoman spokesperson
     gen brig.-gen brig lt col maj capt adm sgt judge justice mayor king queen prince sheikh pope
-    chairman chairwoman ceo commissioner deputy vice former acting special un""".split()
+    chairman chairwoman ceo commissioner deputy vice former acting special un councillor councilor councilman
+    councilwoman chancellor premier superintendent sheriff inspector commander general admiral colonel captain
+    lieutenant sergeant professor prof rev reverend rabbi imam bishop dean assemblyman assemblywoman del""".split()
 )
 _NOT_SPEAKER_TYPES = frozenset({"GPE", "LOC", "FAC", "DATE", "CARDINAL", "PLACE"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+# things that "say" on behalf of their author: the speaker is whoever wrote or issued them
+DOCUMENT_NOUNS = frozenset(
+    """report study statement letter article ad advertisement memo memorandum poll survey analysis document
+    filing complaint lawsuit suit indictment ruling opinion book email e-mail tweet post piece editorial
+    column video release briefing transcript speech message note paper proposal plan bill review audit
+    assessment estimate forecast projection budget platform website site blog op-ed interview commercial
+    spot footage recording affidavit motion order decision verdict""".split()
+)
+# organisation heads that a bare "the ministry said" refers to by an earlier full name
+ORG_NOUNS = frozenset(
+    """ministry department agency campaign committee government police army party company commission court
+    office embassy council administration board bureau service authority union institute foundation
+    organization organisation group coalition alliance firm bank university parliament senate
+    congress military navy force forces""".split()
+)
 
 
 def _pruned_subtree(head: Any) -> list[Any]:
@@ -158,6 +176,13 @@ class Resolver:
 
     def resolve(self, head: Any) -> tuple[str | None, Mention | None]:
         """(canonical speaker, the span it was resolved from) for a speaker head token."""
+        head = self._relative_antecedent(head)
+        owner = self._owner(head)
+        if owner is not None:
+            name, _ = self.resolve(owner)
+            span = self.span_of(head)
+            if name:
+                return name, Mention(text=span.text, start=span.start_char, end=span.end_char)
         span = self.span_of(head)
         mention = Mention(text=span.text, start=span.start_char, end=span.end_char)
         if head.pos_ == "PRON":
@@ -169,8 +194,64 @@ class Resolver:
             return self._canonical(self.span_of(ante)), mention
         return self._canonical(span), mention
 
+    def _relative_antecedent(self, head: Any) -> Any:
+        """"Flynn, who said ..." -> Flynn: a relative pronoun stands for the noun its clause hangs on."""
+        if head.lower_ not in _RELATIVE:
+            return head
+        for anc in head.ancestors:
+            if anc.dep_ == "relcl":
+                return anc.head
+        return head
+
+    def _owner(self, head: Any) -> Any | None:
+        """Who issued a document that "says": "his report noted" -> his, "the IMF report" -> IMF,
+        "a study by Harvard" -> Harvard; "the report said" -> whoever released a report earlier."""
+        if head.lemma_.lower() not in DOCUMENT_NOUNS or head.pos_ != "NOUN":
+            return None
+        for child in head.children:
+            if child.dep_ == "poss":
+                return child
+        for child in head.children:
+            if child.dep_ == "compound" and child.pos_ == "PROPN" and child.text not in self.places:
+                return child
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.pos_ in ("PROPN", "NOUN"):
+                    return obj
+        if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+            return self._issuer(head)
+        return None
+
+    def _issuer(self, head: Any) -> Any | None:
+        """The subject of an earlier verb whose object was the same kind of document
+        ("The Pentagon released a report ... The report said")."""
+        doc = self.doc
+        start = max(0, sentence(head).start - 80)
+        for tok in reversed(doc[start:head.i]):
+            if tok.lemma_ == head.lemma_ and tok.dep_ in ("dobj", "nsubjpass") and tok.i != head.i:
+                subj = next((c for c in tok.head.children if c.dep_ in ("nsubj", "agent")), None)
+                if subj is not None and subj.pos_ in ("PROPN", "PRON"):
+                    return subj
+                return None
+        return None
+
+    def _org_name(self, span: Any) -> str | None:
+        """"the ministry" -> the latest earlier organisation whose name holds "Ministry"."""
+        root = span.root
+        if root.pos_ != "NOUN" or root.lemma_.lower() not in ORG_NOUNS:
+            return None
+        word = root.text.lower()
+        i = bisect.bisect_left(self._starts, span.start_char)
+        for _, _, name, etype in reversed(self.mentions[:i]):
+            if etype == "ORG" and word in name.lower().split():
+                return name
+        return None
+
     def _canonical(self, span: Any) -> str:
         name = self.entity_name(span.start_char, span.end_char)
+        if name and self._names_head(name, span):
+            return name
+        name = self._org_name(span)
         if name:
             return name
         propn = [t for t in span if t.pos_ == "PROPN"]
@@ -184,3 +265,16 @@ class Resolver:
         person = [s for s in names if len(s) >= 2 and (s[-1].i == span.root.i or s[-1].ent_type_ == "PERSON"
                                                        or s.end == span.end)]
         return person[-1].text if person else span.text
+
+    @staticmethod
+    def _names_head(name: str, span: Any) -> bool:
+        """Whether an entity's canonical name fits the span: a span ending in a proper noun
+        ("Rep. G.K. Butterfield") must find that word in the name (not "G"); a role ("the
+        foreign minister") or an acronym ("IMF") may take any name."""
+        last = [t for t in span if t.pos_ == "PROPN" and t.text[:1].isupper()]
+        if not last:
+            return True
+        word = last[-1].text.strip(".").lower()
+        if word.isalpha() and last[-1].text.isupper() and len(word) <= 6:
+            return True  # acronyms: "IMF" -> "International Monetary Fund"
+        return word in {w.strip(".,").lower() for w in name.replace("-", " ").split()}

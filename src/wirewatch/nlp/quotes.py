@@ -21,12 +21,14 @@ explainable and fast.  The steps:
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from typing import Any
 
 from ..records import Article, Mention, Quote
 from . import quote_speakers as speakers
+from .docutil import sentence
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,8 @@ CUE_LEMMAS = frozenset(
     contend maintain emphasize emphasise assert complain urge confirm deny caution vow promise
     predict continue agree allege charge counter concede boast joke quip exclaim shout yell
     whisper cry lament plead describe reiterate recount mention indicate reveal disclose
-    estimate signal post""".split()
+    estimate signal post demand comment chant sing retort snap scream muse concur interject
+    opine""".split()
 )
 # cues that introduce a reported clause ("X said that ...")
 REPORT_LEMMAS = CUE_LEMMAS | frozenset(
@@ -58,6 +61,7 @@ _LANG_RE = re.compile(r"\b(?:in|speaking)\s+(" + "|".join(LANGUAGES) + r")\b", r
 _OPEN = "“"
 _CLOSE = "”"
 _QUOTE_CHARS = frozenset('"“”')
+_MARKS = "\"“”'"  # what may stand between a quote's words and its punctuation or cue
 
 
 # --------------------------------------------------------------------------- quoted spans
@@ -75,13 +79,15 @@ def quoted_spans(text: str) -> list[tuple[int, int, bool]]:
 
 
 _LINE = re.compile(r"[^\n]+")
-_PAIR = re.compile(r"“([^“”\n]*)(?:”|$)|\"([^\"\n]*)(?:\"|$)")
+# a curly pair; else a curly opening closed by a straight mark (mixed marks in one quote); else straight
+# and doubled apostrophes, the marks of some newswire archives (''It's over,'' he said)
+_PAIR = re.compile(r"“([^“”\n]*)”|“([^“”\"\n]*)(?:\"|$)|\"([^\"\n]*)(?:\"|$)|''(.*?)(?:''|$)")
 
 
 def _line_quotes(line: str, offset: int) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
     for m in _PAIR.finditer(line):
-        group = 1 if m.group(1) is not None else 2
+        group = next(g for g in (1, 2, 3, 4) if m.group(g) is not None)
         start, end = m.span(group)
         closed = m.end() > end  # a closing mark was consumed
         if not closed and start != 1 + len(line) - len(line.lstrip()):
@@ -109,41 +115,72 @@ def _tokens_in(doc: Any, start: int, end: int) -> list[Any]:
 
 
 def _is_cue(tok: Any) -> bool:
-    return tok.lemma_.lower() in CUE_LEMMAS and tok.pos_ in ("VERB", "AUX")
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in CUE_LEMMAS or (lemma == "put" and any(c.lower_ == "it" for c in tok.children))  # as X put it
+
+
+def _quoted(doc: Any, idx: int) -> bool:
+    """Whether a character offset lies inside any quoted passage of the doc (set by extract)."""
+    spans = doc.user_data.get("wirewatch.quoted") or []
+    i = bisect.bisect_right(spans, (idx, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= idx < spans[i][1]
 
 
 def _cue_after(doc: Any, text: str, end: int) -> Any | None:
-    """A cue verb just after a quote that ends mid-sentence (“...,” X said / said X)."""
+    """A cue verb just after a quote that ends mid-sentence (“...,” X said / said X).
+
+    Within 12 tokens any cue counts; further on (“...,” X, a long apposition, said) only a cue
+    whose subject is one of the first words after the quote, as the parse links them.
+    """
     close = end
-    while close < len(text) and text[close] in ',;:?!.…' + "".join(_QUOTE_CHARS):
+    while close < len(text) and text[close] in ',;:?!.…' + _MARKS:
         close += 1
-    tail = text[close:close + 160]
+    tail = text[close:close + 240]
     stop = min([i for i in (tail.find("\n"), tail.find(_OPEN), tail.find('"')) if i >= 0] or [len(tail)])
-    toks = [t for t in _tokens_in(doc, close, close + stop) if t.idx >= close][:12]
+    toks = [t for t in _tokens_in(doc, close, close + stop) if t.idx >= close][:40]
     if not toks:
         return None
     inner = text[end - 1:close]
     if "." in inner and toks[0].text[:1].isupper() and not _is_cue(toks[0]):
         # the quote closed its sentence: only "“...” X said." shapes with a cue within 5 tokens
         toks = toks[:5]
-    for tok in toks:
+    if not set(text[end - 1:close]) & set(",?!") and text[close:close + 2].strip()[:1] in "-–—―;":
+        toks = toks[:4]  # “...” -- and, later, asserting: a dash ends the attribution's reach
+    first = {t.i for t in toks[:3] if t.pos_ in ("PROPN", "NOUN", "PRON")}
+    for n, tok in enumerate(toks):
         if tok.text in (".", "!", "?") and tok.i > toks[0].i:
             break
-        if _is_cue(tok) or (tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"):
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            return tok if n < 12 else None
+        if _is_cue(tok) and (n < 12 or any(c.i in first for c in tok.children if c.dep_ in ("nsubj", "nsubjpass"))):
             return tok
     return None
 
 
+def _intro_end(text: str, start: int) -> int:
+    """Index of the last character before a quote's opening mark, skipping spaces (and, after a
+    colon, the paragraph break of "X said:\n\n“...”"); -1 at the start of the text."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\xa0" + _MARKS:
+        i -= 1
+    j = i
+    while j >= 0 and text[j] in " \t\n\xa0":
+        j -= 1
+    return j if j >= 0 and text[j] == ":" else i
+
+
 def _cue_before(doc: Any, text: str, start: int) -> Any | None:
     """A cue verb just before a quote introduced by "said:" / "said," / "told reporters"."""
-    open_at = start - 1
-    while open_at > 0 and text[open_at] in " “\"":
-        open_at -= 1
-    if open_at < 0 or text[open_at] not in ":,":
-        prev_word = text[max(0, open_at - 6):open_at + 1].split()[-1:] if open_at > 0 else []
+    open_at = _intro_end(text, start)
+    if open_at < 0:
+        return None
+    if text[open_at] not in ":,":
+        prev_word = text[max(0, open_at - 6):open_at + 1].split()[-1:]
         if not prev_word or prev_word[0].lower() not in ("that", "said", "says", "added", "wrote"):
             return None
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = text.rfind("\n", 0, open_at) + 1
     toks = [t for t in _tokens_in(doc, line_start, open_at + 1)][-25:]
     for tok in reversed(toks):
         if tok.text in (".", "!", "?"):
@@ -153,12 +190,46 @@ def _cue_before(doc: Any, text: str, start: int) -> Any | None:
     return None
 
 
+def _colon_subject(doc: Any, text: str, start: int) -> Any | None:
+    """The subject of a sentence that introduces a quote with a colon and no cue verb
+    ("The piece used her words as its headline: “...”"): it is the one presenting the words."""
+    open_at = _intro_end(text, start)
+    if open_at < 0 or text[open_at] != ":":
+        return None
+    toks = _tokens_in(doc, open_at, open_at + 1)
+    if not toks:
+        return None
+    root = sentence(toks[0]).root
+    return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx < open_at), None)
+
+
+_DASH_RE = re.compile(r"[ \t\xa0]*[―—–-]{1,2}[ \t\xa0]*(?=[A-Z])")
+
+
+def _dash_speaker(doc: Any, text: str, end: int) -> Any | None:
+    """“...” ― Jane Doe: a name after a dash right after the closing mark signs the quote."""
+    close = end
+    while close < len(text) and text[close] in ',;:?!.…' + _MARKS:
+        close += 1
+    m = _DASH_RE.match(text, close)
+    if m is None or not set(text[end:close]) & set(_MARKS):
+        return None
+    toks = _tokens_in(doc, m.end(), m.end() + 1)
+    if not toks or toks[0].pos_ not in ("PROPN", "NOUN"):
+        return None
+    tok = toks[0]
+    while tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN" and doc[tok.i + 1].idx < m.end() + 60 \
+            and "\n" not in text[tok.idx:doc[tok.i + 1].idx]:
+        tok = doc[tok.i + 1]  # the last word of the name is its head for the resolver
+    return tok
+
+
 def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
     """The head token of whoever the cue attributes words to (never a word inside the quote)."""
     doc = cue.doc
 
     def outside(tok: Any) -> bool:
-        return quote is None or not (quote[0] <= tok.idx < quote[1])
+        return not _quoted(doc, tok.idx) and (quote is None or not (quote[0] <= tok.idx < quote[1]))
 
     if cue.lower_ == "according":
         to = doc[cue.i + 1]
@@ -166,33 +237,45 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
             if child.dep_ == "pobj":
                 return child
         return doc[to.i + 1] if to.i + 1 < len(doc) else None
-    for child in cue.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and outside(child):
-            if child.lower_ in ("who", "which", "that") and cue.dep_ == "relcl":
-                return cue.head  # "a report ..., which noted that ..."
-            return child
+    subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and outside(c) and c.text[:1].isalnum()]
+    between = [t for t in doc[max(0, cue.i - 40):cue.i] if quote is not None and t.idx >= quote[1]]
+    if between and any(t.is_alpha for t in between):  # “...,” X said: the subject is between them
+        inside = [c for c in subjects if between[0].i <= c.i < cue.i]
+        if inside:
+            return _relative_head(inside[0], cue)
+        if between[-1].pos_ in ("PROPN", "PRON"):
+            return between[-1]  # “...,” police Chief Jane Doe said (parse lost the subject)
+        for pos in (("PROPN", "PRON"), ("NOUN",)):
+            for tok in between:
+                if tok.pos_ in pos:
+                    return tok
+    if subjects:
+        return _relative_head(subjects[0], cue)
     head = cue
-    while head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head:
+    while head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head and outside(head.head):
         head = head.head  # "... and added", "went on to say"
         for child in head.children:
             if child.dep_ in ("nsubj", "nsubjpass") and outside(child):
                 return child
-    if quote is not None and quote[1] <= cue.idx:  # “...,” Flynn, a surrogate, said
-        for tok in doc[max(0, cue.i - 8):cue.i]:
-            if tok.idx >= quote[1] and tok.pos_ in ("PROPN", "NOUN", "PRON"):
-                return tok
     for tok in doc[cue.i + 1: cue.i + 5]:  # inverted: said Carcy, who ...
         if tok.pos_ in ("PROPN", "NOUN", "PRON") and outside(tok):
             return tok
     return None
 
 
+def _relative_head(subj: Any, cue: Any) -> Any:
+    """"a report ..., which noted that ..." -> the report (the resolver handles "who" too)."""
+    if subj.lower_ in ("who", "which", "that") and cue.dep_ == "relcl":
+        return cue.head
+    return subj
+
+
 def _cue_prev_sentence(doc: Any, text: str, start: int) -> Any | None:
     """A cue in the sentence right before a quote with no cue of its own ("Pruitt said:" / "X said.")."""
     toks = _tokens_in(doc, start, start + 1)
-    if not toks or speakers.sentence(toks[0]).start == 0:
+    if not toks or sentence(toks[0]).start == 0:
         return None
-    sent = speakers.sentence(doc[speakers.sentence(toks[0]).start - 1])
+    sent = sentence(doc[sentence(toks[0]).start - 1])
     if set(sent.text) & _QUOTE_CHARS or text[sent.end_char:start].strip(" \n“\"") != "":
         return None
     for tok in sent:
@@ -205,7 +288,7 @@ def _language(doc: Any, text: str, cue: Any | None, stop: int | None = None) -> 
     """ISO 639-1 code when the attribution says "in French", "speaking in Arabic", ..."""
     if cue is None:
         return None
-    sent = speakers.sentence(cue)
+    sent = sentence(cue)
     end = sent.end_char if stop is None or stop <= cue.idx else stop
     window = text[max(sent.start_char, cue.idx - 40): end]
     m = _LANG_RE.search(window)
@@ -225,18 +308,67 @@ def _partial_speaker(doc: Any, start: int, end: int) -> tuple[Any | None, Any | 
             subj = _speaker_of(anc, (start, end))
             if subj is not None and not (start <= subj.idx < end):
                 return subj, anc
-    root = speakers.sentence(tok).root
+    root = sentence(tok).root
     for child in root.children:
         if child.dep_ in ("nsubj", "nsubjpass") and not (start <= child.idx < end):
             return child, None
     return None, None
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether a quote starts its sentence or paragraph (after ". ", ": ", a line break)."""
+    before = text[max(0, start - 4):start - 1].rstrip(" \xa0" + _MARKS)
+    return not before or before[-1] in ".:\n!?" or start <= 1
+
+
 def _is_partial(text: str, start: int, end: int) -> bool:
     """A quote that neither opens its sentence nor ends it with punctuation: words inside prose."""
-    before = text[max(0, start - 3):start - 1].rstrip(" “\"")
-    opens = not before or before[-1] in ".:\n!?" or start <= 1
-    return not opens and not (text[end - 1] in ".?!," or text[end:end + 1] in ",")
+    return not _opens_sentence(text, start) and not (text[end - 1] in ".?!," or text[end:end + 1] in ",")
+
+
+def _is_embedded(text: str, start: int) -> bool:
+    """A quote right after a word of prose with no comma or colon (chanted "What curfew?")."""
+    at = _intro_end(text, start)
+    return at >= 0 and (text[at].isalnum() or text[at] in ")’") and text[at + 1:start].strip(" \xa0" + _MARKS) == ""
+
+
+_SMALL_WORDS = frozenset("of the and a an in on for to at with from by or & de la".split())
+
+
+def _title_like(quote: str) -> bool:
+    """"Fox News Sunday", "Miss Piggy": a short Title Case span with no final punctuation names a
+    work, a show or a nickname; it is not somebody's words."""
+    words = quote.split()
+    if not words or len(words) > 6 or quote[-1] in ".?!,…":
+        return False
+    caps = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(caps) and all(w[:1].isupper() or w[:1].isdigit() for w in caps) and words[0][:1].isupper()
+
+
+def _find_speaker(doc: Any, text: str, start: int, end: int, prev: Quote | None) -> tuple[Any, Any, bool]:
+    """(cue, speaker head, keep) for one quoted span; ``keep`` False for spans that are not quotes."""
+    opens = _opens_sentence(text, start)
+    partial = not opens and not (text[end - 1] in ".?!," or text[end:end + 1] in ",")
+    cue = _cue_after(doc, text, end) or _cue_before(doc, text, start)
+    if cue is not None:
+        return cue, _speaker_of(cue, (start, end)), True
+    head = _dash_speaker(doc, text, end)
+    if head is not None:
+        return None, head, True
+    if _title_like(text[start:end]):
+        return None, None, False
+    if partial or _is_embedded(text, start):
+        if partial and len(text[start:end].split()) < 2:
+            return None, None, False  # a scare-quoted word is not a quote
+        head, cue = _partial_speaker(doc, start, end)
+        return cue, head, True
+    head = _colon_subject(doc, text, start)
+    if head is not None:
+        return None, head, True
+    if opens and prev is not None and _continues(text, prev, start):
+        return None, None, True
+    cue = _cue_prev_sentence(doc, text, start)
+    return cue, (_speaker_of(cue) if cue is not None else None), True
 
 
 def extract_direct(doc: Any, article: Article, resolver: speakers.Resolver) -> list[Quote]:
@@ -244,23 +376,16 @@ def extract_direct(doc: Any, article: Article, resolver: speakers.Resolver) -> l
     text = article.text
     out: list[Quote] = []
     for start, end, _ in quoted_spans(text):
-        partial = _is_partial(text, start, end)
-        cue = _cue_after(doc, text, end) or _cue_before(doc, text, start)
-        head = _speaker_of(cue, (start, end)) if cue is not None else None
-        if cue is None and not partial and not (out and _continues(text, out[-1], start)):
-            cue = _cue_prev_sentence(doc, text, start)
-            head = _speaker_of(cue) if cue is not None else None
-        if cue is None and partial:
-            if len(text[start:end].split()) < 2:
-                continue  # a scare-quoted word is not a quote
-            head, cue = _partial_speaker(doc, start, end)
+        prev = out[-1] if out else None
+        cue, head, keep = _find_speaker(doc, text, start, end, prev)
+        if not keep:
+            continue
         quote = Quote(text=text[start:end], start=start, end=end,
                       cue=cue.text if cue is not None else None)
         if head is not None:
             quote.speaker, quote.speaker_mention = resolver.resolve(head)
             quote.language = _language(doc, text, cue)
-        elif out and _continues(text, out[-1], start):
-            prev = out[-1]
+        elif prev is not None and _opens_sentence(text, start) and _continues(text, prev, start):
             quote.speaker, quote.speaker_mention = prev.speaker, prev.speaker_mention
             quote.language = prev.language
         out.append(quote)
@@ -297,22 +422,29 @@ def extract_reported(doc: Any, article: Article, resolver: speakers.Resolver,
 
 
 def _said_that(doc: Any, cue: Any, resolver: speakers.Resolver) -> Quote | None:
-    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None)
-    subj = _speaker_of(cue) if comp is not None else None
-    if comp is None or subj is None or comp.i < cue.i:
+    """"X said (that) <clause>", "X told Y that <clause>", and the clause first: "<clause>, X said"."""
+    comp = next((c for c in cue.children if c.dep_ == "ccomp" and not _quoted(doc, c.idx)), None)
+    if comp is None:
         return None
+    subj = _speaker_of(cue)
+    if subj is None:
+        return None
+    if comp.i < cue.i and not (comp.right_edge.i < subj.i and comp.right_edge.i < cue.i):
+        return None  # a clause before the cue only when the source follows it ("..., officials said")
     left = comp.left_edge.i
     if doc[left].dep_ == "mark" and doc[left].lower_ == "that":
         left += 1
     right = comp.right_edge.i + 1
-    while right > left and doc[right - 1].is_punct:
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space):
         right -= 1
     if right - left < 3:
         return None
     span = doc[left:right]
     quote = Quote(text=span.text, start=span.start_char, end=span.end_char, cue=cue.text, direct=False)
     quote.speaker, quote.speaker_mention = resolver.resolve(subj)
-    quote.language = _language(doc, resolver.text, cue, stop=span.start_char)
+    quote.language = _language(doc, resolver.text, cue, stop=span.start_char if comp.i > cue.i else None)
     return quote
 
 
@@ -321,7 +453,7 @@ def _according(doc: Any, tok: Any, resolver: speakers.Resolver) -> Quote | None:
     who = next((c for c in to.children if c.dep_ == "pobj"), None)
     if who is None:
         return None
-    sent = speakers.sentence(tok)
+    sent = sentence(tok)
     phrase_end = who.right_edge.i + 1
     if tok.i - sent.start <= 1:  # "According to X, <content>."
         left, right = phrase_end, sent.end
@@ -342,6 +474,7 @@ def _according(doc: Any, tok: Any, resolver: speakers.Resolver) -> Quote | None:
 def extract(doc: Any, article: Article) -> list[Quote]:
     """Direct then reported quotes of one article, in text order."""
     resolver = speakers.Resolver(doc, article)
+    doc.user_data["wirewatch.quoted"] = [(a, b) for a, b, _ in quoted_spans(article.text)]
     direct = extract_direct(doc, article, resolver)
     taken = [(q.start, q.end) for q in direct]
     reported = extract_reported(doc, article, resolver, taken)

@@ -119,6 +119,7 @@ def annotate(articles: Iterable[Article], *, batch_size: int = 32, n_process: in
         for name, step in steps:
             try:
                 step(doc, art)
-            except Exception:  # one component failing must not lose the article
-                log.exception("nlp component %s failed on %s", name, art.source)
+            except Exception as exc:  # one component failing must not lose the article
+                log.warning("nlp component %s failed on %s: %s: %s", name, art.source, type(exc).__name__, exc,
+                            exc_info=log.isEnabledFor(logging.DEBUG))
         yield art

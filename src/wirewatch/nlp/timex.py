@@ -57,6 +57,18 @@ _NUM = r"(?P<num>\d{1,3}|a\s+couple\s+of|a\s+few|several|an?|one|two|three|four|
 _TOD = r"(?:\s+(?P<tod>morning|afternoon|evening|night))?"
 _WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
+_SPELLED_YY = (
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"(?:oh|o)[\s-](?:one|two|three|four|five|six|seven|eight|nine)"
+)
+_HOLIDAYS = (
+    r"Christmas(?:\s+(?i:Day|Eve))?|New\s+Year's(?:\s+(?i:Day|Eve))?|Thanksgiving(?:\s+(?i:Day))?|"
+    r"Easter(?:\s+(?:Sunday|Monday|(?i:week)))?|"
+    r"Good\s+Friday|Halloween|Independence\s+Day|Fourth\s+of\s+July|July\s+Fourth|Labor\s+Day|Memorial\s+Day|"
+    r"Election\s+Day|Valentine's\s+Day|Veterans\s+Day|Boxing\s+Day|Canada\s+Day|Bastille\s+Day"
+)
+
 I = re.IGNORECASE
 
 # (kind, pattern).  Kinds are what ``dates`` knows how to resolve.
@@ -74,7 +86,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_month", re.compile(r"\b" + _REL + r"\s+" + _MONTH + r"(?!\s+\d)")),
     ("month", re.compile(r"\b" + _MONTH + r"(?!-)")),
     ("quarter", re.compile(
-        r"\b(?:the\s+)?(?:(?P<year0>1[5-9]\d\d|20\d\d)\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?P<q>quarter|half)"
+        r"\b(?:the\s+)?(?:(?P<year0>1[5-9]\d\d|20\d\d)(?:'s)?\s+|(?P<yrel>last|this|next)\s+year's\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?P<q>quarter|half)"
         r"(?:\s+(?:of\s+)?(?:fiscal\s+)?" + _YEAR + r"\b)?" + _END, I)),
     ("q_year", re.compile(r"\b(?P<q>Q|H)(?P<ord>[1-4])\s*(?:of\s+)?" + _YEAR + r"\b")),
     ("season", re.compile(
@@ -98,6 +110,50 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?P<part>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of)\s+the\s+(?P<unit>week|month|year|quarter)\b", I)),
     ("ago", re.compile(
         r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>ago)\b", I)),
+    ("ref", re.compile(
+        r"\b(?P<ref>right\s+now|now(?![-'])|currently|nowadays|these\s+days|at\s+present|presently|"
+        r"(?:more\s+|most\s+|until\s+)?recently|then[\s-]+current|current(?=\s+[a-z])|"
+        r"(?:the\s+)?(?:near\s+|distant\s+|immediate\s+)?future(?=\s+(?:years|months|quarters|decades|generations)\b)|"
+        r"recent\s+(?:years|months|weeks|days|decades|times|quarters)|"
+        r"the\s+(?:near\s+|distant\s+|immediate\s+)?future(?!\s+(?:of|for|looks|is|was)\b)|"
+        r"(?:(?<=\bin\s)|(?<=\bfor\s)|(?<=\bover\s))the\s+(?:near|short)[\s-]+term|"
+        r"(?:(?<=\bin\s)|(?<=\bfrom\s)|(?<=\bthan\s))the\s+past(?=\s*[,.;:)'\"]|\s+(?:and|or|but|when|as|that|have|has)\b)|"
+        r"as\s+soon\s+as\s+possible|a\s+later\s+date)\b", I)),
+    ("spelled_year", re.compile(
+        r"\b(?:(?P<yprefix>the\s+year)\s+)?(?:(?P<cent_w>eighteen|nineteen)[\s-]+(?P<yy_w>" + _SPELLED_YY + r")"
+        r"|(?P<two_k>two[\s-]+thousand)(?:(?:\s+and)?[\s-]+(?P<yy_k>" + _SPELLED_YY + r"))?)\b", I)),
+    ("spelled_decade", re.compile(
+        r"\b(?:the\s+)?(?:(?P<pmod>early|late|mid)[\s-]+)?(?:(?P<cent_w>eighteen|nineteen)[\s-]+)?"
+        r"(?P<tens_w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b", I)),
+    ("century", re.compile(
+        r"\b(?:the\s+)?(?:(?P<pmod>early|late|mid)[\s-]+)?(?P<cent_n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"
+        r"|\b(?:the\s+)?(?P<cent_w>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+        r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+        r"twenty[\s-]+first)[\s-]+century\b", I)),
+    ("holiday", re.compile(
+        r"\b(?:(?P<rel>last|this|next|this\s+past|this\s+coming)\s+)?(?P<hol>" + _HOLIDAYS + r")\b"
+        r"(?:,?\s+(?:of\s+)?" + _YEAR + r"\b)?" + _END)),
+    ("year_shift", re.compile(
+        r"\b(?:(?:the|a|its|their)\s+)?(?:(?:comparable|corresponding|same|prior)\s+)?"
+        r"(?P<shift>year[\s-]+(?:earlier|ago)|prior[\s-]+year|year[\s-]+before)"
+        r"(?:\s+(?:(?P<ord>first|second|third|fourth)[\s-]+)?(?P<aunit>quarter|period|half))?\b"
+        r"|\b(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)(?P<aunit2>quarter|period|half)\s+"
+        r"(?:of\s+)?(?:(?P<shift2>last\s+year|a\s+year\s+(?:ago|earlier)|the\s+(?:previous|prior)\s+year))\b"
+        r"|\b(?P<shift3>last\s+year's)\s+(?:(?P<ord3>first|second|third|fourth)[\s-]+)?(?P<aunit3>quarter|period)\b"
+        r"|\bthe\s+(?P<aunit4>quarter|period)\s+(?P<shift4>a\s+year\s+(?:ago|earlier))\b", I)),
+    ("period_ref", re.compile(
+        r"\b(?:the|that|this)\s+(?:(?P<pyear>1[5-9]\d\d|20\d\d)\s+)?(?:(?P<qmod>latest|most\s+recent|same|"
+        r"just[\s-]+(?:ended|completed)|recent|fiscal)\s+)?(?:fiscal\s+)?(?P<aunit>quarter|period)\b"
+        r"(?=\s+(?P<ended>ended|ending)\s+(?P<ended_mon>(?-i:January|February|March|April|May|June|July|August|"
+        r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec))\b)?", I)),
+    ("shift_n", re.compile(
+        r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>earlier|later)\b", I)),
+    ("ref_unit", re.compile(
+        r"\b(?:(?P<side>earlier|later)\s+(?:that|the\s+same|in\s+the)\s+|(?P<that>that|the\s+same|that\s+same)\s+"
+        r"|the\s+(?P<rel>following|next|previous|preceding|prior)\s+)(?P<unit>day|week|month|year)\b(?!-)", I)),
+    ("the_year", re.compile(
+        r"\b(?:(?:the\s+)?(?P<yend>year(?:'s)?[\s-]+end)\b|(?P<the>the)\s+(?:(?P<ymod>full|whole|entire|fiscal|latest\s+fiscal|current\s+fiscal)\s+)?(?P<unit>year)\b"
+        r"(?!\s+(?:end(?:ed|ing)|before|after|earlier|later|ago|to|two|\d)|\s*-|'s\s+(?:end|worst|best)))", I)),
     ("year", re.compile(
         r"(?:\b(?P<ymod>(?i:(?:the\s+)?(?:early|late|mid)[\s-]+|mid-|pre-|post-|fiscal\s+(?:year\s+)?|FY\s*))"
         r"|(?<![\d$€£¥#.,:/-]))" + _YEAR + r"(?:[-–/](?:\d\d)(?!\d))?" + _END + r"(?![.,]\d)")),
@@ -125,11 +181,50 @@ class Candidate:
         return self.end - self.start
 
 
+# Keywords every match of a kind contains.  Patterns that open with optional groups ("the",
+# "early", "last") cannot use the regex engine's literal-prefix scan and try every word boundary;
+# running them only in windows around their keyword made the grammar ~2x faster on news.
+_TRIGGERS: dict[str, re.Pattern[str]] = {
+    kind: re.compile(words, I) for kind, words in {
+        "ref": r"now|current|recent|future|present|days|term|past|possible|later\s+date",
+        "century": r"century", "year_shift": r"year", "spelled_decade": r"ties\b",
+        "spelled_year": r"thousand|nineteen|eighteen", "shift_n": r"earlier|later",
+        "period_ref": r"quarter|period", "the_year": r"year", "ref_unit": r"day|week|month|year",
+        "rel_unit": r"week|month|year|quarter|decade|century", "ago": r"\bago\b",
+        "season": r"spring|summer|fall|autumn|winter", "quarter": r"quarter|half",
+        "part_unit": r"week|month|year|quarter", "weekend": r"weekend", "this_tod": r"morning|afternoon|evening|night",
+        "relday": r"today|yesterday|tomorrow|tonight", "decade": r"0s\b",
+    }.items()
+}
+_WINDOW = 80  # characters around a keyword that hold any match of its kind
+
+
+def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Merged character windows around the keyword hits of one kind."""
+    spans: list[tuple[int, int]] = []
+    for m in trigger.finditer(text):
+        lo, hi = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _matches(kind: str, pattern: re.Pattern[str], text: str):
+    trigger = _TRIGGERS.get(kind)
+    if trigger is None:
+        yield from pattern.finditer(text)
+        return
+    for lo, hi in _windows(text, trigger):
+        yield from pattern.finditer(text, lo, hi)
+
+
 def find(text: str) -> list[Candidate]:
     """All non-overlapping temporal expressions in ``text``, longest match winning, in order."""
     found: list[Candidate] = []
     for kind, pattern in PATTERNS:
-        for m in pattern.finditer(text):
+        for m in _matches(kind, pattern, text):
             start, end = m.span()
             # trim leading whitespace captured by optional prefixes
             while start < end and text[start].isspace():

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from . import alerting, views
+from . import alerting, situation, views
 from .app import Context, ctx
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ def api_search(request: Request, q: Annotated[Optional[str], Query(max_length=30
                limit: Limit = 20, offset: Offset = 0, since: DateQ = None, until: DateQ = None) -> dict[str, Any]:
     """Articles whose title or text match ``q`` (BM25 where the index exists), newest first without ``q``."""
     return ctx(request).reader.read(
-        lambda cur: views.search(cur, q, limit=limit, offset=offset, since=since, until=until),
-        key=("search", q, limit, offset, since, until))
+        lambda cur, index: views.search(cur, q, limit=limit, offset=offset, since=since, until=until, index=index),
+        key=("search", q, limit, offset, since, until), with_index=True)
 
 
 @router.get("/articles/{article_id}", tags=["read"], summary="One article record")
@@ -76,11 +76,16 @@ def api_story(request: Request, story_id: str) -> dict[str, Any]:
         return views.story(cur, story_id)
 
 
-@router.get("/situations/{query}", tags=["read"], summary="The situation for a query")
-def api_situation(request: Request, query: str, since: DateQ = None, until: DateQ = None) -> dict[str, Any]:
-    """Stories, distinct events, places (with map coordinates) and a timeline for ``query``."""
-    return ctx(request).reader.read(lambda cur: views.situation(cur, query, since=since, until=until),
-                                    key=("situation", query, since, until))
+@router.get("/situations/{query}", tags=["read"], summary="The situation report for a query")
+def api_situation(request: Request, query: str, since: DateQ = None, until: DateQ = None,
+                  new_since: DateQ = None) -> dict[str, Any]:
+    """The situation report (as ``wirewatch report QUERY --format json``), live on the current store:
+    timeline of distinct events, actors, quotes by speaker, interactions, places, volume and what
+    is new since ``new_since`` (default: the latest ingest).  ``since``/``until`` bound the period."""
+    rep = ctx(request).reader.read(
+        lambda cur: situation.report(cur, query, since=since, until=until, new_since=new_since),
+        key=("situation", query, since, until, new_since))
+    return rep.to_dict()
 
 
 @router.get("/status", tags=["read"], summary="Store counts and snapshot age")

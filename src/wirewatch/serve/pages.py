@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any, Optional
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from ..store import web
-from . import alerting, views
+from . import alerting, situation, views
 from .app import ctx, page_context
 from .highlight import highlight
 from .security import ADMIN_COOKIE
@@ -36,8 +37,9 @@ def search_page(request: Request, q: Annotated[Optional[str], Query(max_length=3
                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
                 since: DateQ = None, until: DateQ = None) -> HTMLResponse:
     reader = ctx(request).reader
-    data = reader.read(lambda cur: views.search(cur, q, limit=20, offset=offset, since=since, until=until),
-                       key=("search", q, 20, offset, since, until))
+    data = reader.read(
+        lambda cur, index: views.search(cur, q, limit=20, offset=offset, since=since, until=until, index=index),
+        key=("search", q, 20, offset, since, until), with_index=True)
     status = reader.read(web.store_status, key=("status",))
     return render(request, "search.html.j2", title=f"{data['query']} — search" if data["query"] else "wirewatch",
                   data=data, status=status)
@@ -70,15 +72,27 @@ def situation_form(q: Annotated[Optional[str], Query(max_length=300)] = None) ->
 
 
 @router.get("/situations/{query}", response_class=HTMLResponse)
-def situation_page(request: Request, query: str, since: DateQ = None, until: DateQ = None) -> HTMLResponse:
-    data = ctx(request).reader.read(lambda cur: views.situation(cur, query, since=since, until=until),
-                                    key=("situation", query, since, until))
+def situation_page(request: Request, query: str, since: DateQ = None, until: DateQ = None,
+                   new_since: DateQ = None) -> HTMLResponse:
+    """The situation report of ``/api/situations/{query}`` inside the app, with its map and charts."""
+    view = ctx(request).reader.read(
+        lambda cur: situation.page(cur, query, since=since, until=until, new_since=new_since),
+        key=("situation-page", query, since, until, new_since))
+    rep = view.report
     watches = []
     if alerting.available():
         watches = [w for w in alerting.list_watches(ctx(request))
-                   if w.get("query", "").casefold() == data["query"].casefold()]
-    return render(request, "situation.html.j2", title=f"Situation: {data['query']}", data=data,
-                  watch=watches[0] if watches else None)
+                   if w.get("query", "").casefold() == rep.query.casefold()]
+    return render(request, "situation.html.j2", title=f"Situation: {rep.query}", r=rep, view=view,
+                  map_svg=Markup(view.map_svg), chart_svg=Markup(view.chart_svg),
+                  plover=rep.counts.get("plover") or {}, watch=watches[0] if watches else None,
+                  query_string=_period_query(since, until, new_since))
+
+
+def _period_query(since: str | None, until: str | None, new_since: str | None) -> str:
+    """``?since=..`` etc. for the JSON link, so it shows the same report."""
+    pairs = [(k, v) for k, v in (("since", since), ("until", until), ("new_since", new_since)) if v]
+    return ("?" + urlencode(pairs)) if pairs else ""
 
 
 @router.get("/watches", response_class=HTMLResponse)

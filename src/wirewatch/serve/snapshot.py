@@ -13,6 +13,11 @@ in this process; every request gets its own cursor on it (DuckDB connections are
 between threads).  A poller thread refreshes the snapshot when the files change (at most every
 ``min_interval`` seconds); the server's own writes force a refresh at once.  Old snapshots are
 closed and deleted when the last request that uses them is done.
+
+Each snapshot also carries the in-memory search index of its store (``store.search``), built
+before the snapshot is put in service, so no request waits for it; a snapshot whose full-text
+index is unchanged (an ingest still running: the fts index is rebuilt at its end) keeps the
+previous snapshot's search index.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from ..errors import StoreError
-from ..store import Store
+from ..store import Store, search
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +64,7 @@ class _Snap:
     version: tuple[Stat, Stat]
     taken_at: float
     generation: int = 0
+    index: search.SearchIndex | None = None
     users: int = 0
     retired: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -131,9 +137,10 @@ class SnapshotReader:
                 cur.close()
             snap.release()
 
-    def read(self, fn: Callable[[duckdb.DuckDBPyConnection], T], *, key: Hashable | None = None) -> T:
-        """``fn(cursor)`` on the current snapshot; with ``key``, answered from a cache of recent
-        results of *this* snapshot (exact: a snapshot never changes; a new one starts a new cache)."""
+    def read(self, fn: Callable[..., T], *, key: Hashable | None = None, with_index: bool = False) -> T:
+        """``fn(cursor)`` on the current snapshot (``fn(cursor, search_index)`` with ``with_index``);
+        with ``key``, answered from a cache of recent results of *this* snapshot (exact: a snapshot
+        never changes; a new one starts a new cache)."""
         with self._swap:
             snap = self._current
             if snap is None:
@@ -150,7 +157,7 @@ class SnapshotReader:
                         return hit
             cur = snap.store.cursor()
             try:
-                value = fn(cur)
+                value = fn(cur, snap.index) if with_index else fn(cur)
             finally:
                 with contextlib.suppress(duckdb.Error):
                     cur.close()
@@ -212,7 +219,27 @@ class SnapshotReader:
         except StoreError as exc:
             log.info("snapshot %s did not open (%s); retrying", target, exc)
             return None
-        return _Snap(target, store, after, time.time(), generation=self._counter)
+        return _Snap(target, store, after, time.time(), generation=self._counter, index=self._search_index(store))
+
+    def _search_index(self, store: Store) -> search.SearchIndex | None:
+        """The search index for a new snapshot: the current one's when the fts index is the same."""
+        cur = store.cursor()
+        try:
+            mark = search.fingerprint(cur)
+            old = self._current.index if self._current is not None else None
+            if mark is None or (old is not None and old.fingerprint == mark):
+                return old if mark is not None else None
+            started = time.perf_counter()
+            index = search.build_index(cur)
+            log.info("search index: %d articles, %d postings in %.2fs", index.num_docs if index else 0,
+                     index.postings if index else 0, time.perf_counter() - started)
+            return index
+        except duckdb.Error as exc:  # search then falls back to building on demand
+            log.warning("search index not built for %s: %s", store.path, exc)
+            return None
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.close()
 
     def _install(self, snap: _Snap) -> None:
         with self._swap:

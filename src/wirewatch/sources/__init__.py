@@ -75,5 +75,5 @@ def _guarded(item: str, documents: Iterator[Document | Rejected]) -> Iterator[Do
     try:
         yield from documents
     except Exception as exc:  # noqa: BLE001 - the stream must go on; the bug is logged with its traceback
-        log.exception("unexpected error while reading %s", item)
+        log.debug("unexpected error while reading %s", item, exc_info=True)
         yield Rejected(item, INTERNAL, f"unexpected error while reading ({type(exc).__name__}: {exc})")

@@ -97,21 +97,33 @@ def iter_path(path_str: str, options: Options) -> Iterator[Document | Rejected]:
         yield Rejected(path_str, NOT_FOUND, "no such file or folder")
 
 
-def _iter_folder(root: Path, root_str: str, options: Options) -> Iterator[Document | Rejected]:
-    """Files under ``root``, depth first in sorted order, hidden entries and symlinked folders skipped."""
+def walk_files(root_str: str) -> Iterator[str]:
+    """Files under a folder as ``sources`` reads them: depth first in sorted order, hidden entries
+    and symlinked folders skipped, each named as ``root_str`` joined with its relative path.
+    A folder that cannot be read is yielded itself, for the reader to reject with its reason."""
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError as exc:
-        yield Rejected(root_str, NOT_FOUND, f"folder cannot be read ({exc.strerror or exc})")
+        entries = sorted(os.scandir(root_str), key=lambda e: e.name)
+    except OSError:
+        yield root_str
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         shown = os.path.join(root_str, entry.name)
         if entry.is_dir(follow_symlinks=False):
-            yield from _iter_folder(Path(entry.path), shown, options)
+            yield from walk_files(shown)
         elif entry.is_file():
-            yield from _guarded_file(Path(entry.path), shown, options)
+            yield shown
+
+
+def _iter_folder(root: Path, root_str: str, options: Options) -> Iterator[Document | Rejected]:
+    """Every document of the files under ``root`` (see ``walk_files``)."""
+    for shown in walk_files(root_str):
+        path = Path(shown)
+        if path.is_dir():
+            yield Rejected(shown, NOT_FOUND, "folder cannot be read")
+        else:
+            yield from _guarded_file(path, shown, options)
 
 
 def _guarded_file(path: Path, source: str, options: Options) -> Iterator[Document | Rejected]:
@@ -119,7 +131,7 @@ def _guarded_file(path: Path, source: str, options: Options) -> Iterator[Documen
     try:
         yield from _iter_file(path, source, options)
     except Exception as exc:  # noqa: BLE001 - logged with traceback; the walk goes on
-        log.exception("unexpected error while reading %s", source)
+        log.debug("unexpected error while reading %s", source, exc_info=True)
         yield Rejected(source, INTERNAL, f"unexpected error while reading ({type(exc).__name__}: {exc})")
 
 

@@ -117,8 +117,26 @@
     });
   }
 
+  function setupTimelineFilter() {
+    // The situation page's timeline: show only the entries whose text holds the typed words.
+    var box = document.getElementById("timeline-filter");
+    if (!box) { return; }
+    box.addEventListener("input", function () {
+      var q = box.value.toLowerCase();
+      var items = document.querySelectorAll("#timeline li.item");
+      var shown = 0;
+      Array.prototype.forEach.call(items, function (li) {
+        var hit = !q || li.textContent.toLowerCase().indexOf(q) >= 0;
+        li.hidden = !hit;
+        if (hit) { shown++; }
+      });
+      document.getElementById("timeline-shown").textContent = String(shown);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupPrompt();
     setupButtons();
+    setupTimelineFilter();
   });
 })();

@@ -14,6 +14,7 @@ import duckdb
 
 from ..errors import UsageError
 from ..records import Article
+from . import search
 
 SUMMARY_COLUMNS = "id, story_id, source, url, title, authors, agency, dateline, published, language"
 
@@ -36,17 +37,15 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {"articles": row[0], "stories": row[1], "rejects": row[2], "events": row[3]}
 
 
-def _has_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_articles'").fetchone()
-    return bool(row[0])
-
-
 def search_articles(con: duckdb.DuckDBPyConnection, query: str | None = None, *, limit: int = 20,
                     offset: int = 0, since: str | None = None, until: str | None = None,
                     story_id: str | None = None) -> list[dict[str, Any]]:
-    """Articles matching ``query`` (BM25 over title and text where the index exists, else a
-    case-insensitive substring match), newest first when there is no query."""
+    """Articles matching ``query`` (BM25 over title and text where the index exists, see
+    ``store.search``; else a case-insensitive substring match), newest first when there is no query."""
+    if query:
+        hits = search.bm25(con, query, limit=limit, offset=offset, since=since, until=until, story_id=story_id)
+        if hits is not None:
+            return hits
     where, params = [], []
     if since:
         where.append("a.published >= CAST(? AS DATE)")
@@ -58,23 +57,13 @@ def search_articles(con: duckdb.DuckDBPyConnection, query: str | None = None, *,
         where.append("a.story_id = ?")
         params.append(story_id)
     cols = ", ".join(f"a.{c.strip()}" for c in SUMMARY_COLUMNS.split(","))
-    snippet = "substr(a.text, 1, 240) AS snippet"
-    if query and _has_fts(con):
-        sql = (f"SELECT {cols}, {snippet}, s.score FROM (SELECT id, fts_main_articles.match_bm25(id, ?) AS score "
-               f"FROM articles) s JOIN articles a USING (id) WHERE s.score IS NOT NULL")
-        params.insert(0, query)
-        order = "s.score DESC, a.published DESC NULLS LAST, a.id"
-    elif query:
-        sql = f"SELECT {cols}, {snippet}, NULL AS score FROM articles a WHERE (a.title ILIKE ? OR a.text ILIKE ?)"
-        like = f"%{query}%"
-        params[:0] = [like, like]
-        order = "a.published DESC NULLS LAST, a.id"
-    else:
-        sql = f"SELECT {cols}, {snippet}, NULL AS score FROM articles a WHERE TRUE"
-        order = "a.published DESC NULLS LAST, a.id"
+    sql = f"SELECT {cols}, substr(a.text, 1, 240) AS snippet, NULL AS score FROM articles a WHERE TRUE"
+    if query:
+        sql += " AND (a.title ILIKE ? OR a.text ILIKE ?)"
+        params[:0] = [f"%{query}%", f"%{query}%"]
     if where:
         sql += " AND " + " AND ".join(where)
-    sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+    sql += " ORDER BY a.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?"
     params += [int(limit), int(offset)]
     return _rows(con.execute(sql, params))
 
