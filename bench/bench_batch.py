@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from eval._shared import DATA, require  # noqa: E402
+from eval._shared import DATA, require
 
 csv.field_size_limit(sys.maxsize)
 CONFIGS = {"local1": ("local", 1), "local2": ("local", 2), "spark2": ("spark", 2)}
@@ -80,18 +80,13 @@ def write_inputs(folder: Path, n: int, per_file: int, *, seed: int = 3) -> tuple
     rng.shuffle(base)  # the three corpora mixed, so a small --n is representative of all three
     folder.mkdir(parents=True, exist_ok=True)
     words = 0
-    fh = None
-    for i in range(n):
-        if i % per_file == 0:
-            if fh:
-                fh.close()
-            fh = open(folder / f"part-{i // per_file:05d}.jsonl", "w", encoding="utf-8")
-        copy, k = divmod(i, len(base))
-        rec = base[k] if copy == 0 else edited(base[k], copy, rng)
-        words += len(rec["text"].split())
-        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    if fh:
-        fh.close()
+    for start in range(0, n, per_file):
+        with open(folder / f"part-{start // per_file:05d}.jsonl", "w", encoding="utf-8") as fh:
+            for i in range(start, min(n, start + per_file)):
+                copy, k = divmod(i, len(base))
+                rec = base[k] if copy == 0 else edited(base[k], copy, rng)
+                words += len(rec["text"].split())
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return n, words
 
 

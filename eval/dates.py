@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import DATA, require  # noqa: E402
+from _shared import DATA, require
 
 ANCHOR = "TempEval-3 value F1 over all timex types: HeidelTime 0.776, SUTime 0.674"
 _TOKEN = re.compile(r"<(/?)(\w+)([^>]*)>|([^<]+)")
@@ -60,9 +60,9 @@ class Score:
 
 def parse_tml(raw: str) -> tuple[str, str | None, list[Timex]]:
     """(plain text of <TEXT>, DCT value, TIMEX3 spans in that text)."""
-    dct_m = re.search(r"<DCT>.*?value=\"([^\"]+)\"", raw, re.S)
+    dct_m = re.search(r"<DCT>.*?value=\"([^\"]+)\"", raw, re.DOTALL)
     dct = dct_m.group(1)[:10] if dct_m else None
-    body_m = re.search(r"<TEXT>(.*)</TEXT>", raw, re.S)
+    body_m = re.search(r"<TEXT>(.*)</TEXT>", raw, re.DOTALL)
     body = body_m.group(1) if body_m else ""
     out: list[str] = []
     pos = 0
@@ -131,12 +131,12 @@ def report(s: Score, n_docs: int) -> list[str]:
     r = s.value_tp / s.gold_all if s.gold_all else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return [
-        f"TBAQ: {n_docs} documents, {s.gold_date} gold DATE timexes ({s.gold_all} TIMEX3 of all types), "
-        f"{s.pred} predicted expressions",
+        (f"TBAQ: {n_docs} documents, {s.gold_date} gold DATE timexes ({s.gold_all} TIMEX3 of all types), "
+         f"{s.pred} predicted expressions"),
         f"DATE value accuracy (missed = wrong): {acc:.3f}   (target >= 0.75)",
         f"value accuracy on detected DATEs:      {s.date_right / s.date_found if s.date_found else 0:.3f}",
-        f"detection: precision {s.pred_overlap / s.pred if s.pred else 0:.3f} (vs any gold TIMEX3), "
-        f"recall {s.date_found / s.gold_date if s.gold_date else 0:.3f} (gold DATE)",
+        (f"detection: precision {s.pred_overlap / s.pred if s.pred else 0:.3f} (vs any gold TIMEX3), "
+         f"recall {s.date_found / s.gold_date if s.gold_date else 0:.3f} (gold DATE)"),
         f"TempEval-3 style value F1, all types (relaxed match): P {p:.3f} R {r:.3f} F1 {f1:.3f}",
         f"anchor: {ANCHOR}",
     ]

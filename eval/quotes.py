@@ -5,7 +5,8 @@ content is *direct* when it sits in quotation marks (its text starts with a mark
 right before it; the doubled apostrophes of the NYT archive texts count as marks).
 
 - Direct-quote recall: gold direct contents overlapped by one of our direct quotes.
-- Direct-quote precision: our direct quotes that overlap a gold direct content.
+- Direct-quote precision: our direct quotes that overlap a gold direct content (strict), and those
+  that overlap any gold content (a partial quote inside an annotated paraphrase is right).
 - Speaker accuracy, among found direct quotes with a gold source.  Right means *names the same
   person*: when the gold source holds a name ("Mr. Obama", "campaign manager Robby Mook"), our
   canonical speaker must share its surname (full name vs surname both count; "Donald Trump" for
@@ -171,7 +172,7 @@ class Score:
 
     def __init__(self) -> None:
         self.d_gold = self.d_found = self.a_gold = self.a_found = 0
-        self.n_pred = self.n_pred_ok = self.n_direct = self.n_direct_ok = 0
+        self.n_pred = self.n_pred_ok = self.n_direct = self.n_direct_ok = self.n_direct_any = 0
         self.spk: dict[str, list[int]] = {"named": [0, 0], "pronoun": [0, 0], "nominal": [0, 0]}
         self.errors: list[str] = []
 
@@ -185,6 +186,7 @@ class Score:
             if q.direct:
                 ok = _overlap(direct_content, q.start, q.end)
                 self.n_direct_ok += ok
+                self.n_direct_any += _overlap(all_content, q.start, q.end)  # partial quote in a paraphrase
                 if not ok and len(self.errors) < keep:
                     self.errors.append(f"FP   {name}: {q.text[:80]!r} ({q.speaker!r}, cue {q.cue!r})")
         for g in gold:
@@ -228,7 +230,8 @@ class Score:
             f"[{mode}] direct-quote recall:    {ratio(self.d_found, self.d_gold):.3f}   (target >= 0.90)",
             f"[{mode}] speaker accuracy:       {ratio(right, total):.3f}   (target >= 0.85; {parts})",
             f"[{mode}] direct-quote precision: {ratio(self.n_direct_ok, self.n_direct):.3f}   "
-            f"({self.n_direct} direct quotes predicted)",
+            f"({self.n_direct} direct quotes predicted; {ratio(self.n_direct_any, self.n_direct):.3f} overlap "
+            f"some gold attribution, partial quotes inside paraphrases included)",
             f"[{mode}] all attributions, overlap: P {p:.3f} R {r:.3f} F1 {f1:.3f}   ({self.n_pred} predicted)",
         ]
 

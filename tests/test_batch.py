@@ -23,26 +23,26 @@ from wirewatch.sources import iter_documents
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "wirewatch" / "examples"
 
 HARBOUR = [
-    "PORT ELLIS — Dock workers at the port of Ellis walked off the job on Tuesday after talks over night-shift "
-    "pay broke down, leaving a dozen container ships waiting at anchor outside the harbour.",
-    "“We have been patient for eleven months, and patience has not paid a single bill,” said Marta Quillon, "
-    "who chairs the dockers' union, speaking to reporters at the main gate.",
-    "The port authority said it regretted the walkout and would return to the table on Thursday. Its director, "
-    "Henrik Salvesen, told local radio that contingency crews would keep the fuel terminal open.",
-    "Shipping agents said the delays could add several days to deliveries of grain and fertiliser bound for "
-    "inland farms, where planting is due to begin within weeks.",
-    "The last major stoppage at the port, in 2019, lasted nine days and ended with a two-year wage agreement "
-    "that expired in the spring.",
+    ("PORT ELLIS — Dock workers at the port of Ellis walked off the job on Tuesday after talks over night-shift "
+     "pay broke down, leaving a dozen container ships waiting at anchor outside the harbour."),
+    ("“We have been patient for eleven months, and patience has not paid a single bill,” said Marta Quillon, "
+     "who chairs the dockers' union, speaking to reporters at the main gate."),
+    ("The port authority said it regretted the walkout and would return to the table on Thursday. Its director, "
+     "Henrik Salvesen, told local radio that contingency crews would keep the fuel terminal open."),
+    ("Shipping agents said the delays could add several days to deliveries of grain and fertiliser bound for "
+     "inland farms, where planting is due to begin within weeks."),
+    ("The last major stoppage at the port, in 2019, lasted nine days and ended with a two-year wage agreement "
+     "that expired in the spring."),
 ]
 VALLEY = [
-    "GRENMOOR — Heavy rain swept through the Grenmoor valley on Sunday, flooding two villages and cutting the "
-    "only road to the regional hospital, emergency officials said.",
-    "About 400 residents spent the night in a school gymnasium. The regional governor, Ana Belvedere, said army "
-    "engineers would try to build a temporary bridge by Wednesday.",
-    "“The water came up faster than anyone here has ever seen,” said Tomas Reyk, a farmer who lost most of his "
-    "sheep. Forecasters expect more rain later in the week.",
-    "The valley was last flooded in 2011, when the river burst its banks after a week of storms and the road "
-    "was closed for a month.",
+    ("GRENMOOR — Heavy rain swept through the Grenmoor valley on Sunday, flooding two villages and cutting the "
+     "only road to the regional hospital, emergency officials said."),
+    ("About 400 residents spent the night in a school gymnasium. The regional governor, Ana Belvedere, said army "
+     "engineers would try to build a temporary bridge by Wednesday."),
+    ("“The water came up faster than anyone here has ever seen,” said Tomas Reyk, a farmer who lost most of his "
+     "sheep. Forecasters expect more rain later in the week."),
+    ("The valley was last flooded in 2011, when the river burst its banks after a week of storms and the road "
+     "was closed for a month."),
 ]
 
 

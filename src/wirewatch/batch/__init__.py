@@ -29,4 +29,4 @@ def run_batch(inputs: list[str], out: str | os.PathLike, *, engine: str = "local
     raise UsageError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
 
 
-__all__ = ["BatchSummary", "ENGINES", "load_parquet", "run_batch"]
+__all__ = ["ENGINES", "BatchSummary", "load_parquet", "run_batch"]

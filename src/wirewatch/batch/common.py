@@ -19,7 +19,6 @@ engine are deterministic; Spark names its files itself, so only the rows are ide
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass

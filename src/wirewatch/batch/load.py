@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow.dataset as ds
 
-from ..errors import UsageError
 from ..dedup import Deduper, Verdict
+from ..errors import UsageError
 from ..records import Rejected
 from ..store import Batch, Store
 from .common import row_to_article

@@ -24,8 +24,16 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..dedup import Deduper
-from .common import (ARTICLE_SCHEMA, REJECT_SCHEMA, BatchSummary, Options, iter_task, list_tasks, publish,
-                     staging)
+from .common import (
+    ARTICLE_SCHEMA,
+    REJECT_SCHEMA,
+    BatchSummary,
+    Options,
+    iter_task,
+    list_tasks,
+    publish,
+    staging,
+)
 
 FLUSH_ROWS = 500  # rows per staged part: bounds a worker's memory on large WARC / JSONL files
 KEYS = ("ordinal", "id", "content_hash", "minhash", "n_shingles")
@@ -83,7 +91,8 @@ def _stamp(args: tuple[str, dict[int, str], str]) -> int:
 
 
 def run_local(inputs: list[str], out: str | os.PathLike, *, workers: int | None = None,
-              options: Options = Options()) -> BatchSummary:
+              options: Options | None = None) -> BatchSummary:
+    options = options or Options()
     t0 = time.perf_counter()
     out = Path(out)
     tmp = staging(out)

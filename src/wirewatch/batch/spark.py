@@ -35,7 +35,16 @@ import numpy as np
 
 from ..dedup import LSH_THRESHOLD, NUM_PERM, same_story
 from ..errors import UsageError
-from .common import ARTICLE_SCHEMA, REJECT_SCHEMA, BatchSummary, Options, iter_task, list_tasks, publish, staging
+from .common import (
+    ARTICLE_SCHEMA,
+    REJECT_SCHEMA,
+    BatchSummary,
+    Options,
+    iter_task,
+    list_tasks,
+    publish,
+    staging,
+)
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +142,8 @@ def _session(SparkSession, master: str | None, workers: int):
 
 
 def run_spark(inputs: list[str], out: str | os.PathLike, *, master: str | None = None, workers: int | None = None,
-              options: Options = Options()) -> BatchSummary:
+              options: Options | None = None) -> BatchSummary:
+    options = options or Options()
     SparkSession = _require_spark()
     t0 = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)

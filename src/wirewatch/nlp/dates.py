@@ -27,7 +27,9 @@ from typing import Any
 
 from ..records import Article, DateExpr
 from . import date_anaphora, date_values, timex
-from .date_anaphora import Discourse, add_months as _add_months, week_value as _week
+from .date_anaphora import Discourse
+from .date_anaphora import add_months as _add_months
+from .date_anaphora import week_value as _week
 from .timex import Candidate
 
 log = logging.getLogger(__name__)
@@ -36,12 +38,10 @@ Date = dt.date
 
 # words that, just before a bare month or year, make it a time expression
 _TEMPORAL_PREPS = frozenset(
-    "in since by until till through throughout from during before after early late mid of to "
-    "last this next past around between and or since circa on as".split()
+    ["in", "since", "by", "until", "till", "through", "throughout", "from", "during", "before", "after", "early", "late", "mid", "of", "to", "last", "this", "next", "past", "around", "between", "and", "or", "since", "circa", "on", "as"]
 )
 _COUNT_WORDS = frozenset(
-    "some about around nearly almost over approximately roughly only just least than "
-    "up another additional extra".split()
+    ["some", "about", "around", "nearly", "almost", "over", "approximately", "roughly", "only", "just", "least", "than", "up", "another", "additional", "extra"]
 )
 _NON_DATE_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})

@@ -159,7 +159,8 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
     ``text`` (the article text the mentions point into) enables qualifiers such as "Paris, Tenn.".
     """
     gaz = gaz or get_gazetteer()
-    ents = [e for e in entities if e.type in PLACE_TYPES]
+    ents = [e for e in entities if e.type in PLACE_TYPES
+            and not (text and all(_NOT_A_PLACE_AFTER.match(text, m.end) for m in e.mentions))]
     cands = {id(e): _candidates(e, gaz, text) for e in ents}
     ctx = _Context()
     for code in demonyms or []:
@@ -212,7 +213,7 @@ def _add_embedded(out: list[Place], entities: list[Entity], text: str, ctx: _Con
 
     Only divisions (and, in organisations, countries and towns) count; a person's own name never does.
     """
-    by_id: dict[str, Place] = {}
+    by_id: dict[tuple, Place] = {(p.kind, p.lat, p.lon): p for p in out if p.lat is not None}
     for e in entities:
         kinds = EMBED_KINDS.get(e.type)
         if not kinds:
@@ -237,11 +238,12 @@ def _add_embedded(out: list[Place], entities: list[Entity], text: str, ctx: _Con
                     i += 1
                     continue
                 s0, e0, i, g = hit
-                p = by_id.get(g.id)
+                p = by_id.get((g.kind, g.lat, g.lon))
                 if p is None:
-                    p = by_id[g.id] = _place(g, g.name, [])
+                    p = by_id[(g.kind, g.lat, g.lon)] = _place(g, g.name, [])
                     out.append(p)
                 p.mentions.append(Mention(text[s0:e0], s0, e0))
+                p.mentions.sort(key=lambda x: x.start)
 
 
 def _add_demonyms(out: list[Place], entities: list[Entity], gaz: Gazetteer) -> None:

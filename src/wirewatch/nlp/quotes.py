@@ -17,6 +17,12 @@ explainable and fast.  The steps:
    else our own fallback (pronoun -> most recent person-like name, surname -> the full name
    met earlier);
 5. ``language`` when the attribution says the words were spoken in another language.
+
+Further shapes: a signature after a dash (“...” ― Jane Doe); "X continued:" across a paragraph
+break; a colon with no cue (the sentence subject presents the words); "as X put it"; a quote after
+a non-cue verb (chanted "..."); mixed and doubled-apostrophe marks.  Short Title Case spans with no
+cue ("Morning Joe") are titles or nicknames and are dropped.  A document that "says" speaks for its
+owner (``quote_speakers``).
 """
 
 from __future__ import annotations

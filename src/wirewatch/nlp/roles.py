@@ -72,7 +72,7 @@ _AFFIL = rf"(?:(?:{CAPW}|[A-Z](?:\.[A-Z])+\.?|[A-Z]{{2,6}})(?:['’]s)?)"  # Fre
 
 # A title (with optional affiliation, modifiers and a "to/of/for X" complement) right before a name.
 TITLE_BEFORE = re.compile(
-    rf"(?P<role>(?:(?i:former|then|late)\s+)?(?P<affil>{_AFFIL}\s+)?"
+    rf"(?<![\w.'’-])(?P<role>(?:(?i:former|then|late)\s+)?(?P<affil>{_AFFIL}\s+)?"
     rf"(?P<title>(?:(?:{RANKS})|(?:(?i:{MODIFIERS})\s+){{0,2}}{_FUNC_CI}))"
     rf"(?P<comp>\s+(?:to|of|for|at)\s+(?:the\s+)?{CAPW}(?:\s+(?:of\s+)?{CAPW}){{0,3}})??)"
     rf"\s+(?P<name>{NAME})"

@@ -141,7 +141,7 @@ def unsubscribe(context: Context, *, token: str) -> dict[str, Any]:
     return {"unsubscribed": True}
 
 
-def ingest_job(context: Context, inputs: list[str], *, published: str | None):
+def ingest_job(context: Context, inputs: list[str], *, published: str | None, nlp: bool = True):
     """A writer job: ingest ``inputs`` and notify watches as each batch commits (like the CLI)."""
     from ..ingest import ingest  # noqa: PLC0415
 
@@ -151,7 +151,7 @@ def ingest_job(context: Context, inputs: list[str], *, published: str | None):
         if mod is not None and hasattr(mod, "on_commit_hook"):
             hook = mod.on_commit_hook(store, allow_private=context.allow_private)
         return ingest(inputs, store=store, published=published, allow_private=context.allow_private,
-                      on_commit=hook)
+                      nlp=nlp, on_commit=hook)
 
     return job
 

@@ -28,6 +28,8 @@ class IngestRequest(BaseModel):
     inputs: list[str] = Field(min_length=1, max_length=1000,
                               description="Paths on the server, folders, WARC files, feeds or URLs.")
     published: Optional[str] = Field(None, description="YYYY-MM-DD for documents that carry no date.")
+    nlp: bool = Field(True, description="Extract entities, quotes, dates, places and events (false: clean "
+                                        "and group into stories only, much faster).")
 
 
 class WatchRequest(BaseModel):
@@ -162,6 +164,6 @@ def api_ingest(request: Request, body: IngestRequest) -> dict[str, Any]:
     """Queued to the server's one writer; answers with the run summary when it is done."""
     context = ctx(request)
     published = views.check_date(body.published, "published")
-    summary = context.writer.run(alerting.ingest_job(context, list(body.inputs), published=published),
-                                 timeout=3600)
+    summary = context.writer.run(alerting.ingest_job(context, list(body.inputs), published=published,
+                                                     nlp=body.nlp), timeout=3600)
     return summary.to_dict()

@@ -90,6 +90,7 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        _warm_up()
         reader.start()
         if deliver:
             from .background import start_delivery  # noqa: PLC0415
@@ -139,6 +140,21 @@ def _prepare_store(path: Path) -> None:
         if not path.exists():
             raise
         log.warning("could not migrate %s now (%s); serving it as it is", path, exc)
+
+
+def _warm_up() -> None:
+    """Import what requests would otherwise import on first use, all at once and under Python's
+    import lock (the alerts stage with its crypto, the report stage with its country names): one
+    second at startup instead of seconds of stalled requests on a busy server."""
+    from . import alerting  # noqa: PLC0415
+
+    alerting.available()
+    try:
+        from ..report import resolve_names  # noqa: PLC0415
+
+        resolve_names("warm-up")
+    except Exception as exc:  # noqa: BLE001 - only a warm-up: the first report would say what is wrong
+        log.info("report warm-up failed: %s", exc)
 
 
 def _version() -> str:
