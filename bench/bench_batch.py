@@ -23,6 +23,7 @@ import logging
 import os
 import random
 import re
+import resource
 import sys
 import tempfile
 import threading
@@ -97,6 +98,7 @@ class PeakSampler(threading.Thread):
         super().__init__(daemon=True)
         self.interval = interval
         self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (kind, peak kB)
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, user + system CPU seconds, last seen)
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -105,11 +107,17 @@ class PeakSampler(threading.Thread):
                 hwm, kind = _status(pid)
                 if hwm and hwm > self.peaks.get(pid, ("", 0))[1]:
                     self.peaks[pid] = (kind, hwm)
+                if kind:
+                    self.cpu[pid] = (kind, _cpu_seconds(pid) or self.cpu.get(pid, ("", 0.0))[1])
             self._stop_event.wait(self.interval)
 
     def stop(self) -> dict[str, float]:
+        """Peak MB per process kind (the CPU seconds per kind are in ``cpu_by_kind``)."""
         self._stop_event.set()
         self.join()
+        self.cpu_by_kind: dict[str, float] = {}
+        for kind, secs in self.cpu.values():
+            self.cpu_by_kind[kind] = round(self.cpu_by_kind.get(kind, 0.0) + secs, 1)
         by_kind: dict[str, list[int]] = {}
         for kind, kb in self.peaks.values():
             by_kind.setdefault(kind, []).append(kb)
@@ -138,6 +146,23 @@ def _descendants(root: int) -> list[int]:
     return out
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
+
+
 def _status(pid: int) -> tuple[int, str]:
     try:
         with open(f"/proc/{pid}/status") as fh:
@@ -148,7 +173,7 @@ def _status(pid: int) -> tuple[int, str]:
         return 0, ""
     kind = "jvm" if "java" in fields.get("Name", "") else "python worker"
     if "pyspark.daemon" in cmd or "pyspark/daemon" in cmd:
-        kind = "pyspark daemon"
+        kind = "spark python worker"
     return int(fields.get("VmHWM", "0 kB").split()[0]), kind
 
 
@@ -156,6 +181,8 @@ def run_config(name: str, inputs: Path, out: Path, *, nlp: bool) -> dict:
     from wirewatch.batch import run_batch
 
     engine, workers = CONFIGS[name]
+    load_before = round(os.getloadavg()[0], 1)
+    driver_before = _self_cpu()
     sampler = PeakSampler()
     sampler.start()
     t0 = time.perf_counter()
@@ -163,10 +190,14 @@ def run_config(name: str, inputs: Path, out: Path, *, nlp: bool) -> dict:
                         master=f"local[{workers}]" if engine == "spark" else None, nlp=nlp)
     wall = time.perf_counter() - t0
     peaks = sampler.stop()
+    sampler.cpu_by_kind["driver"] = round(_self_cpu() - driver_before, 1)
+    cpu = sum(sampler.cpu_by_kind.values())
     return {"config": name, "engine": engine, "workers": workers, "nlp": nlp, "articles": summary.articles,
             "rejected": summary.rejected, "stories": summary.stories, "seconds": round(wall, 1),
             "articles_per_s": round(summary.articles / wall, 2), "peak_mb": peaks,
-            "worker_peak_mb_self": summary.worker_peak_mb}
+            "worker_peak_mb_self": summary.worker_peak_mb, "cpu_s": sampler.cpu_by_kind,
+            "articles_per_cpu_s": round(summary.articles / cpu, 2) if cpu else None,
+            "load_avg_before": load_before}
 
 
 def main() -> None:
@@ -195,12 +226,18 @@ def main() -> None:
         print(json.dumps(res), flush=True)
     rates = {r["config"]: r["articles_per_s"] for r in results}
     if "local1" in rates and "local2" in rates:
-        print(f"scaling efficiency 1 -> 2 workers: {rates['local2'] / (2 * rates['local1']):.2f}")
-    print("\n| config | articles | s | articles/s | words/s | peak MB (per process kind) |\n|---|---|---|---|---|---|")
+        print(f"scaling efficiency 1 -> 2 workers (wall clock): {rates['local2'] / (2 * rates['local1']):.2f}")
+        per_cpu = {r["config"]: r["articles_per_cpu_s"] for r in results}
+        if per_cpu.get("local1") and per_cpu.get("local2"):
+            print(f"CPU cost ratio (articles per CPU-second, 2 workers / 1 worker): "
+                  f"{per_cpu['local2'] / per_cpu['local1']:.2f} (1.0 = no overhead from the second worker; "
+                  "on a shared machine wall-clock efficiency also depends on the cores other jobs leave free)")
+    print("\n| config | articles | s | articles/s | words/s | articles per CPU-s | peak MB per process | load avg |"
+          "\n|---|---|---|---|---|---|---|---|")
     for r in results:
         peaks = ", ".join(f"{k} {v}" for k, v in sorted(r["peak_mb"].items()))
         print(f"| {r['config']} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} | {r['words_per_s']} "
-              f"| {peaks} |")
+              f"| {r['articles_per_cpu_s']} | {peaks} | {r['load_avg_before']} → {r['load_avg_after']} |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     if work_ctx:

@@ -1,11 +1,13 @@
 """Latency of ``/api/articles?q=`` search under 50 concurrent clients on a generated 10k-article store.
 
     python3 bench/bench_serve.py [--articles 10000] [--clients 50] [--requests 3000] [--max-seconds 120]
-                                 [--modes distinct,repeated]
+                                 [--modes single,distinct,repeated]
 
 Makes a store of fictional generated articles (cached in --workdir), starts ``wirewatch serve`` in
 a subprocess on 127.0.0.1, and runs the load generator in this process (asyncio + httpx, bounded
-by a request count and a time limit).  Prints p50/p95/p99 latency, requests/s and errors as JSON.
+by a request count and a time limit).  Prints p50/p95/p99 latency, requests/s, errors and the
+server's CPU time per request (from /proc, user + system) as JSON, one line per mode:
+``single`` is one client (latency without queueing), ``distinct`` and ``repeated`` use --clients.
 """
 
 from __future__ import annotations
@@ -135,13 +137,23 @@ async def load(base: str, *, clients: int, requests: int, max_seconds: float, mo
             "max_ms": round(max(latencies) * 1000, 1)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--max-seconds", type=float, default=120.0)
-    ap.add_argument("--modes", default="distinct,repeated", help="distinct and/or repeated queries")
+    ap.add_argument("--modes", default="single,distinct,repeated",
+                    help="single (one client, distinct queries), distinct and/or repeated queries")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "wirewatch-bench-serve"))
     args = ap.parse_args()
     work = Path(args.workdir)
@@ -154,9 +166,16 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(load(base, clients=args.clients, requests=100, max_seconds=30, mode="distinct"))  # warm up
         for mode in args.modes.split(","):
-            result = asyncio.run(load(base, clients=args.clients, requests=args.requests,
-                                      max_seconds=args.max_seconds, mode=mode))
-            result.update(articles=args.articles, endpoint="/api/articles?q=", cpus=os.cpu_count())
+            single = mode == "single"
+            cpu0, own0 = cpu_seconds(server.pid), time.process_time()
+            result = asyncio.run(load(base, clients=1 if single else args.clients,
+                                      requests=min(args.requests, 300) if single else args.requests,
+                                      max_seconds=args.max_seconds, mode="distinct" if single else mode))
+            cpu, own = cpu_seconds(server.pid) - cpu0, time.process_time() - own0
+            result.update(mode=mode, articles=args.articles, endpoint="/api/articles?q=", cpus=os.cpu_count(),
+                          server_cpu_ms_per_request=round(1000 * cpu / max(1, result["requests"]), 2),
+                          client_cpu_ms_per_request=round(1000 * own / max(1, result["requests"]), 2),
+                          loadavg_1min=round(os.getloadavg()[0], 1))
             print(json.dumps(result), flush=True)
     finally:
         server.terminate()

@@ -330,3 +330,25 @@ def test_spark_banding_groups_like_the_local_deduper(spark):
     moved = _stories(spark, reps)
     assert n_bodies == len({h for _, h, _, _ in rows})
     assert {o: moved.get(h, h) for o, h, _, _ in rows} == _local_stories(rows)
+
+
+# -- command line -----------------------------------------------------------------------------------------
+
+def _cli(*args: str):
+    import subprocess
+
+    return subprocess.run([sys.executable, "-c", "from wirewatch.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_cli_batch_then_load(tmp_path):
+    out, db = tmp_path / "out", tmp_path / "w.duckdb"
+    r = _cli("batch", str(EXAMPLES), "--out", str(out), "--workers", "1", "--no-nlp")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    assert summary["engine"] == "local" and summary["articles"] > 0 and summary["rejected"] == 1
+    r = _cli("load", str(out), "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["articles"] == summary["articles"]
+    r = _cli("batch", str(EXAMPLES), "--out", str(out), "--engine", "flink")
+    assert r.returncode != 0 and "--engine" in r.stderr and "Traceback" not in r.stderr

@@ -127,3 +127,24 @@ def test_opt_in_prompt_remembers_no_thanks_for_30_days(site, driver):
     driver.refresh()
     assert driver.find_element(By.ID, "optin").is_displayed()
     assert console_errors(driver) == []
+
+
+def test_situation_page_draws_the_report_and_filters_its_timeline(site, driver):
+    """The live report inside the app: shaded map (no inline style refused by the CSP), volume
+    chart, and the timeline filter of app.js."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(site + "/situations/Lumeria")
+    assert driver.find_element(By.CSS_SELECTOR, "svg.map circle.place")
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.map path.land.hit[fill-opacity]")  # LU is shaded
+    assert driver.find_element(By.CSS_SELECTOR, "svg.chart rect.stories")
+    items = driver.find_elements(By.CSS_SELECTOR, "#timeline li.item")
+    assert len(items) == 3
+    box = driver.find_element(By.ID, "timeline-filter")
+    box.send_keys("Harbour vote 2")
+    visible = [li for li in items if li.is_displayed()]
+    assert len(visible) == 1 and "Harbour vote 2" in visible[0].text
+    assert driver.find_element(By.ID, "timeline-shown").text == "1"
+    driver.execute_script("window.scrollTo(0, 0)")
+    shot(driver, "situation-lumeria")
+    assert console_errors(driver) == []

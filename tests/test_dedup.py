@@ -73,3 +73,20 @@ def test_signature_equals_datasketch_minhash():
     mh.update_batch(shingle_hashes(text).tolist())
     ours, n = signature(text)
     assert n == len(shingle_hashes(text)) and (ours == mh.hashvalues).all()
+
+
+def test_copies_are_found_across_index_merges(monkeypatch):
+    import random
+
+    from wirewatch.dedup import BandIndex
+
+    monkeypatch.setattr(BandIndex, "MERGE_AT", 10)  # merge into the sorted array every few articles
+    rng = random.Random(5)
+    vocab = " ".join(BODY).split()
+    bodies = [" ".join(rng.choice(vocab) for _ in range(150)) for _ in range(40)]
+    d = Deduper()
+    firsts = [d.judge(art(f"wire{i}.txt", body)).story_id for i, body in enumerate(bodies)]
+    assert len(set(firsts)) == 40
+    for i in (0, 17, 39):
+        cut = " ".join(bodies[i].split()[:100])
+        assert d.judge(art(f"copy{i}.html", cut)).story_id == firsts[i]

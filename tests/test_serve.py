@@ -7,8 +7,15 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from test_serve_support import (HOSTILE_TEXT, hostile_article, html_client, live_server, plain_article,
-                                syndicated_copy, write_articles)
+from test_serve_support import (
+    HOSTILE_TEXT,
+    hostile_article,
+    html_client,
+    live_server,
+    plain_article,
+    syndicated_copy,
+    write_articles,
+)
 from wirewatch.serve import create_app
 from wirewatch.serve.highlight import highlight, spans_of
 
@@ -206,6 +213,7 @@ def test_highlight_marks_items_at_their_offsets():
     assert [t for t, _ in doc.tags if t != "mark"] == []
     # removing the marks gives back the escaped text exactly
     import re
+
     from markupsafe import escape
     assert re.sub(r"</?mark[^>]*>", "", html) == str(escape(HOSTILE_TEXT))
     # out-of-range offsets are ignored, not rendered

@@ -2,7 +2,7 @@
 
 A syndicated wire story reappears with other page chrome, another headline, a cut ending or a
 few edited words.  Its body still shares most of its word 5-gram shingles with the first copy,
-so we index a MinHash of each body's shingles in an LSH table and, for every candidate the LSH
+so we index a MinHash of each body's shingles in LSH bands and, for every candidate the LSH
 returns, verify the estimated overlap before joining the new copy to the candidate's story:
 
 * ``jaccard >= JACCARD`` (same story, lightly edited), or
@@ -85,10 +85,6 @@ def signature(text: str) -> tuple[np.ndarray, int]:
     return phv.min(axis=1), len(grams)
 
 
-def _minhash(values: np.ndarray) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, permutations=_TEMPLATE.permutations, scheme=SCHEME)
-
-
 def same_story(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int) -> bool:
     """Whether two signatures (with their shingle counts) are copies of one story."""
     if n_a == 0 or n_b == 0:
@@ -98,6 +94,28 @@ def same_story(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int) -> bool:
         return True
     inter = j * (n_a + n_b) / (1.0 + j)
     return inter / min(n_a, n_b) >= CONTAINMENT
+
+
+def _band_params() -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's ``MinHashLSH`` picks for ``LSH_THRESHOLD``."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+BANDS, ROWS = _band_params()
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_BAND_SALT = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """One 64-bit key per LSH band: two copies are candidates when any of their keys agree.
+    The batch engine (Spark) bands with this very function, so both propose the same pairs."""
+    v = np.asarray(sig[:BANDS * ROWS], dtype=np.uint64).reshape(BANDS, ROWS)
+    h = np.full(BANDS, _FNV_OFFSET, dtype=np.uint64)
+    for j in range(ROWS):
+        h = (h ^ v[:, j]) * _FNV_PRIME
+    return h ^ _BAND_SALT
 
 
 @dataclass(slots=True)
@@ -110,25 +128,77 @@ class Verdict:
     n_shingles: int
 
 
-class Deduper:
-    """In-memory LSH index of the stories seen so far (the store loads it from its file)."""
+class BandIndex:
+    """LSH buckets of every indexed signature, kept compact: band keys in one sorted ``uint64`` array
+    (with the row of the signature each belongs to) plus a small dict of recent insertions, merged
+    into the array as it grows.  About 12 bytes per band per copy, where ``MinHashLSH``'s Python
+    sets cost ~250: memory stays small as the store grows."""
+
+    MERGE_AT = 50_000  # recent keys held in the dict before a merge into the sorted array
 
     def __init__(self) -> None:
-        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._keys = np.empty(0, dtype=np.uint64)
+        self._rows = np.empty(0, dtype=np.int64)
+        self._recent: dict[int, list[int]] = {}
+
+    def add(self, row: int, keys: np.ndarray) -> None:
+        for k in keys.tolist():
+            self._recent.setdefault(k, []).append(row)
+        if len(self._recent) > max(self.MERGE_AT, len(self._keys) // 4):
+            self._merge()
+
+    def query(self, keys: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        if len(self._keys):
+            left = np.searchsorted(self._keys, keys, side="left")
+            right = np.searchsorted(self._keys, keys, side="right")
+            for a, b in zip(left.tolist(), right.tolist()):
+                if b > a:
+                    found.update(self._rows[a:b].tolist())
+        for k in keys.tolist():
+            rows = self._recent.get(k)
+            if rows:
+                found.update(rows)
+        return found
+
+    def _merge(self) -> None:
+        keys = np.fromiter((k for k, rows in self._recent.items() for _ in rows), dtype=np.uint64)
+        rows = np.fromiter((r for rs in self._recent.values() for r in rs), dtype=np.int64)
+        keys, rows = np.concatenate([self._keys, keys]), np.concatenate([self._rows, rows])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._rows = keys[order], rows[order]
+        self._recent = {}
+
+
+class Deduper:
+    """In-memory index of the stories seen so far (the store rebuilds it from its file)."""
+
+    def __init__(self) -> None:
+        self._index = BandIndex()
         self._hashes: dict[str, str] = {}  # content hash -> story_id
-        self._sigs: dict[str, tuple[np.ndarray, int, str]] = {}  # article id -> (sig, n, story)
+        self._ids: set[str] = set()
+        self._sigs = np.empty((1024, NUM_PERM), dtype=np.uint32)  # row -> signature
+        self._sizes: list[int] = []  # row -> shingle count
+        self._stories: list[str] = []  # row -> story_id
 
     def __len__(self) -> int:
-        return len(self._sigs)
+        return len(self._ids)
 
     def add(self, article_id: str, story_id: str, chash: str, sig: np.ndarray, n_shingles: int) -> None:
         """Index a copy already assigned to ``story_id``."""
         self._hashes.setdefault(chash, story_id)
-        if article_id in self._sigs:
+        if article_id in self._ids:
             return
-        self._sigs[article_id] = (sig, n_shingles, story_id)
-        if n_shingles:
-            self._lsh.insert(article_id, _minhash(sig), check_duplication=False)
+        self._ids.add(article_id)
+        if not n_shingles:
+            return
+        row = len(self._stories)
+        if row == len(self._sigs):
+            self._sigs = np.concatenate([self._sigs, np.empty_like(self._sigs)])
+        self._sigs[row] = sig
+        self._sizes.append(n_shingles)
+        self._stories.append(story_id)
+        self._index.add(row, band_keys(sig))
 
     def judge(self, article: Article) -> Verdict:
         """Decide the story of ``article`` and index it (unless it is an exact duplicate)."""
@@ -146,13 +216,14 @@ class Deduper:
         return Verdict(story, False, new, chash, sig, n)
 
     def _match(self, sig: np.ndarray, n: int) -> str | None:
-        if not n or not self._sigs:
+        if not n or not self._stories:
             return None
-        best: tuple[float, str] | None = None
-        for key in self._lsh.query(_minhash(sig)):
-            other, n_other, story = self._sigs[key]
-            if same_story(sig, n, other, n_other):
-                score = float(np.count_nonzero(sig == other))
+        best: tuple[int, str] | None = None
+        for row in self._index.query(band_keys(sig)):
+            other = self._sigs[row]
+            if same_story(sig, n, other, self._sizes[row]):
+                score = int(np.count_nonzero(sig == other))
+                story = self._stories[row]
                 if best is None or score > best[0] or (score == best[0] and story < best[1]):
                     best = (score, story)
         return best[1] if best else None

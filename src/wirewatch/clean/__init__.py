@@ -63,7 +63,7 @@ def clean_document(doc: Document, *, published: str | None = None) -> Article:
     text of at least ``MIN_WORDS`` words once chrome is gone).
     """
     content = doc.content if isinstance(doc.content, str) else doc.content.decode("utf-8", "replace")
-    if not content.strip():
+    if not content or content.isspace():
         raise InputError(EMPTY, "the document is empty", source=doc.source)
     fmt = doc.format if doc.format in ("html", "text") else sniff_format(content)
     if fmt == "html":
@@ -74,10 +74,10 @@ def clean_document(doc: Document, *, published: str | None = None) -> Article:
     else:
         found = clean_text_dump(content, title_hint=doc.title)
     text = "\n\n".join(found.paragraphs)
-    if len(text.split()) < MIN_WORDS:
+    words = len(text.split(None, MIN_WORDS))  # stops splitting once the article is long enough
+    if words < MIN_WORDS:
         raise InputError(
-            NO_ARTICLE, f"no article text found ({len(text.split())} words of body after cleaning)",
-            source=doc.source,
+            NO_ARTICLE, f"no article text found ({words} words of body after cleaning)", source=doc.source,
         )
     return Article(
         source=doc.source,

@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 
 from wirewatch.clean.htmlmeta import read_page_metadata
 from wirewatch.clean.lines import filter_paragraphs, norm
-from wirewatch.clean.metadata import normalise_agency, read_dateline, split_authors
+from wirewatch.clean.metadata import normalise_agency, read_dateline
 from wirewatch.clean.text import Extracted, read_special_lines
 
 log = logging.getLogger(__name__)
@@ -113,17 +113,6 @@ def _drop_headline(paras: list[str], *titles: str | None) -> list[str]:
     return out
 
 
-def _authors(candidates: list[str], sitename: str | None) -> tuple[list[str], str | None]:
-    """Persons from the first author entry that names any ("Staff reporter" names none), plus an agency."""
-    agency = None
-    for raw in candidates:
-        names, found = split_authors(raw, sitename=sitename)
-        agency = agency or found
-        if names:
-            return names, agency
-    return [], agency
-
-
 def clean_html_page(content: str, *, url: str | None = None) -> Extracted | None:
     """Extract body and metadata from one HTML page; None when the page holds no article."""
     tree = parse_html(content)
@@ -134,8 +123,7 @@ def clean_html_page(content: str, *, url: str | None = None) -> Extracted | None
         return None
     meta = read_page_metadata(tree, url=url)
     title = _clean_title(meta.title, meta.sitename)
-    authors, agency = _authors(meta.authors, meta.sitename)
-    found = Extracted(paragraphs=[], title=title, authors=authors, agency=agency, url=meta.url)
+    found = Extracted(paragraphs=[], title=title, authors=list(meta.authors), agency=meta.agency, url=meta.url)
     paras = [p.strip() for p in text.split("\n") if p.strip()]
     paras = _drop_headline(paras, title, meta.headline)
     paras = read_special_lines(paras, found)

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from wirewatch.clean.metadata import parse_date
+from wirewatch.clean.metadata import parse_date, split_authors
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ _BYLINE_XPATH = (
 )
 _BY_PREFIX = re.compile(r"^\s*by\s+", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:/|-|$)")
-_UTC_STAMP = re.compile(r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)?$")
+# a time of day in UTC or without a zone ("T01:10:00Z", "T11:00:29.483", " 01:10 +0000")
+_UTC_STAMP = re.compile(r"[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)?$", re.I)
 
 
 @dataclass(slots=True)
@@ -60,7 +61,8 @@ class PageMeta:
 
     title: str | None = None
     headline: str | None = None  # the page's one <h1>, which extractors keep at the top of the body
-    authors: list[str] = field(default_factory=list)  # raw author strings, most trusted first
+    authors: list[str] = field(default_factory=list)  # person names
+    agency: str | None = None  # a wire agency named among the authors
     sitename: str | None = None
     date: str | None = None  # YYYY-MM-DD, the original publication date
     url: str | None = None
@@ -274,6 +276,26 @@ def _published(tree: HtmlElement, ld: dict[str, str], metas: dict[str, str], url
     return _time_element_date(tree) or _htmldate(tree, url)
 
 
+def _authors(
+    tree: HtmlElement, ld: dict[str, str], metas: dict[str, str], sitename: str | None
+) -> tuple[list[str], str | None]:
+    """Persons from the first author entry that names any, and a wire agency among them.
+
+    An entry may name only the desk ("Guardian staff reporter") or the publisher; the next
+    one may name the reporter.  Byline elements are searched (a whole-tree XPath) only when
+    neither JSON-LD nor the meta tags name a person.
+    """
+    agency = None
+    candidates = (ld.get("author"), *(metas.get(k) for k in _AUTHOR_KEYS))
+    for raw in filter(None, dict.fromkeys(candidates)):
+        names, found = split_authors(raw, sitename=sitename)
+        agency = agency or found
+        if names:
+            return names, agency
+    names, found = split_authors(_byline_author(tree), sitename=sitename)
+    return names, agency or found
+
+
 def read_page_metadata(tree: HtmlElement, *, url: str | None = None) -> PageMeta:
     """Title, authors, site name, publication date, canonical URL and language of a parsed page.
 
@@ -293,14 +315,9 @@ def read_page_metadata(tree: HtmlElement, *, url: str | None = None) -> PageMeta
         sitename=ld.get("sitename") or _first(metas, _SITE_KEYS),
     )
     meta.url = _canonical(tree, metas, url) or ld.get("url") or url
-    for raw in (ld.get("author"), *(metas.get(k) for k in _AUTHOR_KEYS)):
-        if raw and raw not in meta.authors:
-            meta.authors.append(raw)
-    byline = _byline_author(tree)
-    if byline:
-        meta.authors.append(byline)
     if meta.sitename:
         meta.sitename = meta.sitename.lstrip("@")
+    meta.authors, meta.agency = _authors(tree, ld, metas, meta.sitename)
     meta.date = _published(tree, ld, metas, meta.url)
     lang = tree.get("lang") or metas.get("og:locale") or metas.get("content-language")
     meta.language = lang.strip().lower()[:2] if lang and lang.strip()[:2].isalpha() else None

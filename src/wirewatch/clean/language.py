@@ -49,6 +49,7 @@ for _lang, _words in _PROFILES.items():
         _INDEX[_w] = _INDEX.get(_w, ()) + (_lang,)
 
 _WORD = re.compile(r"[^\W\d_]+", re.U)
+_ASCII_WORD = re.compile(r"[a-z]+")  # the same words on lower-cased ASCII text, twice as fast
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ja", re.compile(r"[\u3040-\u30ff]")),
     ("ko", re.compile(r"[\uac00-\ud7af]")),
@@ -95,10 +96,13 @@ def detect_language(text: str, *, min_hits: int = 3) -> str | None:
         return script
     scores: Counter[str] = Counter()
     get = _INDEX.get
-    for word in _WORD.findall(sample.lower()):
+    # count each distinct word once (C-level Counter), then weigh it by how often it occurs
+    low = sample.lower()
+    words = (_ASCII_WORD if low.isascii() else _WORD).findall(low)
+    for word, count in Counter(words).items():
         langs = get(word)
         if langs:
-            weight = 1.0 / len(langs)
+            weight = count / len(langs)
             for lang in langs:
                 scores[lang] += weight
     if not scores:

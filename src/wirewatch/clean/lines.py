@@ -87,16 +87,33 @@ _PHRASE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("read our", r"read our reviews of"),
     )
 )
-_PHRASE_KEYS = tuple(key for key, _ in _PHRASE_RULES)
 _PHRASE_MAX = 300  # longer lines are prose, whatever words they use
 
 
+_PHRASE_KEYS = tuple(key for key, _ in _PHRASE_RULES)
+
+
 def _has_phrase(low: str) -> bool:
-    """True when a case-folded line holds one of the prompt/promotion phrases."""
-    if not any(map(low.__contains__, _PHRASE_KEYS)):  # C-level scan: the usual case for body lines
+    """True when a case-folded line holds one of the prompt/promotion phrases.
+
+    A plain loop of ``in`` tests (the interpreter's own substring search) is the cheapest scan
+    here: about twice as fast as ``any(map(low.__contains__, ...))`` and far faster than one
+    alternation regex; a body line pays the substring tests and never a regex search.
+    """
+    for key in _PHRASE_KEYS:
+        if key in low:
+            break
+    else:
         return False
     for key, rx in _PHRASE_RULES:
         if key in low and rx.search(low):
+            return True
+    return False
+
+
+def _contains_any(low: str, keys: tuple[str, ...]) -> bool:
+    for key in keys:
+        if key in low:
             return True
     return False
 
@@ -125,6 +142,7 @@ _TWEET_LINK = re.compile(r"pic\.twitter\.com/|https?://t\.co/", re.I)
 _CAPS_PROMO = re.compile(r"^[^a-z]{12,}$")
 _CAPS_MIN_WORDS = 8  # shorter all-caps lines are subheadings of the body; longer ones are promo links
 _SOCIAL_SPLIT = re.compile(r"[\s|•·/,]+")
+_SOCIAL_FIRST = re.compile(r"[\s|•·/,]*([^\s|•·/,]*)")
 
 # Headings after which a page holds only related stories: cut there (late in the page only).
 _TAIL = re.compile(
@@ -153,12 +171,14 @@ _BIO = re.compile(
 
 def norm(text: str) -> str:
     """Whitespace-collapsed, case-folded form used to compare lines."""
-    return " ".join(text.split()).casefold()
+    return (text if _is_spaced(text) else " ".join(text.split())).casefold()
 
 
 def _is_repeated(text: str) -> bool:
     """"Headline Headline": a teaser whose link text repeats the same title twice."""
     n = len(text)
+    if n < 16 or text.find(text[:8], 8) < 0:  # the second half must start with the first's words
+        return False
     for sep in range(0, 4):
         half = (n - sep) // 2
         if (half >= 8 and (n - sep) % 2 == 0 and text[:half] == text[n - half:]
@@ -167,12 +187,20 @@ def _is_repeated(text: str) -> bool:
     return False
 
 
+def _is_spaced(line: str) -> bool:
+    """True when ``" ".join(line.split())`` would return ``line`` unchanged (checked in C, no copy).
+
+    ``isprintable`` is False for every whitespace character but the ASCII space.
+    """
+    return line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " "
+
+
 def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
     """True when one line (a paragraph of the extracted text) is page chrome, not body.
 
     Ordered cheapest first; long lines (prose) skip the tests that only short lines can meet.
     """
-    text = " ".join(line.split())
+    text = line if _is_spaced(line) else " ".join(line.split())
     n = len(text)
     if not text or _NO_WORDS.match(text):
         return True
@@ -184,16 +212,18 @@ def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
             return True
         if n <= 200 and _PREFIX.fullmatch(text):
             return True
-        if any(map(low.__contains__, _CAPTION_KEYS)) and _CAPTION_END.search(text[-140:]):
+        if _contains_any(low, _CAPTION_KEYS) and _CAPTION_END.search(text[-140:]):
             return True
         if _is_repeated(text):
             return True
     if n <= 400 and ("t.co/" in low or "pic.twitter" in low) and _TWEET_LINK.search(text):
         return True
     if n <= 150:
-        words = _SOCIAL_SPLIT.split(low)
-        if all(w in _SOCIAL_WORDS or w.isdigit() for w in words if w):
-            return True
+        first = _SOCIAL_FIRST.match(low)  # a share bar starts with one of its words: test that first
+        if first and (first.group(1) in _SOCIAL_WORDS or first.group(1).isdigit()):
+            words = _SOCIAL_SPLIT.split(low)
+            if all(w in _SOCIAL_WORDS or w.isdigit() for w in words if w):
+                return True
     if caps_promo and n >= 12 and text.upper() == text and len(text.split()) >= _CAPS_MIN_WORDS \
             and _CAPS_PROMO.match(text) and re.search(r"[A-Z]{3}", text):
         return True
@@ -257,7 +287,10 @@ def _drop_bios(paras: list[str], authors: Sequence[str]) -> list[str]:
 
 def _dateline_end(paragraph: str) -> int:
     """Length of a leading "CITY —" / "CITY (AP) —" dateline, 0 when there is none."""
-    m = _DATELINE_PREFIX.match(paragraph[:120])
+    head = paragraph[:120]
+    if "—" not in head and "–" not in head and "-" not in head:  # no dash, no dateline: skip the regex
+        return 0
+    m = _DATELINE_PREFIX.match(head)
     return m.end() if m else 0
 
 
@@ -268,12 +301,13 @@ def dedupe(paras: list[str]) -> list[str]:
     must appear exactly once.  Copies are compared without a leading dateline, and the copy
     that carries the dateline (the body's own first paragraph) is the one kept.
     """
-    keys = [norm(p[_dateline_end(p):]) for p in paras]
+    ends = [_dateline_end(p) for p in paras]
+    keys = [norm(p[e:]) if e else norm(p) for p, e in zip(paras, ends)]
     keep_at: dict[str, int] = {}
-    for i, (p, k) in enumerate(zip(paras, keys)):
+    for i, k in enumerate(keys):
         if len(k) < 20:
             continue
-        if k not in keep_at or (_dateline_end(p) and not _dateline_end(paras[keep_at[k]])):
+        if k not in keep_at or (ends[i] and not ends[keep_at[k]]):
             keep_at[k] = i
     out: list[str] = []
     for i, (p, k) in enumerate(zip(paras, keys)):

@@ -71,6 +71,7 @@ _AGENCY_NAMES: dict[str, str] = {
 }
 
 _THE = re.compile(r"^the\s+", re.I)
+_AGENCY_MAX = 48  # longer than any spelling above with "The", brackets and stray spaces
 _SPACE = re.compile(r"\s+")
 
 
@@ -80,7 +81,7 @@ def normalise_agency(name: str | None) -> str | None:
     Why: "AP", "The Associated Press" and "ASSOCIATED PRESS" must count as one agency for
     filtering and for grouping syndicated copies.
     """
-    if not name:
+    if not name or len(name) > _AGENCY_MAX:  # a sentence is no agency name: skip the normalising
         return None
     key = _SPACE.sub(" ", _THE.sub("", name.strip().strip(".,;:()[]"))).casefold()
     return _AGENCY_NAMES.get(key)

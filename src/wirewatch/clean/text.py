@@ -115,10 +115,15 @@ def _read_byline(line: str, found: Extracted) -> bool:
     return False
 
 
+_META_LINE_MAX = 200  # no credit, byline, date or URL line is longer: body prose skips every regex
+
+
 def _read_line(line: str, found: Extracted) -> bool:
     """Read one metadata line (credit, byline, date, URL) into ``found``; True if it goes."""
+    if len(line) > _META_LINE_MAX:
+        return False
     m = _CREDIT.match(line)
-    if m and len(line) <= 200:
+    if m:
         by = m.group("by") or m.group("by2")
         if by and normalise_agency(by):
             found.agency = found.agency or normalise_agency(by)
@@ -141,7 +146,7 @@ def _read_line(line: str, found: Extracted) -> bool:
         if when and len(re.sub(r"[\d\W_]", "", line)) <= 25:
             found.dates.setdefault("dated", when)
             return True
-    m = _URL_LINE.match(line)
+    m = _URL_LINE.match(line) if "://" in line else None
     if m:
         found.url = found.url or m.group("url")
         return True
@@ -154,8 +159,9 @@ def read_special_lines(paras: list[str], found: Extracted) -> list[str]:
 
 
 def _headline_like(p: str) -> bool:
-    words = p.split()
-    if not (2 <= len(words) <= 30 and len(p) <= 250) or p.endswith("."):
+    if len(p) > 250 or p.endswith("."):
+        return False
+    if not 2 <= len(p.split()) <= 30:
         return False
     return read_dateline(p) == (None, None)
 
@@ -175,12 +181,13 @@ def take_title(paras: list[str], *, hint: str | None = None) -> tuple[str | None
         key = norm(hint)
         rest = [p for i, p in enumerate(paras) if not (i < 4 and norm(p) == key)]
         return hint.strip(), rest
-    later = [norm(p) for p in paras]
+    later: list[str] = []  # normalised paragraphs, computed once a candidate needs them
     for i, p in enumerate(paras[:6]):
         if len(p.split()) < 2 and len(p) <= 30:
             continue  # a section label ("Politics")
         if not _headline_like(p):
             break
+        later = later or [norm(q) for q in paras]
         key = later[i]
         if any(k == key or k.startswith(key) for k in later[i + 1:]):
             continue  # a sentence of the body (a repeated lede), not a headline

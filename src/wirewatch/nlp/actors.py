@@ -99,7 +99,9 @@ def _ngrams(words: list[str], n_max: int) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    return [w.strip(".'’").lower() if not w.endswith(".") or len(w) > 4 else w.lower() for w in _WORD.findall(text)]
+    """Lower-cased words, without trailing possessives ("Niger's" -> niger) or sentence dots."""
+    words = (re.sub(r"['’]s$", "", w) for w in _WORD.findall(text))
+    return [w.strip(".'’").lower() if not w.endswith(".") or len(w) > 4 else w.lower() for w in words]
 
 
 def country_of(text: str) -> str | None:

@@ -93,6 +93,18 @@ def raw_scores(text: str) -> dict[str, float]:
     return scores
 
 
+def cue_spans(text: str, etype: str) -> list[tuple[int, int]]:
+    """Character spans of the cues of one type in ``text``, heaviest cue first (where the event is said)."""
+    low = text.lower()
+    hits = []
+    for cue in cues():
+        if cue.type == etype:
+            m = cue.regex.search(low)
+            if m:
+                hits.append((-cue.weight, m.start(), m.end()))
+    return [(s, e) for _, s, e in sorted(hits)]
+
+
 def _protest_member(s: dict[str, float]) -> str:
     """Which demonstration sub-type: what happened to, or was done by, the protesters."""
     if s.get("FORCE_AGAINST_PROTEST", 0) >= 3:

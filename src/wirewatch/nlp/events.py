@@ -26,7 +26,8 @@ from ..records import Actor, Article, Entity, Event
 from .actors import actor_from_text, is_actor_like, normalise_actor, tables
 from .docutil import doc_text, sentence
 from .event_context import (article_dates, article_places, dateline_place, nearest)
-from .event_types import best_type, classify_event_type, type_scores
+from .event_links import DISASTERS, Found, Geo, complete_actor, link, place_country, victims
+from .event_types import PROTEST_FAMILY, best_type, classify_event_type, cue_spans, type_scores
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +86,14 @@ def annotate(doc, article: Article) -> None:
 # --- triggers -------------------------------------------------------------------------------------
 
 
+def _dated(prep) -> bool:
+    """A preposition whose object is a date ("called on Tuesday for talks"): no particle."""
+    return any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in prep.children)
+
+
 def _particle(tok) -> str | None:
     for c in tok.children:
-        if c.dep_ in ("prt", "prep") and c.i > tok.i and c.i - tok.i <= 2:
+        if c.dep_ in ("prt", "prep") and c.i > tok.i and c.i - tok.i <= 5 and not _dated(c):
             key = f"{tok.lemma_.lower()} {c.lower_}"
             if key in lexicon()["particles"]:
                 return key
@@ -183,9 +189,10 @@ def _intended(verb, *, self_checked: bool = False) -> bool:
 def _clause_subject(tok, depth: int = 5):
     """The subject of ``tok``'s clause, climbing through controlled and coordinated verbs."""
     cur = tok
+    skip = tok.doc.user_data.get("wirewatch.dateline_end", 0)
     for _ in range(depth):
         for c in cur.children:
-            if c.dep_ in ("nsubj", "csubj"):
+            if c.dep_ in ("nsubj", "csubj") and c.idx >= skip:
                 return _unpronoun(c)
         if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head is not cur:
             cur = cur.head
@@ -217,7 +224,18 @@ def _prep_objects(tok, preps: tuple[str, ...]):
     return None
 
 
+def _between(tok):
+    """'clashes/fighting between X and Y': the two sides."""
+    side = _prep_objects(tok, ("between",))
+    if side is None:
+        return None
+    return side, next((c for c in side.children if c.dep_ == "conj"), None)
+
+
 def _verb_arguments(tok, pl: str, cue: str | None = None):
+    sides = _between(tok)
+    if sides is not None:
+        return sides
     source = target = None
     light = cue is not None and " " in cue  # "provided support": the object is the act, not its target
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
@@ -270,11 +288,9 @@ def _scan_actor(tokens):
 
 def _noun_arguments(tok, pl: str, cue: str | None = None):
     source = target = None
-    between = _prep_objects(tok, ("between",))
-    if between is not None:
-        source = between
-        target = next((c for c in between.children if c.dep_ == "conj"), None)
-        return source, target
+    sides = _between(tok)
+    if sides is not None:
+        return sides
     by = _prep_objects(tok, ("by",))
     if by is not None:
         source = by
@@ -306,6 +322,11 @@ class _Ctx:
     article: Article
     mentions: list[tuple[int, int, Entity]]
     persons: list[tuple[int, Entity]]
+    geo: Geo
+    dates: list
+    places: list
+    fallback_place: str | None
+    disaster_caused: bool = False  # a casualty verb in the current sentence was the disaster's
 
     @classmethod
     def build(cls, doc, article: Article) -> _Ctx:
@@ -319,7 +340,8 @@ class _Ctx:
             for span, ent in zip(doc.ents, entities):
                 mentions.append((span.start_char, span.end_char, ent))
         persons = sorted(((s, e) for s, _, e in mentions if e.type == "PERSON"), key=lambda p: p[0])
-        return cls(article, sorted(mentions, key=lambda m: m[0]), persons)
+        return cls(article, sorted(mentions, key=lambda m: m[0]), persons, Geo.build(article),
+                   article_dates(doc, article), article_places(doc, article), dateline_place(article))
 
     def entity_at(self, start: int, end: int) -> Entity | None:
         for s, e, ent in self.mentions:
@@ -368,9 +390,37 @@ def _actor(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
     return actor, span
 
 
+_QUANTITY = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "crowd", "crowds"}
+
+
+def _head(tok):
+    """The noun a quantity stands for ("thousands of people" -> people)."""
+    if tok is not None and not isinstance(tok, tuple) and (tok.lower_ in _QUANTITY or tok.pos_ == "NUM"):
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        if obj is not None:
+            return obj
+    return tok
+
+
+def _apposed_person(tok, ctx: _Ctx) -> Entity | None:
+    """The person a role phrase is in apposition with ("the minister, Ana Diaz, said")."""
+    for c in tok.children:
+        if c.dep_ == "appos":
+            ent = ctx.entity_at(c.idx, c.idx + len(c))
+            if ent is not None and ent.type == "PERSON":
+                return ent
+    return None
+
+
 def _actor_of(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
+    tok = _head(tok)
     if tok is None or tok.pos_ in ("VERB", "AUX"):
         return None, None
+    if tok.lower_ in ("it", "they", "we") and tok.dep_ == "nsubj" and tok.head.dep_ == "ccomp":
+        speaker = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
+        if speaker is not None and speaker.lower_ not in _PRONOUNS:  # "the army said it had ..."
+            return _actor_of(speaker, ctx)
     if tok.lower_ in _PRONOUNS:
         if tok.lower_ in ("he", "she", "him", "her"):
             person = ctx.person_before(tok.idx, sentence(tok).start_char)
@@ -380,6 +430,9 @@ def _actor_of(tok, ctx: _Ctx) -> tuple[Actor | None, tuple[int, int] | None]:
     start, end = _phrase(tok)
     ent = ctx.entity_at(tok.idx, tok.idx + len(tok))
     text = doc_text(tok.doc)[start:end]
+    named = _apposed_person(tok, ctx)
+    if named is not None and (ent is None or ent.type != "PERSON"):  # "Niger's defence minister, Halima Garba,"
+        return actor_from_text(text, entity=named), (start, end)
     if ent is not None and ent.type in ("NORP",) and tok.ent_type_ in ("NORP", "GPE") and tok.dep_ in ("amod", "compound"):
         return actor_from_text(text), (start, end)
     if ent is not None and ent.type in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
@@ -453,60 +506,157 @@ def _event_type(scores: dict[str, float], plover: str | None) -> str | None:
     return best_type({t: s for t, s in scores.items() if t in allowed})
 
 
-def extract_events(doc, article: Article) -> list[Event]:
-    """All events of one article, in text order, each with its evidence sentence and offsets."""
+def _crowd(scores: dict[str, float]) -> bool:
+    return any(scores.get(t, 0.0) >= 2 for t in PROTEST_FAMILY)
+
+
+def _resolve(tok, ctx: _Ctx, country: str | None, crowd: bool):
+    """Actor of an argument token, completed from context (bare roles get the event's country)."""
+    actor, span = _actor(tok, ctx)
+    if actor is None:
+        return None, None
+    head = _head(tok)
+    word = head[1].lower_ if isinstance(head, tuple) else (head.lower_ if head is not None else "")
+    named = False
+    if head is not None and not isinstance(head, tuple):
+        ent = ctx.entity_at(head.idx, head.idx + len(head))
+        named = (ent is not None and ent.type in ("PERSON", "ORG")) or _apposed_person(head, ctx) is not None
+    return complete_actor(actor, country=country, head=word, crowd=crowd, named=named), span
+
+
+def _object_noun(tok) -> str | None:
+    """Lemma of the noun a verb trigger acts on ("condemned the attack" -> attack), for linking."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN":
+            return c.lemma_.lower()
+    return None
+
+
+def _passive(tok) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def _security_subject(sent):
+    """'Police fired tear gas ..., and 25 people were arrested': who arrested is the security force
+    that acts in the same sentence (the only one), else unknown."""
+    words = tables().sector_words
+    subjects = {t.lower_: t for t in sent if t.dep_ == "nsubj" and words.get(t.lower_) in ("COP", "MIL")}
+    return next(iter(subjects.values())) if len(subjects) == 1 else None
+
+
+def _not_an_agent(tok, plover: str, scores: dict[str, float]) -> bool:
+    """'Floods killed 30 people': a violent verb whose subject is a disaster reports the disaster."""
+    if plover != "ASSAULT" or not any(scores.get(t, 0.0) >= 1.5 for t in DISASTERS):
+        return False
+    subj = _clause_subject(tok)
+    return subj is not None and subj.pos_ == "NOUN" and not tables().sector_words.get(subj.lower_)
+
+
+def _make_event(ctx: _Ctx, tok, etype, plover, cue, source, target, spans, start: int, end: int) -> Event:
+    date = _event_date(tok, ctx.dates, start, end)
+    place = nearest(ctx.places, start, end, tok.idx, exclude=[s for s in spans if s])
+    art = ctx.article
+    ev = Event(type=etype, plover=plover, source=source, target=target,
+               date=date.value if date else art.published, date_basis="text" if date else "published",
+               place=place.name if place else ctx.fallback_place, text=art.text[start:end],
+               start=start, end=end, cue=cue)
+    return ev
+
+
+def _trigger_events(sent, ctx: _Ctx, scores: dict[str, float], country: str | None) -> list[Found]:
+    found: dict[tuple[str | None, int], Found] = {}
+    crowd = _crowd(scores)
+    for tok in sent:
+        plover, cue = trigger_type(tok)
+        if plover is None or _skip(tok):
+            continue
+        is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+        if is_verb and _not_an_agent(tok, plover, scores):
+            ctx.disaster_caused = True  # the casualties are the disaster's: it is reported below
+            continue
+        src_tok, tgt_tok = (_verb_arguments if is_verb else _noun_arguments)(tok, plover, cue)
+        if src_tok is None and is_verb and plover == "COERCE" and _passive(tok):
+            src_tok = _security_subject(sent)
+        source, s_span = _resolve(src_tok, ctx, country, crowd or plover == "PROTEST")
+        target, t_span = _resolve(tgt_tok, ctx, country, crowd)
+        etype = _event_type(scores, plover)
+        if source is None and target is None and (etype is None or plover in _VERBAL):
+            continue  # an interaction needs someone interacting; material events stand alone
+        if source and target and normalise_actor(source) == normalise_actor(target) and source.name == target.name:
+            target, t_span = None, None
+        start, end = _sentence_bounds(sent, tok.idx)
+        if target is None and etype in DISASTERS:
+            target = victims(ctx.article.text[start:end], country=country)
+        ev = _make_event(ctx, tok, etype, plover, cue, source, target, (s_span, t_span), start, end)
+        f = Found(ev, tok.lemma_.lower(), not is_verb, _object_noun(tok) if is_verb and target is None else None)
+        prev = found.get((plover, start))
+        if prev is None or _richness(ev) > _richness(prev.event):
+            found[(plover, start)] = f
+    return sorted(found.values(), key=lambda f: f.event.start)
+
+
+def _type_only_event(sent, ctx: _Ctx, scores: dict[str, float], etype: str, country: str | None) -> Found | None:
+    """An event said without a PLOVER trigger ("the army had regained control", "floods hit ...").
+    Its actors are the arguments of the clause its strongest cue is in; a cue inside a hypothetical
+    or intended clause ("sanctions could follow") reports no event."""
+    doc = sent.doc
+    tok = None
+    for s, e in cue_spans(sent.text, etype):
+        span = doc.char_span(sent.start_char + s, sent.start_char + e, alignment_mode="expand")
+        if span is not None:
+            tok = span.root
+            break
+    start, end = _sentence_bounds(sent, tok.idx if tok is not None else sent.start_char + len(sent.text) // 2)
+    source = target = None
+    spans: tuple = ()
+    if tok is not None:
+        verb = tok if tok.pos_ in ("VERB", "AUX") else _clause_verb(tok)
+        if verb.pos_ in ("VERB", "AUX") and (_irrealis_verb(verb) or _intended(verb)):
+            return None
+        if etype not in DISASTERS and verb.pos_ in ("VERB", "AUX"):
+            s_tok, t_tok = _verb_arguments(verb, "", None)
+            source, s_span = _resolve(s_tok, ctx, country, _crowd(scores))
+            target, t_span = _resolve(t_tok, ctx, country, _crowd(scores))
+            spans = (s_span, t_span)
+    if etype in DISASTERS:
+        target = victims(ctx.article.text[start:end], country=country)
+    anchor = tok if tok is not None else doc[sent.start]
+    ev = _make_event(ctx, anchor, etype, None, None, source, target, spans, start, end)
+    if tok is None:
+        date = nearest(ctx.dates, start, end, start)
+        ev.date, ev.date_basis = (date.value, "text") if date else (ctx.article.published, "published")
+    return Found(ev, None, False)
+
+
+def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MIN) -> list[Event]:
+    """All events of one article, in text order, each with its evidence sentence and offsets.
+
+    ``type_only_min``: the cue score a sentence without any trigger needs to report an event.
+    """
     ctx = _Ctx.build(doc, article)
-    dates = article_dates(doc, article)
-    places = article_places(doc, article)
-    fallback_place = dateline_place(article)
-    events: list[Event] = []
+    doc.user_data["wirewatch.dateline_end"] = ctx.geo.skip_before
+    found: list[Found] = []
     for sent in doc.sents:
         if not sent.text.strip():
             continue
         scores = type_scores(sent.text)
-        found: dict[tuple[str | None, int], Event] = {}
-        for tok in sent:
-            plover, cue = trigger_type(tok)
-            if plover is None or _skip(tok):
-                continue
-            is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
-            src_tok, tgt_tok = (_verb_arguments if is_verb else _noun_arguments)(tok, plover, cue)
-            source, s_span = _actor(src_tok, ctx)
-            target, t_span = _actor(tgt_tok, ctx)
-            etype = _event_type(scores, plover)
-            if source is None and target is None and (etype is None or plover in _VERBAL):
-                continue  # an interaction needs someone interacting; material events stand alone
-            if source and target and normalise_actor(source) == normalise_actor(target) and source.name == target.name:
-                target, t_span = None, None
-            start, end = _sentence_bounds(sent, tok.idx)
-            exclude = [s for s in (s_span, t_span) if s]
-            date = _event_date(tok, dates, start, end)
-            place = nearest(places, start, end, tok.idx, exclude=exclude)
-            ev = Event(type=etype, plover=plover, source=source, target=target,
-                       date=date.value if date else article.published,
-                       date_basis="text" if date else "published",
-                       place=place.name if place else fallback_place,
-                       text=article.text[start:end], start=start, end=end, cue=cue)
-            if ev.date is None:
-                ev.date_basis = "published"
-            key = (plover, start)
-            prev = found.get(key)
-            if prev is None or _richness(ev) > _richness(prev):
-                found[key] = ev
-        sent_events = sorted(found.values(), key=lambda e: e.start)
-        if not any(e.type for e in sent_events):
-            etype = best_type(scores, min_score=TYPE_ONLY_MIN)
-            if etype is not None:
-                start, end = _sentence_bounds(sent, sent.start_char + len(sent.text) // 2)
-                date = nearest(dates, start, end, start)
-                place = nearest(places, start, end, start)
-                sent_events.append(Event(type=etype, plover=None, source=None, target=None,
-                                         date=date.value if date else article.published,
-                                         date_basis="text" if date else "published",
-                                         place=place.name if place else fallback_place,
-                                         text=article.text[start:end], start=start, end=end, cue=None))
-        events.extend(sent_events)
-    return events
+        lo, hi = sent.start_char, sent.end_char
+        country = ctx.geo.country(lo, hi)
+        ctx.disaster_caused = False
+        sent_found = _trigger_events(sent, ctx, scores, country)
+        if not any(f.event.type for f in sent_found):
+            etype = best_type(scores, min_score=type_only_min)
+            if etype is None and ctx.disaster_caused:  # "a train derailed, killing 15": corroborated
+                etype = best_type({t: v for t, v in scores.items() if t in DISASTERS})
+            extra = _type_only_event(sent, ctx, scores, etype, country) if etype else None
+            if extra is not None:
+                sent_found.append(extra)
+        found.extend(sent_found)
+    link(found)
+    for f in found:
+        if f.event.date is None:
+            f.event.date_basis = "published"
+    return [f.event for f in found]
 
 
 def _richness(ev: Event) -> int:
@@ -525,10 +675,14 @@ def event_key(event: Event) -> str:
     """Identity of one real-world event across copies and rewordings of its report.
 
     Built from what coders compare, not from wording: type and PLOVER class, the actors'
-    country/sector codes (or normalised names), the event date and the place (case-folded).
+    country/sector codes (or normalised names), the event date as the text gives it, and the
+    *country* of the place (copies naming "Tera" and "western Niger" agree on Niger; the place name
+    only when its country is unknown).
     """
+    place = (event.place or "-").casefold().strip()
+    country = place_country(event.place) if event.place else None
     parts = [
         event.type or "-", event.plover or "-", normalise_actor(event.source), normalise_actor(event.target),
-        event.date or "-", (event.place or "-").casefold().strip(),
+        event.date or "-", country or place,
     ]
     return hashlib.blake2b("|".join(parts).encode("utf-8"), digest_size=10).hexdigest()

@@ -170,6 +170,11 @@ class SnapshotReader:
         finally:
             snap.release()
 
+    def has_search_index(self) -> bool:
+        """Whether the current snapshot carries an in-memory search index (searches need no I/O)."""
+        snap = self._current
+        return snap is not None and snap.index is not None
+
     @property
     def taken_at(self) -> float:
         snap = self._current

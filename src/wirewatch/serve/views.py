@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 
 from ..records import Article
-from ..store import queries, search as fulltext
+from ..store import queries
+from ..store import search as fulltext
 
 log = logging.getLogger(__name__)
 

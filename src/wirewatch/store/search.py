@@ -9,15 +9,15 @@ So we read that index once into a compact in-memory inverted index (``SearchInde
 the sorted article positions that hold it and their term frequencies), and score a query by
 touching only the postings of its terms, with numpy.  The scores are those of ``match_bm25``
 (k1 = 1.2, b = 0.75, disjunctive, DuckDB's ``log`` being base 10; query words are tokenized and
-stemmed by the index's own SQL macro, so both agree on what a term is).  An index belongs to one
-immutable database file: it is cached per (path, size, mtime) of a read-only file, which is
-exactly what the web app's snapshots are; anything else builds it afresh for the call.
+stemmed by the index's own SQL macro, so both agree on what a term is).  Ties in score are
+broken by date (newest first), then id, deterministically (``match_bm25`` left them to float
+noise).  The web app keeps a full index with each snapshot of the store; a single search
+(``wirewatch articles``) reads only the postings of its query's terms into a partial one.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 K1, B = 1.2, 0.75
 SCHEMA = "fts_main_articles"
-CACHE_SIZE = 4  # indexes of recent snapshots (a new snapshot retires the old ones within seconds)
 NO_DAY = np.iinfo(np.int64).min // 2  # an undated article sorts after every dated one
 MAX_KEPT_ROWS = 200_000  # keep summary rows in memory up to this many articles (~1 kB each)
 COLUMNS = ("id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published", "language",
@@ -75,24 +74,37 @@ class SearchIndex:
             weights.append(idf * (tf * (K1 + 1.0)) / (tf + norm))
         if not docs:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
-        all_docs = np.concatenate(docs)
-        uniq, inverse = np.unique(all_docs, return_inverse=True)
-        return uniq, np.bincount(inverse, weights=np.concatenate(weights), minlength=uniq.size)
+        all_docs, all_weights = np.concatenate(docs), np.concatenate(weights)
+        if all_docs.size * 8 >= self.doc_len.size:  # many postings: accumulate densely, O(postings + articles)
+            n = self.doc_len.size
+            hit = np.flatnonzero(np.bincount(all_docs, minlength=n))
+            return hit, np.bincount(all_docs, weights=all_weights, minlength=n)[hit]
+        uniq, inverse = np.unique(all_docs, return_inverse=True)  # few: sort them, O(postings log postings)
+        return uniq, np.bincount(inverse, weights=all_weights, minlength=uniq.size)
 
     def rank(self, term_ids: list[int], *, limit: int, offset: int = 0, since: str | None = None,
              until: str | None = None, story_id: str | None = None) -> list[tuple[int, float]]:
         """(article position, score) of one page of hits: score descending, then newest first, then id."""
         docs, scores = self.score(term_ids)
-        keep = np.ones(docs.size, dtype=bool)
-        if since:
-            keep &= self.doc_day[docs] >= _day(since)
-        if until:
-            keep &= self.doc_day[docs] <= _day(until)
-        if story_id:
-            keep &= self.doc_story[docs] == story_id
-        docs, scores = docs[keep], scores[keep]
+        if since or until or story_id:
+            keep = np.ones(docs.size, dtype=bool)
+            if since:
+                keep &= self.doc_day[docs] >= _day(since)
+            if until:
+                keep &= self.doc_day[docs] <= _day(until)
+            if story_id:
+                keep &= self.doc_story[docs] == story_id
+            docs, scores = docs[keep], scores[keep]
         # rounded so that equal scores summed in another order still tie (then date and id decide)
-        order = np.lexsort((self.doc_rank[docs], -self.doc_day[docs], -np.round(scores, 9)))
+        key = np.round(scores, 9)
+        want = offset + limit
+        if want <= 0 or not docs.size:
+            return []
+        if want < docs.size:  # only the articles scoring at least the want-th best can be on the page
+            floor = np.partition(key, docs.size - want)[docs.size - want]
+            top = np.flatnonzero(key >= floor)
+            docs, scores, key = docs[top], scores[top], key[top]
+        order = np.lexsort((self.doc_rank[docs], -self.doc_day[docs], -key))
         page = order[offset:offset + limit]
         return [(int(docs[i]), float(scores[i])) for i in page]
 
@@ -101,13 +113,18 @@ def _day(value: str) -> int:
     return int(np.datetime64(value[:10], "D").astype(np.int64))
 
 
+def has_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store holds a full-text index (built by ``Store.rebuild_search_index``)."""
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'terms'",
+                      [SCHEMA]).fetchone()
+    return bool(row[0])
+
+
 def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """What identifies the content of the fts index of a store (None: no index).  Articles are
     never updated or deleted, so an index rebuilt over the same number of articles and tokens is
     the same index: a new snapshot taken during an ingest keeps the index of the previous one."""
-    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'terms'",
-                      [SCHEMA]).fetchone()
-    if not row[0]:
+    if not has_index(con):
         return None
     return tuple(con.execute(
         f"SELECT (SELECT num_docs FROM {SCHEMA}.stats), (SELECT avgdl FROM {SCHEMA}.stats), "
@@ -115,18 +132,28 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple | None:
         f"(SELECT max(docid) FROM {SCHEMA}.docs)").fetchone())
 
 
-def build_index(con: duckdb.DuckDBPyConnection, *, keep_rows: int = MAX_KEPT_ROWS) -> SearchIndex | None:
-    """Read the fts tables into a ``SearchIndex`` (~0.3 s for 10k articles, 700k tokens); None
-    where the store has no index."""
-    mark = fingerprint(con)
+def build_index(con: duckdb.DuckDBPyConnection, *, terms: list[str] | None = None,
+                keep_rows: int = MAX_KEPT_ROWS) -> SearchIndex | None:
+    """Read the fts tables into a ``SearchIndex``: all of it (~0.3 s for 10k articles and 700k
+    tokens; what a server keeps per snapshot), or with ``terms`` only the postings of those terms
+    (~30 ms: what one command-line search needs).  None where the store has no index."""
+    mark = fingerprint(con) if terms is None else (() if has_index(con) else None)
     if mark is None:
         return None
     docs = con.execute(
         f"SELECT d.docid, d.name, d.len, CAST(a.published AS VARCHAR) AS published, a.story_id "
         f"FROM {SCHEMA}.docs d LEFT JOIN articles a ON a.id = d.name ORDER BY d.docid").fetchnumpy()
-    vocab = con.execute(f"SELECT termid, term, df FROM {SCHEMA}.dict ORDER BY termid").fetchnumpy()
-    post = con.execute(f"SELECT termid, docid, count(*) AS tf FROM {SCHEMA}.terms "
-                       f"GROUP BY termid, docid ORDER BY termid, docid").fetchnumpy()
+    if terms is None:
+        vocab = con.execute(f"SELECT termid, term, df FROM {SCHEMA}.dict ORDER BY termid").fetchnumpy()
+        post = con.execute(f"SELECT termid, docid, count(*) AS tf FROM {SCHEMA}.terms "
+                           f"GROUP BY termid, docid ORDER BY termid, docid").fetchnumpy()
+    else:
+        vocab = con.execute(f"SELECT termid, term, df FROM {SCHEMA}.dict WHERE term IN (SELECT unnest(?)) "
+                            f"ORDER BY termid", [list(terms)]).fetchnumpy()
+        post = con.execute(f"SELECT termid, docid, count(*) AS tf FROM {SCHEMA}.terms "
+                           f"WHERE termid IN (SELECT unnest(?)) GROUP BY termid, docid ORDER BY termid, docid",
+                           [[int(t) for t in vocab["termid"]]]).fetchnumpy()
+        keep_rows = -1
     stats = con.execute(f"SELECT num_docs, avgdl FROM {SCHEMA}.stats").fetchone()
     docids = np.asarray(docs["docid"], dtype=np.int64)
     termids = np.asarray(vocab["termid"], dtype=np.int64)
@@ -148,59 +175,6 @@ def build_index(con: duckdb.DuckDBPyConnection, *, keep_rows: int = MAX_KEPT_ROW
         doc_len=np.asarray(docs["len"], dtype=np.float64),
         doc_day=days, doc_rank=rank, doc_ids=ids, doc_story=np.asarray(docs["story_id"], dtype=object),
         num_docs=int(stats[0] or 0), avgdl=float(stats[1] or 1.0), fingerprint=mark, rows=rows)
-
-
-# -- the per-file cache ---------------------------------------------------------------------
-_cache: OrderedDict[tuple, SearchIndex] = OrderedDict()
-_cache_lock = threading.Lock()
-_build_locks: dict[tuple, threading.Lock] = {}
-
-
-def _stat(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns)
-
-
-def _cache_key(con: duckdb.DuckDBPyConnection) -> tuple | None:
-    """(path, stat, WAL stat) of a read-only database file; None when the data may change under
-    this connection (a writable or in-memory store), which is then never cached."""
-    row = con.execute("SELECT path, readonly FROM duckdb_databases() "
-                      "WHERE database_name = current_database()").fetchone()
-    if not row or not row[0] or not row[1]:
-        return None
-    path = str(row[0])
-    stat = _stat(path)
-    return (path, stat, _stat(path + ".wal")) if stat else None
-
-
-def index_for(con: duckdb.DuckDBPyConnection) -> SearchIndex | None:
-    """The search index of the store behind ``con`` (None without an fts index); built once per
-    read-only file, concurrent callers waiting for the one build."""
-    key = _cache_key(con)
-    if key is None:
-        return build_index(con)
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-        lock = _build_locks.setdefault(key, threading.Lock())
-    with lock:
-        with _cache_lock:
-            hit = _cache.get(key)
-        if hit is None:
-            hit = build_index(con)
-            if hit is None:
-                return None
-            with _cache_lock:
-                _cache[key] = hit
-                while len(_cache) > CACHE_SIZE:
-                    old, _ = _cache.popitem(last=False)
-                    _build_locks.pop(old, None)
-    return hit
 
 
 # -- queries ------------------------------------------------------------------------------
@@ -227,12 +201,15 @@ def bm25(con: duckdb.DuckDBPyConnection, query: str, *, limit: int = 20, offset:
          since: str | None = None, until: str | None = None, story_id: str | None = None,
          index: SearchIndex | None = None) -> list[dict[str, Any]] | None:
     """Articles matching ``query`` by BM25 over title and text, best first (then newest, then id),
-    as summary rows with ``snippet`` and ``score``; None where the store has no usable index."""
+    as summary rows with ``snippet`` and ``score``; None where the store has no usable index.
+    ``index``: a full index of this store kept by the caller (the web app's snapshot); without
+    it, only the query's postings are read."""
     try:
-        index = index or index_for(con)
-        if index is None:
-            return None
         terms = query_terms(con, query)
+        if index is None:
+            index = build_index(con, terms=list(terms))
+            if index is None:
+                return None
     except duckdb.Error as exc:  # e.g. the fts extension did not load in this process
         log.info("full-text index unusable, falling back to substring search: %s", exc)
         return None

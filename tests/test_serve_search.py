@@ -1,0 +1,116 @@
+"""The one search (``store.search``): the scores of DuckDB's ``match_bm25``, a deterministic order,
+filters and paging, the same answers from a full index (web app) and a partial one (CLI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_serve_support import plain_article, write_articles
+from wirewatch.records import Article
+from wirewatch.serve.snapshot import SnapshotReader
+from wirewatch.store import Store, queries, search
+
+
+def _article(i: int, title: str, body: str, day: int) -> Article:
+    return Article(source=f"fixtures/s-{i}.txt", title=title, text=body, published=f"2031-05-{day:02d}",
+                   agency="Northwire", language="en")
+
+
+ARTICLES = [
+    _article(1, "Floods close the port of Velka", "Floods closed the port of Velka on Monday. Trucks waited.", 3),
+    _article(2, "Ferry strike in Velka", "A ferry strike stopped boats. The port stayed open despite floods.", 4),
+    _article(3, "Harvest festival", "Farmers in Quellen held a harvest festival with music and bread.", 5),
+    _article(4, "Floods close the port of Velka", "Floods closed the port of Velka on Tuesday. Boats waited.", 6),
+    _article(5, "Council vote", "The council voted on tariffs for the port after a long debate on fees.", 7),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    db = tmp_path_factory.mktemp("search") / "s.duckdb"
+    write_articles(db, ARTICLES + [plain_article(i) for i in range(10, 14)])
+    with Store(db, read_only=True) as st:
+        yield st
+
+
+def _reference(con, query: str) -> dict[str, float]:
+    """Scores by the fts extension's own macro (what the old search ran on every row)."""
+    rows = con.execute("SELECT id, fts_main_articles.match_bm25(id, ?) AS s FROM articles", [query]).fetchall()
+    return {aid: s for aid, s in rows if s is not None}
+
+
+@pytest.mark.parametrize("query", ["floods port", "Velka", "harvest bread festival", "the port of Velka floods",
+                                   "fees tariff council", "nothing-matches-this"])
+def test_scores_are_those_of_match_bm25(store, query):
+    full = search.build_index(store.con)
+    ref = _reference(store.con, query)
+    for index in (full, None):  # the web app's full index, the command line's partial one
+        got = search.bm25(store.con, query, limit=100, index=index)
+        assert {r["id"]: pytest.approx(r["score"], rel=1e-9) for r in got} == ref
+    assert queries.search_articles(store.con, query, limit=100) == search.bm25(store.con, query, limit=100,
+                                                                               index=full)
+
+
+def test_equal_scores_are_ordered_newest_first_then_by_id(store):
+    rows = queries.search_articles(store.con, "floods close velka", limit=10)
+    twins = [r for r in rows if r["title"] == "Floods close the port of Velka"]
+    assert [r["published"] for r in twins] == ["2031-05-06", "2031-05-03"]
+    keys = [(-round(r["score"], 9), "".join(chr(255 - ord(c)) for c in r["published"]), r["id"]) for r in rows]
+    assert keys == sorted(keys)
+
+
+def test_filters_and_paging(store):
+    every = queries.search_articles(store.con, "port", limit=50)
+    assert len(every) >= 5
+    assert queries.search_articles(store.con, "port", limit=2, offset=1) == every[1:3]
+    may = queries.search_articles(store.con, "port", since="2031-05-04", until="2031-05-06", limit=50)
+    assert [r["id"] for r in may] == [r["id"] for r in every if "2031-05-04" <= r["published"] <= "2031-05-06"]
+    one = every[0]
+    assert [r["id"] for r in queries.search_articles(store.con, "port", story_id=one["story_id"])] == [one["id"]]
+    assert set(one) == {"id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published",
+                        "language", "snippet", "score"}
+    assert one["snippet"] and isinstance(one["published"], str)
+
+
+def test_summaries_read_from_the_store_when_too_many_to_keep(store):
+    kept = search.build_index(store.con)
+    lean = search.build_index(store.con, keep_rows=0)
+    assert kept.rows is not None and lean.rows is None
+    for q in ("floods", "harbour vote"):
+        assert search.bm25(store.con, q, index=lean) == search.bm25(store.con, q, index=kept)
+
+
+def test_without_an_index_search_falls_back_to_substrings(tmp_path):
+    db = tmp_path / "plain.duckdb"
+    with Store(db) as st:
+        from wirewatch.store import Batch
+
+        dd = st.load_deduper()
+        st.write_batch(Batch(articles=[(a, dd.judge(a)) for a in ARTICLES]))
+    with Store(db, read_only=True) as st:
+        assert search.fingerprint(st.con) is None and search.bm25(st.con, "floods") is None
+        hits = queries.search_articles(st.con, "Ferry strike")
+        assert [h["title"] for h in hits] == ["Ferry strike in Velka"] and hits[0]["score"] is None
+
+
+def test_a_snapshot_keeps_its_index_until_the_fts_index_changes(tmp_path):
+    db = tmp_path / "snap.duckdb"
+    write_articles(db, [plain_article(1), plain_article(2)])
+    reader = SnapshotReader(db, min_interval=60)
+    try:
+        first = reader._current.index
+        assert first is not None and first.num_docs == 2
+        with Store(db) as st:  # new articles without a rebuilt fts index (an ingest still running)
+            from wirewatch.store import Batch
+
+            dd = st.load_deduper()
+            art = plain_article(3)
+            st.write_batch(Batch(articles=[(art, dd.judge(art))]))
+        assert reader.refresh() and reader._current.index is first
+        write_articles(db, [plain_article(4)])  # an ingest's end: the fts index is rebuilt
+        assert reader.refresh()
+        assert reader._current.index is not first and reader._current.index.num_docs == 4
+        hits = reader.read(lambda cur, index: search.bm25(cur, "harbour", limit=10, index=index), with_index=True)
+        assert len(hits) == 4
+    finally:
+        reader.close()
