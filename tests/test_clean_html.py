@@ -94,7 +94,7 @@ def test_canonical_url_resolution() -> None:
 
 @pytest.mark.parametrize(("value", "day"), [
     ("2020-11-15T08:30:00-05:00", "2020-11-15"), ("20201115", "2020-11-15"),
-    ("Nov. 15, 2020", "2020-11-15"), ("2020-13-40", None), ("", None), (None, None),
+    ("Nov. 15, 2020", "2020-11-15"), ("2020-13-40", None), ("2021-02-30T10:00", None), ("", None), (None, None),
 ])
 def test_iso_day(value: str | None, day: str | None) -> None:
     assert iso_day(value) == day
@@ -105,7 +105,7 @@ def test_full_extraction_runs_only_when_the_fast_one_looks_truncated(monkeypatch
     page_chars = html_mod._paragraph_chars(tree)
     calls: list[bool] = []
 
-    def fake(tree, url, *, fast):  # noqa: ANN001 - stands in for trafilatura
+    def fake(tree, url, *, fast):  # stands in for trafilatura
         calls.append(fast)
         return "short" if fast else "x" * page_chars
 

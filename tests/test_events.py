@@ -250,7 +250,8 @@ def test_condemned_event_targets_its_perpetrator(nlp):
 
 def test_event_noun_takes_actors_and_date_of_its_fuller_report(nlp):
     text = ("The talks follow a coup in March that left the country under military rule.\n\n"
-            "Envoys discussed the March 3 coup that saw the Korvalan army seize power from the civilian government.")
+            "Envoys voiced concern over the March 3 coup that saw the Korvalan army seize power from the civilian "
+            "government.")
     art = Article(source="t", text=text, published="2021-04-10")
     coups = [e for e in extract_events(nlp(text), art) if e.cue and "coup" in e.cue]
     assert len(coups) == 2 and len({event_key(e) for e in coups}) == 1

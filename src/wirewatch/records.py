@@ -110,6 +110,7 @@ class Event:
     start: int
     end: int
     cue: str | None = None
+    place_country: str | None = None  # ISO 3166 alpha-2 of ``place``, where known
 
 
 ARTICLE_FIELDS = (

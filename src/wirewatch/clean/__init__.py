@@ -1,8 +1,9 @@
 """The clean stage: one ``Document`` (HTML page or text dump) in, one ``Article`` out.
 
-HTML goes through trafilatura plus our post-cleaning (``clean.html``); text dumps through our
-own line-level cleaner (``clean.text``); both share the chrome filter (``clean.lines``) and the
-metadata readers (``clean.metadata``).  The NLP fields of the article are left empty.
+HTML is parsed once: trafilatura extracts the body from the tree, our reader takes the page
+metadata from the same tree (``clean.htmlmeta``), and our post-cleaning follows (``clean.html``).
+Text dumps go through our own line-level cleaner (``clean.text``).  Both share the chrome filter
+(``clean.lines``) and the metadata readers (``clean.metadata``).  The NLP fields of the article are left empty.
 
 Publication date, most trusted first:
 

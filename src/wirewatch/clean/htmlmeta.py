@@ -19,6 +19,7 @@ from html import unescape
 from typing import Any
 from urllib.parse import urljoin
 
+from htmldate import find_date
 from lxml.html import HtmlElement
 
 from wirewatch.clean.metadata import parse_date, split_authors
@@ -75,9 +76,10 @@ def iso_day(value: str | None) -> str | None:
         return None
     m = _ISO_DAY.match(value)
     if m:
-        y, mo, d = (int(g) for g in m.groups())
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:  # "2021-02-30": not a day, whatever else the value says
+            return None
     return parse_date(value)
 
 
@@ -220,8 +222,6 @@ def _time_element_date(tree: HtmlElement) -> str | None:
 def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
     """htmldate as the last resort (URL patterns, text dates): only for pages stating no date."""
     try:
-        from htmldate import find_date
-
         return iso_day(find_date(tree, extensive_search=False, original_date=True, url=url))
     except Exception as exc:  # noqa: BLE001 - htmldate fails in many ways on odd pages; a date is optional
         log.debug("htmldate failed: %s", exc)

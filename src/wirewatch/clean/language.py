@@ -69,7 +69,7 @@ _SAMPLE = 1200
 
 
 def _by_script(sample: str) -> str | None:
-    if sample.isascii() or len(_NON_LATIN.findall(sample)) < 20:
+    if sample.isascii() or not _NON_LATIN.search(sample) or len(_NON_LATIN.findall(sample)) < 20:
         return None
     letters = 0
     for lang, rx in _SCRIPTS:

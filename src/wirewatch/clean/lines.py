@@ -171,7 +171,9 @@ _BIO = re.compile(
 
 def norm(text: str) -> str:
     """Whitespace-collapsed, case-folded form used to compare lines."""
-    return (text if _is_spaced(text) else " ".join(text.split())).casefold()
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":  # _is_spaced, inlined
+        return text.casefold()
+    return " ".join(text.split()).casefold()
 
 
 def _is_repeated(text: str) -> bool:
@@ -200,7 +202,10 @@ def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
 
     Ordered cheapest first; long lines (prose) skip the tests that only short lines can meet.
     """
-    text = line if _is_spaced(line) else " ".join(line.split())
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":  # _is_spaced, inlined
+        text = line
+    else:
+        text = " ".join(line.split())
     n = len(text)
     if not text or _NO_WORDS.match(text):
         return True

@@ -15,14 +15,46 @@ The words are our own list of ranks and functions seen in international news.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-UP = "A-ZÀ-ÖØ-Þ"
-LOW = "a-zß-öø-ÿ"
+
+def _char_class(pred: Callable[[str], bool]) -> str:
+    """Ranges of every BMP character that satisfies ``pred``, for use inside ``[...]``.
+
+    ``re`` has no ``\\p{Lu}``; ASCII-only classes cut "François", "Keïta" or "Łukasz" in half, so the
+    classes are built once from Unicode data instead.
+    """
+    parts, start = [], None
+    for cp in range(0x10000):
+        ok = pred(chr(cp))
+        if ok and start is None:
+            start = cp
+        elif not ok and start is not None:
+            parts.append(_range(start, cp - 1))
+            start = None
+    if start is not None:
+        parts.append(_range(start, 0xFFFF))
+    return "".join(parts)
+
+
+def _range(a: int, b: int) -> str:
+    esc = lambda cp: re.escape(chr(cp))  # noqa: E731
+    return esc(a) if a == b else f"{esc(a)}-{esc(b)}"
+
+
+# Bytes 0x80-0xBF of UTF-8 read as Latin-1/cp1252 ("FranÃ§ois"): inside a word they are part of it,
+# so mojibake names stay whole and can be repaired afterwards (never quotes, NBSP or guillemets).
+_MOJIBAKE = ({chr(c) for c in range(0x80, 0xC0)} - set("\u00a0«»°")) | set("€ƒˆ‰˜™")
+UP = _char_class(lambda c: c.isupper() or unicodedata.category(c) == "Lt")
+LOW = _char_class(lambda c: (c.isalpha() and not c.isupper()) or unicodedata.category(c) in {"Mn", "Mc"}
+                  or c in _MOJIBAKE)
 CAPW = rf"[{UP}][{LOW}{UP}]*(?:[-'’][{UP}{LOW}][{LOW}{UP}]*)*"  # O'Brien, Al-Bashir, Keïta
-NAME_PART = rf"(?:{CAPW}|[{UP}]\.|(?:de|da|di|du|del|van|von|bin|ben|al|el|la|le|dos|der)(?=\s+[{UP}]))"
-NAME = rf"{CAPW}(?:\s+{NAME_PART}){{0,4}}"
+INITIALS = rf"[{UP}]\.(?:[ ]?[{UP}]\.){{0,2}}"  # "G.K.", "J. R. R."
+NAME_PART = (rf"(?:{INITIALS}(?=\s+[{UP}])|{CAPW}"
+             rf"|(?:de|da|di|du|del|van|von|bin|ben|al|el|la|le|dos|der)(?=\s+[{UP}]))")
+NAME = rf"(?:{INITIALS}[ ]?)?{CAPW}(?:\s+{NAME_PART}){{0,4}}"
 
 # Ranks and honorifics written before a name (case-sensitive, abbreviations with their dots).
 RANKS = (
@@ -68,7 +100,11 @@ MODIFIERS = (
 )
 _FUNC = "|".join(re.escape(f) for f in FUNCTIONS)
 _FUNC_CI = rf"(?:(?i:{_FUNC}))"
-_AFFIL = rf"(?:(?:{CAPW}|[A-Z](?:\.[A-Z])+\.?|[A-Z]{{2,6}})(?:['’]s)?)"  # French, UN, U.N., France's
+_NOT_AFFIL = (r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+              r"June|July|August|September|October|November|December|The|A|An)\b)")
+_AFFIL1 = rf"(?:{_NOT_AFFIL}(?:{CAPW}|[A-Z](?:\.[A-Z])+\.?|[A-Z]{{2,6}}))"
+# French, UN, U.N., France's, "European Council", "Burkina Faso's"
+_AFFIL = rf"(?:{_AFFIL1}(?:\s+{_AFFIL1}){{0,2}}(?:['’]s)?)"
 
 # A title (with optional affiliation, modifiers and a "to/of/for X" complement) right before a name.
 TITLE_BEFORE = re.compile(

@@ -1,11 +1,12 @@
 """Gather a situation report from the store: the ``Report`` record every renderer shares.
 
 The report answers an analyst's first questions about a country, actor or topic: what happened
-when (a timeline of distinct events, each with the stories that reported it), who matters and
-what they say (actors, quotes by speaker), who does what to whom (PLOVER counts between actor
-pairs), where (places with coordinates), how much coverage (stories vs copies per day), and what
-is new since the analyst last looked.  Counting rules are those of ``store.situations``: events
-and stories once, however many copies repeat them.
+when (a timeline of distinct developments, each with the stories that reported it, and apart
+from it the history the stories cite as background), who matters and what they say (actors
+under one name each, quotes by named speaker), who does what to whom (PLOVER counts between
+actor pairs), where (places with coordinates), how much coverage (stories vs copies per day),
+and what is new since the analyst last looked (summarised, the most important first).  Counting
+rules are those of ``store.situations``: events and stories once, however many copies repeat them.
 """
 
 from __future__ import annotations
@@ -21,19 +22,25 @@ import duckdb
 
 from ..errors import UsageError
 from ..store import situations as sq
+from . import actors as ac
+from . import timeline as tl
+from .text import link, safe_url, titled
 
 log = logging.getLogger(__name__)
 
-THIN = 8  # fewer distinct events than this: every story's lead joins the timeline
-MAX_TIMELINE = 300
+THIN = tl.THIN
+MAX_TIMELINE = tl.MAX_TIMELINE
 MAX_SOURCES = 12
+MAX_ACTORS = 25
+NEW_TOP = 8  # "what is new": the most important few, then "+N more"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HTTP_URL = re.compile(r"https?://[^\s/?#\\\"'<>`]+(?:[/?#][^\s\\\"'<>`]*)?\Z", re.IGNORECASE)
+_sort_date = tl.sort_date  # kept importable from here
 
 
 @dataclass(slots=True)
 class Report:
-    """A situation report; ``to_dict`` is the JSON form (keys are stable)."""
+    """A situation report; ``to_dict`` is the JSON form (keys are stable; ``background`` holds
+    the history the stories cite, apart from the ``timeline`` of developments)."""
 
     query: str
     generated_at: str
@@ -47,25 +54,13 @@ class Report:
     places: list[dict[str, Any]] = field(default_factory=list)
     volume: list[dict[str, Any]] = field(default_factory=list)
     new_since: dict[str, Any] = field(default_factory=dict)
+    background: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def safe_url(url: Any) -> str | None:
-    """The URL if it is an absolute http(s) URL, else None: a report never links to
-    ``javascript:`` or ``data:`` URLs that hostile pages may carry."""
-    if not url:
-        return None
-    text = str(url).strip()
-    return text if _HTTP_URL.match(text) else None
-
-
-def _link(row: dict[str, Any]) -> dict[str, Any]:
-    """``url`` made safe, falling back to the source when that is a web address."""
-    row["url"] = safe_url(row.get("url")) or safe_url(row.pop("source", None))
-    row.pop("source", None)
-    return row
+__all__ = ["Report", "build_report", "resolve_names", "safe_url"]
 
 
 # -- query resolution ------------------------------------------------------------------------
@@ -138,6 +133,14 @@ def build_report(con: duckdb.DuckDBPyConnection, query: str, *, since: str | Non
                        until=until, new_since=new_since)
 
 
+def _countries_or_none() -> Any:
+    try:
+        return _country_table()
+    except (ImportError, OSError, ValueError, KeyError) as exc:  # a help, never a reason to fail a report
+        log.warning("country names unavailable: %s", exc)
+        return None
+
+
 def _gather(con: duckdb.DuckDBPyConnection, sel: sq.Selection, *, query: str, names: list[str],
             code: str | None, generated: str, since: str | None, until: str | None,
             new_since: str | None) -> Report:
@@ -150,139 +153,114 @@ def _gather(con: duckdb.DuckDBPyConnection, sel: sq.Selection, *, query: str, na
         counts={k: totals[k] for k in ("articles", "stories", "events")},
     )
     if not sel.size:
-        report.new_since = _new_since(con, sel, [], [], new_since)
+        report.new_since = _new_since(con, sel, [], [], new_since, totals=report.counts)
         return report
+    countries = _countries_or_none()
+    aliases = ac.resolve_aliases(ac.collect(sq.entity_names(con, sel)), countries=countries)
     stories = sq.stories(con, sel)
     events = sq.timeline_events(con, sel)
-    report.timeline = _timeline(con, sel, events, stories)
-    report.actors = _actors(con, sel)
-    report.quotes = _quotes(con, sel)
-    report.interactions = sq.interactions(con, sel)
+    sources = sq.event_sources(con, sel, per_event=MAX_SOURCES) if events else []
+    line = tl.build(events, stories, sources, rename=aliases.of, coverage_start=since or totals["first_published"])
+    report.timeline, report.background = line.developments, line.background
+    report.actors = _actors(con, sel, aliases, countries)
+    report.quotes, qtot = _quotes(con, sel, aliases)
+    report.interactions = sq.interactions(con, sel, aliases=aliases.canon)
     report.places = sq.places(con, sel)
     report.volume = sq.volume(con, sel)
-    report.counts.update(quotes=sum(s["quotes_total"] for s in report.quotes), places=len(report.places),
-                         plover=sq.plover_totals(con, sel))
-    report.new_since = _new_since(con, sel, stories, events, new_since)
+    n_background = line.n_background
+    report.counts.update(developments=report.counts["events"] - n_background, background=n_background,
+                         quotes=qtot["attributed"], unattributed_quotes=qtot["unattributed"],
+                         places=len(report.places), plover=sq.plover_totals(con, sel))
+    report.new_since = _new_since(con, sel, stories, line.events, new_since,
+                                  totals=report.counts)
     return report
 
 
-def _event_date(ev: dict[str, Any]) -> tuple[str | None, str]:
-    """The event's own date; the publication date only where the record says it fell back."""
-    if ev.get("date"):
-        return ev["date"], ev.get("date_basis") or "text"
-    return ev.get("first_published"), "published"
+def _actors(con: duckdb.DuckDBPyConnection, sel: sq.Selection, aliases: ac.Aliases,
+            countries: Any) -> list[dict[str, Any]]:
+    """Key actors: aliases merged, demonyms folded, non-actors left out, ranked by events and
+    stories; roles filtered (see ``report.actors``)."""
+    rows = sq.actors(con, sel, aliases=aliases.canon, limit=MAX_ACTORS * 6)
+    top = ac.rank_actors(rows, sq.actor_event_counts(con, sel), aliases, countries=countries, limit=MAX_ACTORS)
+    members = aliases.members(r["name"] for r in top)
+    roles = sq.actor_roles(con, sel, members)
+    for row in top:
+        row["aliases"] = sorted(set(members.get(row["name"], [])) - {row["name"]})
+        row["roles"] = ac.pick_roles(roles.get(row["name"], []), stories=row["stories"],
+                                     own=members.get(row["name"], [row["name"]]), persons=aliases.persons)
+    return top
 
 
-def _actor(name: str | None, country: str | None, sector: str | None) -> dict[str, Any] | None:
-    return {"name": name, "country": country, "sector": sector} if name else None
-
-
-def _event_item(ev: dict[str, Any], sources: list[dict[str, Any]], counts: tuple[int, int]) -> dict[str, Any]:
-    when, basis = _event_date(ev)
-    return {
-        "kind": "event", "date": when, "date_basis": basis, "event_key": ev["event_key"], "type": ev["type"],
-        "plover": ev["plover"], "source": _actor(ev["source_name"], ev["source_country"], ev["source_sector"]),
-        "target": _actor(ev["target_name"], ev["target_country"], ev["target_sector"]), "place": ev["place"],
-        "text": ev["text"], "first_seen": ev["first_seen"], "stories": int(counts[0]),
-        "reports": int(counts[1]), "sources": sources,
-    }
-
-
-def _story_item(st: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "story", "date": st["published"], "date_basis": "published", "story_id": st["story_id"],
-        "title": st["title"], "url": safe_url(st["url"]) or safe_url(st["source"]),
-        "agency": st["agency"], "agencies": st["agencies"] or [], "copies": st["copies"],
-        "lead": _lead(st["lead"] or ""), "events": st["events"],
-    }
-
-
-def _timeline(con: duckdb.DuckDBPyConnection, sel: sq.Selection, events: list[dict[str, Any]],
-              stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Distinct events by date, each with its sources; story leads where events are thin."""
-    by_key: dict[str, list[dict[str, Any]]] = {}
-    counts: dict[str, tuple[int, int]] = {}
-    for src in sq.event_sources(con, sel, per_event=MAX_SOURCES) if events else []:
-        key = src.pop("event_key")
-        counts[key] = (src.pop("n_stories"), src.pop("n_reports"))
-        by_key.setdefault(key, []).append(_link(src))
-    items = [_event_item(ev, by_key.get(ev["event_key"], []), counts.get(ev["event_key"], (0, 0)))
-             for ev in events]
-    thin = len(events) < THIN
-    items += [_story_item(st) for st in stories if thin or not st["events"]]
-    items.sort(key=lambda it: (_sort_date(it["date"]), 0 if it["kind"] == "event" else 1,
-                               it.get("event_key") or it.get("story_id") or ""))
-    if len(items) > MAX_TIMELINE:  # keep the latest developments
-        items = items[-MAX_TIMELINE:]
-    return items
-
-
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def _sort_date(value: str | None) -> str:
-    """A sortable form of a TimeML value: a week ("2020-W45") sorts at its Monday."""
-    if not value:
-        return "9999"
-    m = _WEEK.match(value)
-    if m:
-        try:
-            return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
-def _lead(text: str, *, limit: int = 400) -> str:
-    """The first paragraph, cut at a sentence or word boundary near ``limit`` characters."""
-    para = text.strip().split("\n\n", 1)[0].strip()
-    para = " ".join(para.split())
-    if len(para) <= limit:
-        return para
-    cut = para[:limit]
-    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-    return cut[:end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0] + " …"
-
-
-def _actors(con: duckdb.DuckDBPyConnection, sel: sq.Selection) -> list[dict[str, Any]]:
-    rows = sq.actors(con, sel)
-    acts = sq.actor_event_counts(con, sel)
-    for row in rows:
-        row["roles"] = list(row["roles"])[:4]
-        row["as_source"], row["as_target"] = acts.get(row["name"], (0, 0))
-    return rows
-
-
-def _quotes(con: duckdb.DuckDBPyConnection, sel: sq.Selection) -> list[dict[str, Any]]:
-    groups = sq.quotes(con, sel)
-    roles = sq.speaker_roles(con, [g["speaker"] for g in groups]) if groups else {}
+def _quotes(con: duckdb.DuckDBPyConnection, sel: sq.Selection,
+            aliases: ac.Aliases) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Stated positions by named speaker: pronouns ("I", "they"), speakerless quotes and groups
+    with no country ("Kurdish") are not an actor's position; they are only counted."""
+    exclude = sorted(ac.PRONOUNS | {g.lower() for g in aliases.groups})
+    groups = sq.quotes(con, sel, aliases=aliases.canon, exclude=exclude)
+    qtot = sq.quote_totals(con, sel, aliases=aliases.canon, exclude=exclude)
+    members = aliases.members(g["speaker"] for g in groups)
+    roles = sq.actor_roles(con, sel, members) if groups else {}
     for g in groups:
-        g["roles"] = roles.get(g["speaker"], [])[:3]
+        g["roles"] = ac.pick_roles(roles.get(g["speaker"], []), stories=g["stories"],
+                                   own=members.get(g["speaker"], [g["speaker"]]), persons=aliases.persons)
         for q in g["quotes"]:
             q["url"] = safe_url(q["url"])
-    return groups
+            titled(q, lead_key="lead")
+            q.pop("lead", None)
+    return groups, qtot
 
 
 def _new_since(con: duckdb.DuckDBPyConnection, sel: sq.Selection, stories: list[dict[str, Any]],
-               events: list[dict[str, Any]], new_since: str | None) -> dict[str, Any]:
-    """Stories and events the store first saw after DATE (default: the latest ingest start)."""
+               items: list[dict[str, Any]], new_since: str | None, *, totals: dict[str, Any]) -> dict[str, Any]:
+    """What the store first saw after DATE (default: the latest ingest start), summarised: the
+    totals, the most important few new stories (most copies, then most recent) and new
+    developments (most reported, then most recent); background events are only counted."""
     if new_since:
         after, basis = datetime.combine(date.fromisoformat(new_since), datetime.min.time()), "--new-since"
     else:
         after, basis = sq.latest_ingest_start(con)
-    out: dict[str, Any] = {"since": after.replace(microsecond=0).isoformat(sep=" ") if after else None, "basis": basis,
-                           "stories": [], "events": []}
+    since = after.replace(microsecond=0).isoformat(sep=" ") if after else None
+    out: dict[str, Any] = {"since": since, "basis": basis, "stories": [], "events": [], "stories_total": 0,
+                           "events_total": 0, "background_total": 0, "all_new": False, "summary": "Nothing new."}
     if after is None or not sel.size:
         return out
     cut = after.isoformat()
     seen = sq.story_first_seen(con, sel)
-    out["stories"] = [
-        _link({k: st[k] for k in ("story_id", "title", "url", "source", "agency", "published", "copies")})
-        for st in stories if seen.get(st["story_id"]) and seen[st["story_id"]].isoformat() >= cut]
+    fresh_stories = [st for st in stories if seen.get(st["story_id"]) and seen[st["story_id"]].isoformat() >= cut]
     fresh = set(sq.new_events(con, sel, after))
-    out["events"] = [
-        {"event_key": e["event_key"], "date": _event_date(e)[0], "type": e["type"], "plover": e["plover"],
-         "source": e["source_name"], "target": e["target_name"], "text": e["text"]}
-        for e in sorted(events, key=lambda e: (_event_date(e)[0] or "9999", e["event_key"]))
-        if e["event_key"] in fresh]
+    fresh_items = [it for it in items if it["kind"] == "event" and it["event_key"] in fresh]
+    devs = [it for it in fresh_items if not it.get("background")]
+    top_stories = sorted(fresh_stories, reverse=True, key=lambda st: (
+        st["copies"] or 0, str(st["published"] or ""), st["story_id"]))[:NEW_TOP]
+    top_events = sorted(devs, reverse=True, key=lambda it: (
+        it["stories"], it["reports"], bool(it["source"] or it["target"]),
+        tl.sort_date(it["date"]) if it["date"] else "", it["event_key"]))[:NEW_TOP]
+    out["stories"] = [titled(link({k: st[k] for k in ("story_id", "title", "url", "source", "agency", "published",
+                                                      "copies", "lead")}))
+                      for st in top_stories]
+    for st in out["stories"]:
+        st.pop("lead", None)
+    out["events"] = [{"event_key": it["event_key"], "date": it["date"], "type": it["type"], "plover": it["plover"],
+                      "source": (it["source"] or {}).get("name"), "target": (it["target"] or {}).get("name"),
+                      "text": it["text"], "stories": it["stories"]} for it in top_events]
+    out.update(stories_total=len(fresh_stories), events_total=len(fresh_items),
+               background_total=len(fresh_items) - len(devs),
+               all_new=bool(fresh_stories) and len(fresh_stories) == totals.get("stories"))
+    out["summary"] = _summary(out, totals)
     return out
+
+
+def _summary(ns: dict[str, Any], totals: dict[str, Any]) -> str:
+    n_st, n_ev, n_bg = ns["stories_total"], ns["events_total"], ns["background_total"]
+    if not n_st and not n_ev:
+        return "Nothing new."
+    bg = f" ({n_bg:,} of them background history)" if n_bg else ""
+    if ns["all_new"]:
+        return (f"All {n_st:,} {_plural(n_st, 'story', 'stories')} and {n_ev:,} {_plural(n_ev, 'event', 'events')}"
+                f"{bg} are new since {ns['since']}: everything in this report arrived in the {ns['basis']}.")
+    return (f"{n_st:,} new {_plural(n_st, 'story', 'stories')} of {totals.get('stories', 0):,} and "
+            f"{n_ev:,} new {_plural(n_ev, 'event', 'events')}{bg} since {ns['since']}.")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many

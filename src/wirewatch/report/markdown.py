@@ -12,6 +12,7 @@ from .build import Report
 from .charts import bin_volume, text_bars
 
 MAX_ITEMS = 60
+MAX_BACKGROUND = 15
 _ESC = str.maketrans({"<": "‹", ">": "›", "[": "(", "]": ")", "|": "/", "`": "'"})
 
 
@@ -52,26 +53,59 @@ def _header(r: Report) -> list[str]:
              + (f" (filtered: since {r.period['since'] or '…'} until {r.period['until'] or '…'})"
                 if r.period.get("since") or r.period.get("until") else "") + ".",
              f"Matched {c.get('articles', 0)} copies of {c.get('stories', 0)} stories reporting "
-             f"{c.get('events', 0)} distinct events ({how}"
-             + (f"; country {r.match['country']}" if r.match.get("country") else "") + ")."]
+             f"{c.get('events', 0):,} distinct events ({how}"
+             + (f"; country {r.match['country']}" if r.match.get("country") else "") + ")"
+             + (f": {c.get('developments', 0):,} developments and {c['background']:,} earlier events cited as "
+                "background" if c.get("background") else "") + "."]
     return lines
+
+
+def _event_line(e: dict[str, Any]) -> str:
+    return (f"{e.get('date') or 'undated'}: {md(e.get('plover') or e.get('type') or 'event')} "
+            f"{md(e.get('source') or '?')} → {md(e.get('target') or '?')}: {md(e.get('text'), limit=160)}")
 
 
 def _new(r: Report) -> list[str]:
     ns = r.new_since
-    out = ["", f"## What is new since {ns.get('since') or '—'} ({md(ns.get('basis'))})", ""]
-    if not ns.get("stories") and not ns.get("events"):
-        return out + ["Nothing new."]
-    for s in ns.get("stories", [])[:MAX_ITEMS]:
-        out.append(f"- new story: {_source_line(s)}")
-    for e in ns.get("events", [])[:MAX_ITEMS]:
-        out.append(f"- new event {e.get('date') or 'undated'}: {md(e.get('plover') or e.get('type') or 'event')} "
-                   f"{md(e.get('source') or '?')} → {md(e.get('target') or '?')}: {md(e.get('text'), limit=160)}")
+    out = ["", f"## What is new since {ns.get('since') or '—'} ({md(ns.get('basis'))})", "",
+           md(ns.get("summary") or "Nothing new.")]
+    stories, events = ns.get("stories", []), ns.get("events", [])
+    if stories:
+        out += ["", "Most reported and most recent new stories:"]
+        out += [f"- {_source_line(s)}" for s in stories]
+        more = (ns.get("stories_total") or len(stories)) - len(stories)
+        if more > 0:
+            out.append(f"- +{more:,} more")
+    if events:
+        out += ["", "Most reported new developments:"]
+        out += [f"- {_event_line(e)}" + (f" ({e['stories']} stories)" if e.get("stories", 1) > 1 else "")
+                for e in events]
+        more = (ns.get("events_total") or 0) - (ns.get("background_total") or 0) - len(events)
+        if more > 0:
+            out.append(f"- +{more:,} more")
+    return out
+
+
+def _background(r: Report) -> list[str]:
+    if not r.background:
+        return []
+    total = r.counts.get("background", len(r.background))
+    top = sorted(r.background, reverse=True,  # most cited, then most recent
+                 key=lambda it: (it.get("stories", 0), it.get("date") or ""))[:MAX_BACKGROUND]
+    out = ["", "## Background: earlier events the coverage cites", "",
+           f"{total:,} events dated well before the stories that mention them; the most cited:", ""]
+    for it in sorted(top, key=lambda it: it.get("date") or ""):
+        kind = " / ".join(md(x) for x in (it.get("type"), it.get("plover")) if x) or "event"
+        cited = f" (cited by {it['stories']} stories)" if it.get("stories", 1) > 1 else ""
+        out.append(f"- **{it.get('date')}** [{kind}] {_actor(it.get('source'))} → {_actor(it.get('target'))}: "
+                   f"{md(it.get('text'), limit=200)}{cited}")
+    if total > len(top):
+        out.append(f"- +{total - len(top):,} more")
     return out
 
 
 def _timeline(r: Report) -> list[str]:
-    out = ["", "## Timeline", ""]
+    out = ["", "## Timeline of developments", ""]
     if not r.timeline:
         return out + ["No events or stories."]
     items = r.timeline[-MAX_ITEMS:]
@@ -99,21 +133,30 @@ def _actors(r: Report) -> list[str]:
     out = ["", "## Key actors", ""]
     if not r.actors:
         return out + ["None found."]
-    out += ["| Actor | Type | Roles | Stories | Acts (source/target) |", "|---|---|---|---:|---:|"]
+    out += ["Ranked by the events they take part in and the stories naming them; short names, spelling "
+            "variants and nationality adjectives are counted with the actor they name.", "",
+            "| Actor | Type | Roles | Stories | Acts (source/target) | Also named |", "|---|---|---|---:|---:|---|"]
     for a in r.actors:
         roles = "; ".join(md(x, limit=50) for x in a.get("roles", []))
+        also = ", ".join(md(x, limit=40) for x in a.get("aliases", [])[:4])
         out.append(f"| {md(a['name'])} | {md(a.get('type'))} | {roles} | {a['stories']} | "
-                   f"{a['as_source']}/{a['as_target']} |")
+                   f"{a['as_source']}/{a['as_target']} | {also} |")
     return out
 
 
 def _quotes(r: Report) -> list[str]:
     out = ["", "## Stated positions (quotes by speaker)", ""]
+    n_un = r.counts.get("unattributed_quotes") or 0
+    if n_un:
+        out += [f"{n_un:,} further quotes have no named speaker (no speaker found, or only a pronoun or a "
+                "nationality) and are not shown as anyone's position.", ""]
     if not r.quotes:
         return out + ["No attributed quotes."]
     for g in r.quotes:
         roles = f", {'; '.join(md(x) for x in g['roles'])}" if g.get("roles") else ""
-        out.append(f"### {md(g['speaker'])}{roles} — {g['quotes_total']} quotes in {g['stories']} stories")
+        shown = len(g["quotes"])
+        more = f"; {shown} shown, direct quotes first, newest first" if shown < g["quotes_total"] else ""
+        out.append(f"### {md(g['speaker'])}{roles} — {g['quotes_total']} quotes in {g['stories']} stories{more}")
         for q in g["quotes"]:
             mark = "" if q.get("direct") else " (paraphrase)"
             out.append(f"- \"{md(q['text'], limit=300)}\"{mark} — {_source_line(q)}")
@@ -155,5 +198,5 @@ def _volume(r: Report) -> list[str]:
 
 def render_markdown(report: Report) -> str:
     """The whole report as Markdown text."""
-    parts = (_header, _new, _timeline, _actors, _quotes, _interactions, _places, _volume)
+    parts = (_header, _new, _timeline, _background, _actors, _quotes, _interactions, _places, _volume)
     return "\n".join(line for part in parts for line in part(report)) + "\n"

@@ -129,6 +129,7 @@ def event_sources(con: duckdb.DuckDBPyConnection, sel: Selection, *, per_event: 
         g AS (SELECT r.event_key, r.story_id, count(DISTINCT r.article_id) AS copies, min(r.article_id) AS aid
               FROM event_reports r WHERE r.event_key IN (SELECT event_key FROM ev) GROUP BY 1, 2),
         j AS (SELECT g.event_key, g.story_id, g.copies, a.title, a.url, a.source, a.agency, a.published,
+                     CASE WHEN coalesce(trim(a.title), '') = '' THEN substr(a.text, 1, 400) END AS lead_text,
                      row_number() OVER (PARTITION BY g.event_key ORDER BY a.published NULLS LAST, g.story_id) AS rk,
                      count(*) OVER (PARTITION BY g.event_key) AS n_stories,
                      sum(g.copies) OVER (PARTITION BY g.event_key) AS n_reports
@@ -154,21 +155,73 @@ def stories(con: duckdb.DuckDBPyConnection, sel: Selection, *, lead_chars: int =
     return _dicts(cur)
 
 
-def actors(con: duckdb.DuckDBPyConnection, sel: Selection, *, limit: int = 25) -> list[dict[str, Any]]:
-    """Named people and organisations in the selection, by the number of stories naming them,
-    with their roles (titles, functions), most frequent first."""
+def _aliases(aliases: dict[str, str] | None) -> tuple[str, list[Any]]:
+    """A CTE ``m(name, canon)`` of the report's alias decisions (raw name -> canonical name)."""
+    pairs = sorted((aliases or {}).items())
+    return ("m AS (SELECT unnest(string_split(?, chr(31))) AS name, unnest(string_split(?, chr(31))) AS canon "
+            "OFFSET 1)",  # a leading empty item keeps the lists aligned when there are no pairs
+            [_packed(k for k, _ in pairs), _packed(v for _, v in pairs)])
+
+
+def _packed(items: Any) -> str:
+    """Strings as one parameter (``string_split(?, chr(31))`` on the SQL side, first item empty):
+    binding a Python list costs DuckDB a conversion per element, thousands of them here."""
+    return "".join("\x1f" + str(x).replace("\x1f", " ") for x in items)
+
+
+ACTOR_TYPES = ("PERSON", "ORG", "NORP", "GPE")
+# words a clause-grabbing role extractor leaves in front of a role: "and national security adviser"
+_ROLE_LEAD = r"^((and|or|but|although|though|if|while|as|when|whose|who|the|a|an|his|her|their|its)\s+)+"
+
+
+def entity_names(con: duckdb.DuckDBPyConnection, sel: Selection) -> list[tuple[str, str, int]]:
+    """(name, type, stories) for the named people, organisations, groups and countries of the
+    selection: the evidence alias resolution works from."""
+    return con.execute(f"""
+        SELECT name, coalesce(type, ''), count(DISTINCT story_id) FROM entities
+        WHERE article_id IN (SELECT id FROM {sel.table}) AND type IN {ACTOR_TYPES}
+        GROUP BY 1, 2""").fetchall()
+
+
+def actors(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str, str] | None = None,
+           limit: int = 150) -> list[dict[str, Any]]:
+    """Actors of the selection under their canonical names (``aliases``): stories naming them
+    (each once), mentions, and the type most of those stories give them."""
+    cte, params = _aliases(aliases)
     cur = con.execute(f"""
-        WITH en AS (SELECT name, type, story_id, n_mentions, roles FROM entities
-                    WHERE article_id IN (SELECT id FROM {sel.table}) AND type IN ('PERSON', 'ORG', 'NORP', 'GPE')),
-        top AS (SELECT name, mode(type) AS type, count(DISTINCT story_id) AS stories, sum(n_mentions) AS mentions
-                FROM en GROUP BY name ORDER BY stories DESC, mentions DESC, name LIMIT ?),
-        r AS (SELECT name, role, count(DISTINCT story_id) AS n
-              FROM (SELECT name, story_id, unnest(roles) AS role FROM en WHERE name IN (SELECT name FROM top))
-              GROUP BY name, role),
-        rl AS (SELECT name, list(role ORDER BY n DESC, role) AS roles FROM r GROUP BY name)
-        SELECT top.*, coalesce(rl.roles, []) AS roles FROM top LEFT JOIN rl USING (name)
-        ORDER BY stories DESC, mentions DESC, name""", [int(limit)])
+        WITH {cte},
+        en AS (SELECT coalesce(m.canon, e.name) AS name, e.type, e.story_id, e.n_mentions
+               FROM entities e LEFT JOIN m ON m.name = e.name
+               WHERE e.article_id IN (SELECT id FROM {sel.table}) AND e.type IN {ACTOR_TYPES}),
+        ty AS (SELECT name, first(type ORDER BY n DESC, type) AS type
+               FROM (SELECT name, type, count(DISTINCT story_id) AS n FROM en GROUP BY 1, 2) GROUP BY 1)
+        SELECT en.name, ty.type, count(DISTINCT en.story_id) AS stories, sum(en.n_mentions) AS mentions
+        FROM en JOIN ty USING (name) GROUP BY 1, 2
+        ORDER BY stories DESC, mentions DESC, en.name LIMIT ?""", [*params, int(limit)])
     return _dicts(cur)
+
+
+def actor_roles(con: duckdb.DuckDBPyConnection, sel: Selection,
+                members: dict[str, list[str]]) -> dict[str, list[tuple[str, int, str]]]:
+    """canonical name -> [(case-folded role, stories giving it, display form)] over all the raw
+    names folded into it; the display form is the lower-case spelling where one was seen."""
+    pairs = {raw: canon for canon, raws in members.items() for raw in raws}
+    if not pairs:
+        return {}
+    cte, params = _aliases(pairs)
+    rows = con.execute(f"""
+        WITH {cte},
+        r0 AS (SELECT m.canon, e.story_id, trim(unnest(e.roles)) AS raw
+               FROM entities e JOIN m ON m.name = e.name
+               WHERE e.article_id IN (SELECT id FROM {sel.table}) AND len(e.roles) > 0),
+        r AS (SELECT canon, story_id, trim(regexp_replace(raw, ?, '', 'i')) AS role FROM r0)
+        SELECT canon, lower(role) AS folded, count(DISTINCT story_id) AS n,
+               coalesce(min(role) FILTER (WHERE role = lower(role)), mode(role)) AS form
+        FROM r WHERE role <> '' GROUP BY 1, 2""", [*params, _ROLE_LEAD]).fetchall()
+    out: dict[str, list[tuple[str, int, str]]] = {}
+    for canon, folded, n, form in rows:
+        out.setdefault(canon, []).append((folded, int(n), form))
+    return out
 
 
 def actor_event_counts(con: duckdb.DuckDBPyConnection, sel: Selection) -> dict[str, tuple[int, int]]:
@@ -183,58 +236,92 @@ def actor_event_counts(con: duckdb.DuckDBPyConnection, sel: Selection) -> dict[s
     return {r[0]: (int(r[1]), int(r[2])) for r in rows}
 
 
-def quotes(con: duckdb.DuckDBPyConnection, sel: Selection, *, per_speaker: int = 8,
-           speakers: int = 20) -> list[dict[str, Any]]:
-    """Quotes grouped by speaker, each distinct quote once per story (copies repeat it), the
-    most quoted speakers first; ``per_speaker`` quotes each, earliest first."""
+FRAGMENT_WORDS = 4
+
+
+def _quote_rows(sel: Selection, cte: str) -> str:
+    """Distinct quotes of the selection under canonical speaker names (NULL: no speaker)."""
+    return f"""{cte},
+        q AS (SELECT coalesce(m.canon, qq.speaker) AS speaker, qq.* EXCLUDE (speaker)
+              FROM quotes qq LEFT JOIN m ON m.name = qq.speaker
+              WHERE qq.article_id IN (SELECT id FROM {sel.table})),
+        d AS (SELECT speaker, story_id, lower(text) AS norm, count(DISTINCT article_id) AS copies,
+                     min(article_id) AS aid, any_value(text) AS text, bool_or(direct) AS direct, any_value(cue) AS cue
+              FROM q GROUP BY speaker, story_id, lower(text)),
+        ok AS (SELECT * FROM d WHERE speaker IS NOT NULL AND trim(speaker) <> ''
+                                 AND lower(trim(speaker)) NOT IN (SELECT unnest(string_split(?, chr(31)))))"""
+
+
+def quotes(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str, str] | None = None,
+           exclude: list[str] | None = None, per_speaker: int = 6, speakers: int = 20,
+           lead_chars: int = 400) -> list[dict[str, Any]]:
+    """Quotes grouped by speaker (canonical names; speakers in ``exclude``, lower-case, left
+    out), each distinct quote once per story (copies repeat it), the most quoted speakers first;
+    per speaker ``per_speaker`` quotes: direct quotes first, then paraphrases, then quoted
+    fragments of fewer than ``FRAGMENT_WORDS`` words ("fake news": a scare quote is not a stated
+    position), each newest first."""
+    cte, params = _aliases(aliases)
     cur = con.execute(f"""
-        WITH d AS (
-            SELECT speaker, story_id, lower(text) AS norm, count(DISTINCT article_id) AS copies,
-                   min(article_id) AS aid, any_value(text) AS text, bool_or(direct) AS direct, any_value(cue) AS cue
-            FROM quotes WHERE article_id IN (SELECT id FROM {sel.table}) AND speaker IS NOT NULL
-            GROUP BY speaker, story_id, lower(text)),
-        spk AS (SELECT speaker, count(*) AS n_quotes, count(DISTINCT story_id) AS n_stories FROM d
-                GROUP BY speaker ORDER BY n_quotes DESC, speaker LIMIT ?),
+        WITH {_quote_rows(sel, cte)},
+        spk AS (SELECT speaker, count(*) AS n_quotes, count(DISTINCT story_id) AS n_stories,
+                       count(*) FILTER (WHERE direct) AS n_direct
+                FROM ok GROUP BY speaker ORDER BY n_quotes DESC, speaker LIMIT ?),
         ranked AS (
-            SELECT d.*, spk.n_quotes, spk.n_stories, a.title, a.url, a.agency, a.published,
-                   row_number() OVER (PARTITION BY d.speaker ORDER BY a.published NULLS LAST, d.story_id, d.norm) AS rk
-            FROM d JOIN spk USING (speaker) JOIN articles a ON a.id = d.aid)
-        SELECT speaker, n_quotes, n_stories, story_id, text, direct, cue, title, url, agency, published, copies
+            SELECT ok.*, spk.n_quotes, spk.n_stories, spk.n_direct, a.title, a.url, a.agency, a.published,
+                   substr(a.text, 1, ?) AS lead,
+                   row_number() OVER (PARTITION BY ok.speaker
+                                      ORDER BY CASE WHEN NOT coalesce(ok.direct, FALSE) THEN 1
+                                                    WHEN len(string_split(trim(ok.text), ' ')) < ? THEN 2
+                                                    ELSE 0 END,
+                                               a.published DESC NULLS LAST, ok.story_id, ok.norm) AS rk
+            FROM ok JOIN spk USING (speaker) JOIN articles a ON a.id = ok.aid)
+        SELECT speaker, n_quotes, n_stories, n_direct, story_id, text, direct, cue, title, url, agency,
+               published, copies, lead
         FROM ranked WHERE rk <= ?
-        ORDER BY n_quotes DESC, speaker, rk""", [int(speakers), int(per_speaker)])
+        ORDER BY n_quotes DESC, speaker, rk""",
+        [*params, _packed(x.lower() for x in exclude or []), int(speakers), int(lead_chars), int(FRAGMENT_WORDS),
+         int(per_speaker)])
     out: list[dict[str, Any]] = []
     for row in _dicts(cur):
         if not out or out[-1]["speaker"] != row["speaker"]:
-            out.append({"speaker": row["speaker"], "quotes_total": row["n_quotes"],
+            out.append({"speaker": row["speaker"], "quotes_total": row["n_quotes"], "direct_total": row["n_direct"],
                         "stories": row["n_stories"], "quotes": []})
         out[-1]["quotes"].append({k: row[k] for k in (
-            "text", "direct", "cue", "story_id", "title", "url", "agency", "published", "copies")})
+            "text", "direct", "cue", "story_id", "title", "url", "agency", "published", "copies", "lead")})
     return out
 
 
-def speaker_roles(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, list[str]]:
-    """The most frequent roles of each named entity (for labelling speakers)."""
-    rows = con.execute("""
-        SELECT name, list(role ORDER BY n DESC, role) FROM (
-            SELECT name, role, count(DISTINCT story_id) AS n
-            FROM (SELECT name, story_id, unnest(roles) AS role FROM entities
-                  WHERE name IN (SELECT unnest(CAST(? AS VARCHAR[]))))
-            GROUP BY name, role) GROUP BY name""", [names]).fetchall()
-    return {r[0]: list(r[1]) for r in rows}
+def quote_totals(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str, str] | None = None,
+                 exclude: list[str] | None = None) -> dict[str, int]:
+    """Distinct quotes (once per story) of the selection: attributed to a named speaker, and
+    not (no speaker, or a speaker in ``exclude`` such as a pronoun)."""
+    cte, params = _aliases(aliases)
+    row = con.execute(f"""
+        WITH {_quote_rows(sel, cte)}
+        SELECT (SELECT count(*) FROM ok), (SELECT count(*) FROM d)""",
+                      [*params, _packed(x.lower() for x in exclude or [])]).fetchone()
+    return {"attributed": int(row[0]), "unattributed": int(row[1]) - int(row[0])}
 
 
-def interactions(con: duckdb.DuckDBPyConnection, sel: Selection, *, limit: int = 40) -> list[dict[str, Any]]:
-    """Who does what to whom: distinct events per (source, PLOVER type, target)."""
+def interactions(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str, str] | None = None,
+                 limit: int = 40) -> list[dict[str, Any]]:
+    """Who does what to whom: distinct events per (source, PLOVER type, target), actors under
+    their canonical names; rows where neither actor is known say nothing and are left out."""
+    cte, params = _aliases(aliases)
     cur = con.execute(f"""
-        WITH ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table}))
-        SELECT source_name AS source, target_name AS target, plover, count(*) AS events,
+        WITH {cte},
+        ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table})),
+        e AS (SELECT coalesce(ms.canon, e.source_name) AS source, coalesce(mt.canon, e.target_name) AS target,
+                     e.plover, e.type, e.date
+              FROM events e LEFT JOIN m ms ON ms.name = e.source_name LEFT JOIN m mt ON mt.name = e.target_name
+              WHERE e.event_key IN (SELECT event_key FROM ev))
+        SELECT source, target, plover, count(*) AS events,
                list(DISTINCT type) FILTER (WHERE type IS NOT NULL) AS types,
                min(date) AS first_date, max(date) AS last_date
-        FROM events WHERE event_key IN (SELECT event_key FROM ev)
-              AND plover IS NOT NULL AND (source_name IS NOT NULL OR target_name IS NOT NULL)
+        FROM e WHERE plover IS NOT NULL AND (source IS NOT NULL OR target IS NOT NULL)
         GROUP BY ALL
         ORDER BY events DESC, source NULLS LAST, plover, target NULLS LAST
-        LIMIT ?""", [int(limit)])
+        LIMIT ?""", [*params, int(limit)])
     return _dicts(cur)
 
 
@@ -323,16 +410,18 @@ def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 __all__ = [
     "Selection",
     "actor_event_counts",
+    "actor_roles",
     "actors",
+    "entity_names",
     "event_sources",
     "interactions",
     "latest_ingest_start",
     "new_events",
     "places",
     "plover_totals",
+    "quote_totals",
     "quotes",
     "select_articles",
-    "speaker_roles",
     "stories",
     "story_first_seen",
     "timeline_events",

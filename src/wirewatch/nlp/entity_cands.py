@@ -1,0 +1,314 @@
+"""Entity candidates and the evidence for their types (first half of the entities component).
+
+Every candidate span (spaCy's entities, titled names, name patterns, the dateline, organisation
+patterns, gazetteer hits) collects votes for PERSON / ORG / PLACE / ...; ``entity_groups`` then
+decides one type per name for the document.  Everything is dict lookups and precompiled patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import roles as R
+from .gazetteer import Gazetteer, GeoEntry, normalise
+
+KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+               "LANGUAGE"}
+PLACE_KINDS_STRONG = {"country", "admin1", "region", "continent", "subregion", "sea"}
+LOC_KINDS = {"region", "continent", "subregion", "sea"}
+BIG_CITY = 100_000
+SPEECH_LEMMAS = {
+    "say", "tell", "write", "add", "state", "explain", "note", "argue", "warn", "insist", "claim", "declare",
+    "announce", "ask", "reply", "reiterate", "urge", "acknowledge", "suggest", "comment", "remark", "recall",
+    "confirm", "deny", "testify", "tweet", "respond", "stress", "emphasize", "emphasise", "admit", "thank",
+}
+ORG_WORDS = (
+    "Institute|Ministry|Council|Agency|Party|Army|Forces|Bank|University|Association|Commission|Committee|"
+    "Organization|Organisation|Union|Front|Movement|Group|Court|Department|Office|Corporation|Company|Inc|"
+    "Ltd|Press|Network|Foundation|Fund|Alliance|Coalition|Brigade|Battalion|Police|Service|Authority|"
+    "Assembly|Parliament|Senate|Congress|Tribunal|Centre|Center|Society|Programme|Program|Mission|Board|"
+    "Bureau|Federation|League|Nations|Guard|Navy|Command|Corps|Secretariat|Institution|College|School"
+)
+ORG_RE = re.compile(
+    rf"\b(?:(?:{R.CAPW}|[A-Z]{{2,6}})(?:-based)?\s+)*(?:{R.CAPW}\s+)*(?:{ORG_WORDS})\b"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{R.CAPW}(?:\s+(?:and\s+)?{R.CAPW}){{0,4}})?"
+    rf"|\b(?:{ORG_WORDS})\s+(?:of|for|on)\s+(?:the\s+)?{R.CAPW}(?:\s+(?:and\s+)?{R.CAPW}){{0,4}}"
+)
+AL_ORG_RE = re.compile(rf"(?<![{R.UP}][{R.LOW}]\s)(?<![{R.UP}][{R.LOW}]{{2}}\s)\b[Aa]l[- ][{R.UP}][{R.LOW}]+")
+DATELINE_RE = re.compile(
+    r"(?m)^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?:[ ][A-Z][A-Z.'’\-]+){0,3})"
+    r"(?:,[ \t]*[A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){0,2})?[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?(?:—|–|--|-)[ \t]"
+)
+NOT_PLACE_LABELS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+CONNECTORS = {"of", "and", "the", "for", "on", "de", "du", "des", "la", "le", "in"}
+
+
+@dataclass(slots=True)
+class Cand:
+    """One candidate entity span with the evidence gathered for its type."""
+
+    start: int
+    end: int
+    label: str  # spaCy label or our own
+    prio: int = 1
+    votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    roles: list[R.RoleInfo] = field(default_factory=list)
+    geo: GeoEntry | None = None
+
+    def key(self, text: str) -> str:
+        return surface_key(text[self.start:self.end])
+
+
+def surface_key(s: str) -> str:
+    s = normalise(s)
+    for art in ("the ", "The "):
+        if s.startswith(art):
+            s = s[len(art):]
+    s = s.strip(" ,;:")
+    return s[:-1] if s.endswith(".") and not re.search(r"(?:^|\.)[A-Z]\.$", s) else s
+
+
+# -- candidate collection ---------------------------------------------------------------------
+
+def spacy_cands(doc) -> list[Cand]:
+    out = []
+    full = doc_text(doc)
+    for ent in doc.ents:
+        if ent.label_ not in KEEP_LABELS:
+            continue
+        start, end = ent.start_char, ent.end_char
+        text = full[start:end]
+        lead = re.match(r"(?:[Tt]he\s+)", text)  # "the United Nations" -> "United Nations"
+        if lead and ent.label_ in {"ORG", "GPE", "LOC", "FAC"} and len(text) > lead.end():
+            start += lead.end()
+        tail = re.search(r"(?:['’]s?|\s*-based)$", full[start:end])  # possessive / "Ottawa-based"
+        if tail and tail.start() > 0:
+            end = start + tail.start()
+        c = Cand(start, end, ent.label_)
+        c.votes[_vote_label(ent.label_)] += 1.0
+        out.append(c)
+    return out
+
+
+def _vote_label(label: str) -> str:
+    return "PLACE" if label in {"GPE", "LOC"} else label
+
+
+def _add(cands: list[Cand], new: Cand) -> Cand:
+    """Insert ``new``; overlapping candidates of lower priority give way, higher ones win."""
+    for c in cands:
+        if c.start < new.end and new.start < c.end and c.prio > new.prio:
+            return c
+    keep = []
+    for c in cands:
+        if c.start < new.end and new.start < c.end:
+            if c.start == new.start and c.end == new.end:  # same span: merge evidence
+                for k, v in c.votes.items():
+                    new.votes[k] += v
+                new.roles.extend(c.roles)
+            continue
+        keep.append(c)
+    keep.append(new)
+    cands[:] = keep
+    return new
+
+
+def apply_titles(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
+    def known(words: str) -> bool:
+        if gaz.lookup(words):
+            return True
+        return any(c.label == "ORG" and surface_key(text[c.start:c.end]) == words for c in cands)
+
+    for tn in R.titled_names(text, known):
+        if gaz.is_place(tn.names) and len(tn.names.split()) == 1:
+            continue  # "President Mali"? no: the place reading wins for a bare known place
+        c = Cand(tn.name_start, tn.name_end, "PERSON", prio=3)
+        c.votes["PERSON"] += 5.0
+        if tn.role is not None:
+            c.roles.append(tn.role)
+        _add(cands, c)
+        if tn.complement:
+            obj = re.match(r"\s+(?:to|of|for|at)\s+(?:the\s+)?", text[tn.complement[0]:tn.complement[1]])
+            s = tn.complement[0] + (obj.end() if obj else 0)
+            words = text[s:tn.complement[1]]
+            hit = gaz.best(words)
+            if hit is not None:
+                pc = Cand(s, tn.complement[1], "LOC" if hit.kind in LOC_KINDS else "GPE", prio=3, geo=hit)
+                pc.votes["PLACE"] += 4.0
+                _add(cands, pc)
+
+
+def dateline(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
+    for m in DATELINE_RE.finditer(text):
+        word = m.group("place")
+        if len(word) < 3 or not any(ch.isalpha() for ch in word):
+            continue
+        hit = gaz.best(word.title()) or gaz.best(word)
+        c = Cand(m.start("place"), m.end("place"), "GPE", prio=2, geo=hit)
+        c.votes["PLACE"] += 4.0
+        _add(cands, c)
+
+
+def org_patterns(text: str, cands: list[Cand]) -> None:
+    for rx, weight in ((ORG_RE, 4.0), (AL_ORG_RE, 3.0)):
+        for m in rx.finditer(text):
+            s, e = m.start(), m.end()
+            inside = [c for c in cands if c.start < e and s < c.end]
+            if not inside:
+                c = Cand(s, e, "ORG")
+                c.votes["ORG"] += weight
+                cands.append(c)
+                continue
+            for c in inside:  # the candidate that ends with the keyword is the organisation
+                if c.end == e or (c.start >= s and c.end <= e and c.label == "ORG"):
+                    c.votes["ORG"] += weight
+
+
+def _capital_runs(doc) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens (token index ranges), the unit a gazetteer hit must fill."""
+    runs, i, n = [], 0, len(doc)
+    while i < n:
+        t = doc[i]
+        if t.text[:1].isupper() and t.is_alpha or (t.text[:1].isupper() and "." in t.text and len(t) <= 5):
+            j = i + 1
+            while j < n and (doc[j].text[:1].isupper() and (doc[j].is_alpha or "." in doc[j].text)
+                             and not doc[j - 1].whitespace_ == "\n"):
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
+    """Places the gazetteer knows that spaCy missed (whole capitalised runs only)."""
+    covered = [(c.start, c.end) for c in cands]
+    covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
+    for i, j in _capital_runs(doc):
+        span = doc[i:j]
+        s, e = span.start_char, span.end_char
+        inside = [c for c in cands if c.start < e and s < c.end]
+        if any(a < e and s < b for a, b in covered):
+            if not _division_run(span.text, s, e, inside, gaz):
+                continue
+            for c in inside:  # "Licking County" split by the tagger: the whole division wins
+                cands.remove(c)
+        text = span.text
+        hit = gaz.best(text)
+        if hit is None:
+            continue
+        first = doc[i]
+        if j - i == 1 and first.is_stop:
+            continue  # "As", "May": a common word that happens to name a town
+        if hit.kind == "city":
+            if hit.population < 20_000 or first.tag_ not in {"NNP", "NNPS"} or first.is_sent_start:
+                continue
+        elif first.is_sent_start and j - i == 1 and first.tag_ not in {"NNP", "NNPS"}:
+            continue
+        c = Cand(s, e, "LOC" if hit.kind in LOC_KINDS else "GPE", geo=hit)
+        c.votes["PLACE"] += 1.0
+        cands.append(c)
+
+
+def _division_run(text: str, s: int, e: int, inside: list[Cand], gaz: Gazetteer) -> bool:
+    """A capitalised run that names a county/division and only partly overlaps smaller spans."""
+    if not inside or any(c.start < s or c.end > e or c.prio > 1 for c in inside):
+        return False
+    if any(c.start == s and c.end == e for c in inside):
+        return False
+    hit = gaz.best(text)
+    return hit is not None and hit.kind in {"admin1", "admin2", "country"} and " " in text
+
+
+def split_merged(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
+    """"Mali Isabelle" -> Mali + Isabelle: a place glued to the front of a person/org span."""
+    for c in list(cands):
+        if c.label not in {"PERSON", "ORG", "FAC"} or c.prio > 1:
+            continue
+        words = list(re.finditer(r"\S+", text[c.start:c.end]))
+        if len(words) < 2:
+            continue
+        for k in range(len(words) - 1, 0, -1):
+            head = text[c.start:c.start + words[k - 1].end()]
+            hit = gaz.best(head)
+            if hit and (hit.kind in PLACE_KINDS_STRONG or hit.population >= BIG_CITY):
+                rest_start = c.start + words[k].start()
+                if gaz.best(text[rest_start:c.end]):
+                    break  # "Bosnia Herzegovina"-like: two places, leave it
+                cands.remove(c)
+                pc = Cand(c.start, c.start + words[k - 1].end(), "GPE", prio=2, geo=hit)
+                pc.votes["PLACE"] += 3.0
+                rc = Cand(rest_start, c.end, c.label, prio=1)
+                rc.votes[c.label] += 1.0
+                _add(cands, pc)
+                _add(cands, rc)
+                break
+
+
+def _is_speaker(doc, c: Cand) -> bool:
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    root = span.root
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in SPEECH_LEMMAS:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according"
+
+
+def evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
+    text = doc.text
+    for c in cands:
+        key = c.key(text)
+        if c.geo is None and c.label in {"GPE", "LOC", "PERSON", "ORG", "FAC", "NORP"}:
+            c.geo = gaz.best(key) if key else None
+        g = c.geo
+        if g is not None and c.label != "NORP":
+            if g.kind in PLACE_KINDS_STRONG:
+                c.votes["PLACE"] += 3.0
+            elif g.kind == "admin2":
+                c.votes["PLACE"] += 2.5
+            elif g.population >= BIG_CITY:
+                c.votes["PLACE"] += 2.0
+            elif c.label in {"GPE", "LOC"}:
+                c.votes["PLACE"] += 0.5
+        if c.label in NAMEISH_LABELS and g is None and _name_shaped(key):
+            c.votes["PERSON"] += 1.25  # spaCy's small model files many people under FAC/ORG
+        if _is_speaker(doc, c):
+            c.votes["PERSON"] += 1.5
+            c.votes["ORG"] += 0.5
+            c.votes["PLACE"] -= 1.0
+        end = R.find_apposition(text, c.end)
+        if end is not None and c.votes.get("PLACE", 0) < 3:
+            c.roles.append(end[0])
+            c.votes["PERSON"] += 4.0
+
+
+NAMEISH_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
+NOT_NAME_WORDS = re.compile(
+    rf"\b(?:{ORG_WORDS}|Operation|Bridge|Airport|Stadium|Hospital|Street|Road|Avenue|Square|Palace|Tower|"
+    r"Building|Hall|Park|Church|Mosque|Temple|Prison|Base|Camp|Dam|Port|Station|Hotel|Museum|Times|Post|"
+    r"News|Daily|Journal|Radio|TV|Agreement|Accord|Act|Treaty|War|Summit|Games|Cup)\b"
+)
+
+
+def _name_shaped(key: str) -> bool:
+    """"Frederic Bontems", "Ibrahim Boubacar Keita": 2-4 capitalised words, none an organisation word."""
+    words = key.split()
+    return (2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:2].islower() for w in words)
+            and not any(ch.isdigit() for ch in key) and not NOT_NAME_WORDS.search(key))
+
+
+def drop_common_words(doc, cands: list[Cand]) -> None:
+    """"Time is of the essence": a single sentence-initial common noun is not an entity."""
+    keep = []
+    for c in cands:
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if (c.prio == 1 and span is not None and len(span) == 1 and span[0].tag_ in {"NN", "NNS", "JJ", "RB"}
+                and (span[0].is_sent_start or span[0].i > 0 and span[0].nbor(-1).is_quote)):
+            continue
+        keep.append(c)
+    cands[:] = keep
+

@@ -1,0 +1,200 @@
+"""Grouping entity candidates under canonical names (second half of the entities component).
+
+Mentions are grouped: a surname joins the full name, an acronym the organisation whose initials it
+spells, spellings of one country one another; a role used instead of a name ("the UN chief") joins
+the person who holds that role; later mentions spaCy missed are found by string search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..records import Entity, Mention
+from . import roles as R
+from .docutil import doc_text, sentence
+from .entity_cands import LOC_KINDS, SPEECH_LEMMAS, Cand, surface_key
+from .gazetteer import Gazetteer, GeoEntry
+
+
+def propagate(text: str, ents: list[Entity]) -> None:
+    """Mentions spaCy missed: later occurrences of a person's full name or surname, an org's name."""
+    taken = sorted((m.start, m.end) for e in ents for m in e.mentions)
+    for e in ents:
+        if e.type not in {"PERSON", "ORG"}:
+            continue
+        forms = {e.name}
+        if e.type == "PERSON" and len(e.name.split()) >= 2:
+            forms.add(e.name.split()[-1])
+        forms |= {m.text for m in e.mentions if m.text[:1].isupper() and len(m.text) > 2}
+        pat = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                         + r")(?![\w-])")
+        for m in pat.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            e.mentions.append(Mention(m.group(), m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+
+
+# -- grouping ---------------------------------------------------------------------------------
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in CONNECTORS)
+
+
+def _type_of(votes: dict[str, float], labels: list[str], geo: GeoEntry | None) -> str:
+    best = max(votes.items(), key=lambda kv: kv[1])[0] if votes else labels[0]
+    if best == "PLACE":
+        if geo is not None:
+            return "LOC" if geo.kind in LOC_KINDS else "GPE"
+        return "LOC" if labels.count("LOC") > labels.count("GPE") else "GPE"
+    return best
+
+
+@dataclass(slots=True)
+class Group:
+    name: str
+    cands: list[Cand] = field(default_factory=list)
+    votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    type: str = ""
+
+    def add(self, c: Cand) -> None:
+        self.cands.append(c)
+        for k, v in c.votes.items():
+            self.votes[k] += v
+
+
+def group(text: str, cands: list[Cand]) -> list[Group]:
+    by_key: dict[str, Group] = {}
+    for c in sorted(cands, key=lambda c: c.start):
+        key = c.key(text)
+        if not key:
+            continue
+        by_key.setdefault(key, Group(key)).add(c)
+    groups = list(by_key.values())
+    for g in groups:
+        g.type = _type_of(g.votes, [c.label for c in g.cands], g.cands[0].geo)
+    # surnames and first+last names join the longest full name they end a part of
+    persons = [g for g in groups if g.type == "PERSON" and len(g.name.split()) >= 2]
+    merged: set[int] = set()
+    for g in groups:
+        if g.type in {"GPE", "LOC"} and g.votes.get("PLACE", 0) >= 3 or g in persons:
+            continue
+        owners = [p for p in persons if p.name.endswith(" " + g.name) and p is not g]
+        if len({p.name for p in owners}) == 1 and g.type in {"PERSON", "ORG", "FAC", "GPE", "LOC", "NORP"}:
+            for c in g.cands:
+                owners[0].add(c)
+            merged.add(id(g))
+    # acronyms join the organisation whose initials they spell
+    orgs = [g for g in groups if g.type == "ORG" and len(g.name.split()) >= 2 and id(g) not in merged]
+    for g in groups:
+        if id(g) in merged or g.type != "ORG":
+            continue
+        acro = g.name.replace(".", "")
+        if 2 <= len(acro) <= 6 and acro.isupper():
+            owners = [o for o in orgs if _initials(o.name) == acro]
+            if len(owners) == 1:
+                for c in g.cands:
+                    owners[0].add(c)
+                merged.add(id(g))
+    # spellings of one country or one place ("U.S.", "United States") are one entity
+    by_geo: dict[str, Group] = {}
+    for g in groups:
+        if id(g) in merged or g.type not in {"GPE", "LOC"}:
+            continue
+        geo = next((c.geo for c in g.cands if c.geo is not None), None)
+        if geo is None or geo.kind == "city" and geo.name != g.name and not g.name.isupper():
+            continue
+        owner = by_geo.get(geo.id)
+        if owner is None:
+            by_geo[geo.id] = g
+            if g.name.isupper() or geo.kind == "country":
+                g.name = geo.name
+        else:
+            for c in g.cands:
+                owner.add(c)
+            merged.add(id(g))
+    out = [g for g in groups if id(g) not in merged]
+    for g in out:
+        if g.type not in {"GPE", "LOC"}:
+            g.type = _type_of(g.votes, [c.label for c in g.cands], None)
+    return out
+
+
+# -- role mentions ----------------------------------------------------------------------------
+
+def _affil_key(affil: str | None, gaz: Gazetteer) -> str | None:
+    if not affil:
+        return None
+    affil = surface_key(affil)
+    code = gaz.demonym(affil)
+    if code:
+        return code
+    hits = gaz.lookup(affil)
+    if hits and hits[0].kind == "country":
+        return hits[0].country
+    acro = affil.replace(".", "")
+    return acro if acro.isupper() else (_initials(affil) or affil)
+
+
+def resolve_role_mentions(doc, ents: list[Entity], infos: dict[int, list[R.RoleInfo]],
+                           firsts: dict[int, int], gaz: Gazetteer) -> None:
+    text = doc.text
+    taken = [(m.start, m.end) for e in ents for m in e.mentions]
+    persons = [(i, e) for i, e in enumerate(ents) if e.type == "PERSON"]
+    for rm in R.role_mentions(text):
+        if any(a < rm.end and rm.start < b and not (a >= rm.start and b <= rm.end) for a, b in taken):
+            continue  # part of a titled name or an apposition
+        if any(a <= rm.start and rm.end <= b for a, b in taken):
+            continue
+        key = _affil_key(rm.role.affiliation, gaz)
+        head = rm.role.head
+        target = None
+        before = [(i, e) for i, e in persons if firsts[i] < rm.start]
+        for i, e in reversed(sorted(before, key=lambda ie: firsts[ie[0]])):
+            for info in infos.get(i, []):
+                same_aff = key is not None and _affil_key(info.affiliation, gaz) == key
+                if head == info.head and (same_aff or key is None or info.affiliation is None):
+                    target = i
+                elif same_aff and head in R.LEADER_HEADS and info.head in R.LEADER_HEADS:
+                    target = i
+                if target is not None:
+                    break
+            if target is not None:
+                break
+        if target is None and head not in R.GENERIC_HEADS:
+            target = _next_speaker(doc, rm, ents, firsts, infos)
+            if target is not None:
+                infos.setdefault(target, []).append(rm.role)
+                if rm.role.text not in ents[target].roles:
+                    ents[target].roles.append(rm.role.text)
+        if target is not None:
+            ents[target].mentions.append(Mention(text[rm.start:rm.end], rm.start, rm.end))
+            taken.append((rm.start, rm.end))
+
+
+def _next_speaker(doc, rm: R.RoleMention, ents: list[Entity], firsts: dict[int, int],
+                  infos: dict[int, list[R.RoleInfo]]) -> int | None:
+    """A role that speaks, followed by a quote from a newly named person of unknown role: the same person."""
+    span = doc.char_span(rm.start, rm.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    if not (root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in SPEECH_LEMMAS):
+        return None
+    sent = sentence(root)
+    limit = min(len(doc_text(doc)), sent.end_char + 600)
+    best = None
+    for i, e in enumerate(ents):
+        if e.type != "PERSON" or infos.get(i) or not (sent.end_char <= firsts[i] < limit):
+            continue
+        m0 = min(e.mentions, key=lambda m: m.start)
+        s = doc.char_span(m0.start, m0.end, alignment_mode="expand")
+        if s is None:
+            continue
+        quoted = any(q in sentence(s.root).text for q in ("“", "”", '"'))
+        if quoted and (best is None or firsts[i] < firsts[best]):
+            best = i
+    return best
+

@@ -1,0 +1,184 @@
+"""The timeline: distinct events by their own dates, split into developments and background.
+
+News stories explain the present with the past: "the 1925 Geneva Protocol", "the 2003
+invasion".  The event coder rightly dates those events in 1925 and 2003, but in a situation
+report they are not developments of the situation: they would flood its timeline with history.
+An event is *background* when its date ends well before the story that reports it (more than
+``RECENT_DAYS`` days before its first report) and before the period the report covers; every
+other event (and every event dated by its article) is a *development*.  Background is kept, in
+its own short section: it is the context an analyst may want, never the news.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .text import lead, link, safe_url, titled
+
+RECENT_DAYS = 60
+THIN = 8  # fewer developments than this: every story's lead joins the timeline
+MAX_TIMELINE = 300
+MAX_BACKGROUND = 200
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+_YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])")
+_DECADE = re.compile(r"^(\d{3})X?$")
+
+
+def event_date(ev: dict[str, Any]) -> tuple[str | None, str]:
+    """The event's own date; the publication date only where the record says it fell back."""
+    if ev.get("date"):
+        return ev["date"], ev.get("date_basis") or "text"
+    return ev.get("first_published"), "published"
+
+
+def latest_day(value: str | None) -> date | None:
+    """The last day a TimeML value can mean: "2011" -> 2011-12-31, "2011-03" -> 2011-03-31,
+    "2020-W45" -> its Sunday, "2018-Q1" -> 2018-03-31, "198X"/"198" -> 1989-12-31; None when
+    the value names no calendar time ("PAST_REF")."""
+    if not value:
+        return None
+    try:
+        m = _WEEK.match(value)
+        if m:
+            return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 7)
+        m = _QUARTER.match(value)
+        if m:
+            y, q = int(m.group(1)), int(m.group(2))
+            return date(y, 3 * q, calendar.monthrange(y, 3 * q)[1])
+        m = _DECADE.match(value)
+        if m:
+            return date(int(m.group(1)) * 10 + 9, 12, 31)
+        m = _YEAR.match(value)
+        if not m:
+            return None
+        y = int(m.group(1))
+        if m.group(2) and m.group(3):
+            return date(y, int(m.group(2)), int(m.group(3)))
+        if m.group(2):
+            mo = int(m.group(2))
+            return date(y, mo, calendar.monthrange(y, mo)[1])
+        return date(y, 12, 31)
+    except ValueError:
+        return None
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def is_background(value: str | None, basis: str, *, reported: Any, coverage_start: Any,
+                  recent_days: int = RECENT_DAYS) -> bool:
+    """Whether an event dated ``value`` is history cited by the story (see the module doc)."""
+    if basis == "published" or not value:
+        return False
+    end = latest_day(value)
+    ref = _as_date(reported) or _as_date(coverage_start)
+    if end is None or ref is None:
+        return False
+    cutoff = ref - timedelta(days=recent_days)
+    start = _as_date(coverage_start)
+    if start is not None:
+        cutoff = min(cutoff, start)
+    return end < cutoff
+
+
+def sort_date(value: str | None) -> str:
+    """A sortable form of a TimeML value: a week ("2020-W45") sorts at its Monday."""
+    if not value:
+        return "9999"
+    m = _WEEK.match(value)
+    if m:
+        try:
+            return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def _actor(name: str | None, country: str | None, sector: str | None) -> dict[str, Any] | None:
+    return {"name": name, "country": country, "sector": sector} if name else None
+
+
+def event_item(ev: dict[str, Any], sources: list[dict[str, Any]], counts: tuple[int, int]) -> dict[str, Any]:
+    when, basis = event_date(ev)
+    return {
+        "kind": "event", "date": when, "date_basis": basis, "event_key": ev["event_key"], "type": ev["type"],
+        "plover": ev["plover"], "source": _actor(ev["source_name"], ev["source_country"], ev["source_sector"]),
+        "target": _actor(ev["target_name"], ev["target_country"], ev["target_sector"]), "place": ev["place"],
+        "text": ev["text"], "first_seen": ev["first_seen"], "first_published": ev.get("first_published"),
+        "stories": int(counts[0]), "reports": int(counts[1]), "sources": sources,
+    }
+
+
+def story_item(st: dict[str, Any]) -> dict[str, Any]:
+    item = {
+        "kind": "story", "date": st["published"], "date_basis": "published", "story_id": st["story_id"],
+        "title": st["title"], "url": safe_url(st["url"]) or safe_url(st["source"]),
+        "agency": st["agency"], "agencies": st["agencies"] or [], "copies": st["copies"],
+        "lead": lead(st["lead"] or ""), "events": st["events"],
+    }
+    return titled(item)
+
+
+@dataclass(slots=True)
+class Timeline:
+    """Developments and background as shown (both capped), and every event item (uncapped)."""
+
+    developments: list[dict[str, Any]] = field(default_factory=list)
+    background: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def n_background(self) -> int:
+        return sum(1 for it in self.events if it.get("background"))
+
+
+def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: list[dict[str, Any]], *,
+          coverage_start: Any, rename: Any = None) -> Timeline:
+    """Distinct events with their sources, by date, split into developments and background;
+    story leads join the developments where events are thin.  ``rename`` maps actor names to
+    canonical ones."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    for src in sources:
+        src = dict(src)
+        key = src.pop("event_key")
+        counts[key] = (src.pop("n_stories"), src.pop("n_reports"))
+        by_key.setdefault(key, []).append(titled(link(src), lead_key="lead_text"))
+    developments, background, every = [], [], []
+    for ev in events:
+        item = event_item(ev, by_key.get(ev["event_key"], []), counts.get(ev["event_key"], (0, 0)))
+        if rename is not None:
+            for side in ("source", "target"):
+                if item[side]:
+                    item[side]["name"] = rename(item[side]["name"])
+        every.append(item)
+        if is_background(item["date"], item["date_basis"], reported=ev.get("first_published"),
+                         coverage_start=coverage_start):
+            item["background"] = True
+            background.append(item)
+        else:
+            developments.append(item)
+    thin = len(developments) < THIN
+    developments += [story_item(st) for st in stories if thin or not st["events"]]
+    order = (lambda it: (sort_date(it["date"]), 0 if it["kind"] == "event" else 1,
+                         it.get("event_key") or it.get("story_id") or ""))
+    developments.sort(key=order)
+    background.sort(key=order)
+    if len(developments) > MAX_TIMELINE:  # keep the latest developments
+        developments = developments[-MAX_TIMELINE:]
+    if len(background) > MAX_BACKGROUND:  # keep the most reported history
+        keep = {id(it) for it in sorted(background, key=lambda it: -it["stories"])[:MAX_BACKGROUND]}
+        background = [it for it in background if id(it) in keep]
+    return Timeline(developments, background, every)
