@@ -54,7 +54,16 @@ CAPW = rf"[{UP}][{LOW}{UP}]*(?:[-'’][{UP}{LOW}][{LOW}{UP}]*)*"  # O'Brien, Al-
 INITIALS = rf"[{UP}]\.(?:[ ]?[{UP}]\.){{0,2}}"  # "G.K.", "J. R. R."
 NAME_PART = (rf"(?:{INITIALS}(?=\s+[{UP}])|{CAPW}"
              rf"|(?:de|da|di|du|del|van|von|bin|ben|al|el|la|le|dos|der)(?=\s+[{UP}]))")
-NAME = rf"(?:{INITIALS}[ ]?)?{CAPW}(?:\s+{NAME_PART}){{0,4}}"
+NAME = rf"(?:{INITIALS}[ ]?)?{CAPW}(?:\s+{NAME_PART}){{0,4}}(?:(?<=Jr)\.|(?<=Sr)\.)?"
+# Words that end an organisation's name, never a person's: a "name" ending so is an organisation.
+ORG_END_WORDS = (
+    "Institute|Ministry|Council|Agency|Party|Army|Forces|Bank|University|Association|Commission|Committee|"
+    "Organization|Organisation|Union|Front|Movement|Group|Court|Department|Office|Corporation|Company|Inc|"
+    "Ltd|Network|Foundation|Fund|Alliance|Coalition|Brigade|Battalion|Police|Service|Authority|"
+    "Assembly|Parliament|Senate|Congress|Tribunal|Centre|Center|Society|Programme|Program|Mission|Board|"
+    "Bureau|Federation|League|Nations|Navy|Command|Corps|Secretariat|Institution|College|School"
+)
+NOT_A_NAME_END = re.compile(rf"\b(?:{ORG_END_WORDS})\.?$")
 
 # Ranks and honorifics written before a name (case-sensitive, abbreviations with their dots).
 RANKS = (
@@ -149,6 +158,7 @@ class TitledName:
     name_end: int
     complement: tuple[int, int] | None  # the "to X" object span, when any
     names: str
+    affil_span: tuple[int, int] | None = None  # "European Council" in "European Council President X"
 
 
 @dataclass(slots=True)
@@ -184,6 +194,8 @@ def titled_names(text: str, known: Callable[[str], bool] | None = None) -> list[
         affil = (m.group("affil") or "").strip() or None
         if affil and affil.lower() in {"the", "a", "an", "former", "then"}:
             affil = None
+        if affil and NOT_A_NAME_END.search(text[name_start:name_end]):
+            continue  # "director of the National Disaster Management Organisation": an org, no name
         if is_rank:
             role_text = title
         else:
@@ -191,11 +203,20 @@ def titled_names(text: str, known: Callable[[str], bool] | None = None) -> list[
             if affil and (affil.isupper() or affil.endswith(("'s", "’s")) or "." in affil):
                 role_text = role_text.replace(affil, "", 1).strip()
             role_text = role_text[:1].lower() + role_text[1:] if _capital_function(role_text) else role_text
+        aspan = _affil_span(m) if affil else None
         out.append(TitledName(RoleInfo(role_text, _head(title), _affil_word(affil)), m.start("role"),
-                              name_start, name_end, cspan, text[name_start:name_end]))
+                              name_start, name_end, cspan, text[name_start:name_end], aspan))
     for m in HONORIFIC_BEFORE.finditer(text):
         out.append(TitledName(None, m.start(), m.start("name"), m.end("name"), None, m.group("name")))
     return out
+
+
+def _affil_span(m: re.Match) -> tuple[int, int]:
+    """Offsets of the affiliation without a possessive: "Burkina Faso's" -> "Burkina Faso"."""
+    s, e = m.start("affil"), m.end("affil")
+    raw = m.string[s:e].rstrip()
+    raw = re.sub(r"['’]s$", "", raw)
+    return s, s + len(raw)
 
 
 def _split_complement(text: str, comp_start: int, name_start: int, name_end: int,
