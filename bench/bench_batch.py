@@ -200,6 +200,26 @@ def run_config(name: str, inputs: Path, out: Path, *, nlp: bool) -> dict:
             "load_avg_before": load_before}
 
 
+def paper_estimate(per_cpu_s: float, words_per_article: float, *, month: float, html_ms: float = 30.0,
+                   efficiency: float = 0.8, headroom: float = 1.5, hours: float = 24.0) -> str:
+    """Cores needed for one month of CC-News within ``hours``, from the measured per-core rate.
+
+    ``html_ms`` adds the HTML-to-text step a WARC page needs and this JSONL benchmark skips (an
+    assumption to replace with ``bench/bench_html.py``'s figure); ``headroom`` covers stragglers,
+    retries, the grouping and writing stages."""
+    per_article = 1.0 / per_cpu_s + html_ms / 1000.0
+    core_hours = month * per_article / 3600.0
+    cores = core_hours / hours / efficiency * headroom
+    nodes = -(-cores // 16)
+    return (f"Paper estimate: one month of CC-News = {month / 1e6:.0f} M articles (assumed) of "
+            f"~{words_per_article:.0f} words; measured {per_cpu_s:.2f} articles per CPU-second end to end "
+            f"with NLP (1 worker) + "
+            f"{html_ms:.0f} ms/page assumed for HTML extraction = {per_article * 1000:.0f} CPU-ms/article -> "
+            f"{core_hours:,.0f} core-hours; within {hours:.0f} h at {efficiency:.0%} scaling efficiency and "
+            f"x{headroom} headroom: {cores:,.0f} cores, i.e. {nodes:.0f} nodes of 16 vCPU (with ~1.2 GB RAM per "
+            f"Python worker plus the executor JVM: >= 32 GB per node).")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=20000, help="articles after replication (issue target: 20000)")
@@ -208,6 +228,8 @@ def main() -> None:
     ap.add_argument("--engines", default="local1,local2,spark2", help=f"any of {', '.join(CONFIGS)}")
     ap.add_argument("--work", help="working folder (default: a temporary one, removed afterwards)")
     ap.add_argument("--json", help="also write the results to this file")
+    ap.add_argument("--month-articles", type=float, default=15e6,
+                    help="articles in one month of CC-News, for the paper estimate (default 15 M)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     work_ctx = tempfile.TemporaryDirectory(prefix="wirewatch-bench-") if not args.work else None
@@ -238,6 +260,9 @@ def main() -> None:
         peaks = ", ".join(f"{k} {v}" for k, v in sorted(r["peak_mb"].items()))
         print(f"| {r['config']} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} | {r['words_per_s']} "
               f"| {r['articles_per_cpu_s']} | {peaks} | {r['load_avg_before']} → {r['load_avg_after']} |")
+    one = next((r for r in results if r["config"] == "local1" and r["articles_per_cpu_s"]), None)
+    if one:
+        print("\n" + paper_estimate(one["articles_per_cpu_s"], words / n, month=args.month_articles))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     if work_ctx:

@@ -5,8 +5,9 @@
 
 Makes a store of fictional generated articles (cached in --workdir), starts ``wirewatch serve`` in
 a subprocess on 127.0.0.1, and runs the load generator in this process (asyncio, keep-alive
-connections, bounded by a request count and a time limit; see ``load`` for the two clients).  Prints p50/p95/p99 latency, requests/s, errors and the
-server's and the load generator's CPU time per request (server: /proc, user + system) as JSON, one line per mode:
+connections, bounded by a request count and a time limit; see ``load`` for the two clients).
+Prints p50/p95/p99 latency, requests/s, errors and the server's and the load generator's CPU
+time per request (server: /proc, user + system) as JSON, one line per mode:
 ``single`` is one client (latency without queueing), ``distinct`` and ``repeated`` use --clients.
 """
 
@@ -179,7 +180,8 @@ async def load(base: str, *, clients: int, requests: int, max_seconds: float, mo
         await run_httpx()
     elapsed = time.perf_counter() - started
     qs = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {"mode": mode, "client": client, "requests": len(latencies), "clients": clients, "errors": len(errors), "error_examples": errors[:3],
+    return {"mode": mode, "client": client, "requests": len(latencies), "clients": clients,
+            "errors": len(errors), "error_examples": errors[:3],
             "seconds": round(elapsed, 2), "requests_per_s": round(len(latencies) / elapsed, 1),
             "p50_ms": round(qs[49] * 1000, 1), "p95_ms": round(qs[94] * 1000, 1), "p99_ms": round(qs[98] * 1000, 1),
             "max_ms": round(max(latencies) * 1000, 1)}

@@ -29,7 +29,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "b.duckdb"
-    write_articles(db, [hostile_article(), *(plain_article(i, day=i) for i in range(1, 4))])
+    plains = [plain_article(i, day=i) for i in range(1, 4)]
+    for a in plains:  # placed in a real country (Chad), so the situation map shades a country shape
+        a.places[0].country = "TD"
+    write_articles(db, [hostile_article(), *plains])
     app = create_app(db, token=TOKEN, deliver=False)
     with live_server(app) as base:
         with httpx.Client(base_url=base) as c:
@@ -136,7 +139,7 @@ def test_situation_page_draws_the_report_and_filters_its_timeline(site, driver):
 
     driver.get(site + "/situations/Lumeria")
     assert driver.find_element(By.CSS_SELECTOR, "svg.map circle.place")
-    assert driver.find_elements(By.CSS_SELECTOR, "svg.map path.land.hit[fill-opacity]")  # LU is shaded
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.map path.land.hit[fill-opacity]")  # Chad is shaded
     assert driver.find_element(By.CSS_SELECTOR, "svg.chart rect.stories")
     items = driver.find_elements(By.CSS_SELECTOR, "#timeline li.item")
     assert len(items) == 3
@@ -147,4 +150,6 @@ def test_situation_page_draws_the_report_and_filters_its_timeline(site, driver):
     assert driver.find_element(By.ID, "timeline-shown").text == "1"
     driver.execute_script("window.scrollTo(0, 0)")
     shot(driver, "situation-lumeria")
+    driver.execute_script("document.getElementById('map').scrollIntoView()")
+    shot(driver, "situation-lumeria-map")
     assert console_errors(driver) == []

@@ -7,7 +7,7 @@ import pytest
 from wirewatch.clean import html as html_mod
 from wirewatch.clean.html import extract_body, parse_html
 from wirewatch.clean.htmlmeta import iso_day, read_page_metadata
-from wirewatch.clean.lines import _is_spaced
+from wirewatch.clean.lines import is_chrome, norm
 
 BODY = "".join(
     f"<p>Paragraph {i} of the story says the river rose again overnight and the ferry stayed in port.</p>"
@@ -125,12 +125,14 @@ def test_real_extraction_of_a_small_page() -> None:
     assert "Paragraph 0 of the story" in text and "Paragraph 7" in text and "Home" not in text
 
 
-@pytest.mark.parametrize(("line", "spaced"), [
-    ("a b", True), ("", True), ("abc d", True), ("a  b", False), (" a", False), ("a ", False),
-    ("a\tb", False), ("a\xa0b", False), ("a\u2009b", False), ("a\nb", False),
+@pytest.mark.parametrize("line", [
+    "a b", "", "Abc D", "a  b", " a", "a ", "a\tb", "a\xa0b", "a\u2009b", "a\nb", "a\u200bb",
 ])
-def test_is_spaced_is_the_split_join_fast_path(line: str, spaced: bool) -> None:
-    """The chrome filter skips ``" ".join(line.split())`` only where it would change nothing."""
-    assert _is_spaced(line) is spaced
-    if spaced:
-        assert " ".join(line.split()) == line
+def test_norm_fast_path_equals_split_join(line: str) -> None:
+    """``norm`` skips the split/join on single-spaced lines: the result must be the same."""
+    assert norm(line) == " ".join(line.split()).casefold()
+
+
+def test_chrome_filter_sees_through_odd_spaces() -> None:
+    assert is_chrome("Skip\xa0to  content")
+    assert is_chrome(" Share\tthis article ")

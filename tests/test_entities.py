@@ -95,3 +95,90 @@ def test_seed(nlp, seed_path):
         gut = names["Antonio Guterres"]
         assert any(m.text == "the UN chief" for m in gut.mentions)
         assert names["Ottawa"].mentions[0].text == "OTTAWA"
+
+
+# -- second pass: names, titles, languages, common words, datelines ---------------------------------
+
+NAMES = (
+    "WASHINGTON — Rep. T.J. Hollowell said on Tuesday the bill would pass. Hollowell, a Democrat, voted "
+    "for it. Marcus D. Whitcombe and Loretta J. Penhallow also spoke. Whitcombe said the vote was close."
+)
+
+
+def test_initials_stay_inside_names(nlp):
+    ents = extract(nlp(NAMES))
+    names = {e.name: e for e in ents if e.type == "PERSON"}
+    assert "T.J. Hollowell" in names and "Rep." in names["T.J. Hollowell"].roles
+    assert any(m.text == "Hollowell" for m in names["T.J. Hollowell"].mentions)
+    assert "Marcus D. Whitcombe" in names and "Loretta J. Penhallow" in names
+    assert not any(re.fullmatch(r"\w+(?: \w\.?)?", n) and len(n.split()[-1]) == 1 for n in names)
+    assert {e.name for e in ents if e.type in {"GPE", "LOC"}} == {"Washington"}  # the dateline's own word
+
+
+def test_title_organisation_is_its_own_entity(nlp):
+    text = ("BRUSSELS — Baltic Council President Aurelia Vance said on Friday that talks had failed. "
+            "Later, Quillsoft CEO Rajan Mehrotra said the company would hire.")
+    ents = extract(nlp(text))
+    vance = next(e for e in ents if e.name == "Aurelia Vance")
+    assert vance.type == "PERSON" and "Baltic Council President" in vance.roles
+    council = next(e for e in ents if e.name == "Baltic Council")
+    assert council.type == "ORG"
+    art = Article(source="t", text=text, entities=ents)
+    s = text.index("Baltic Council President")
+    assert entity_at(art, s, s + len("Baltic Council President Aurelia Vance")).name == "Aurelia Vance"
+    assert next(e for e in ents if e.name == "Rajan Mehrotra").type == "PERSON"
+
+
+def test_accented_and_mojibake_names_survive(nlp):
+    good = "LYON — Regional President Françoise Delahaye-Müller said the plan was sound. Delahaye-Müller left."
+    for text in (good, good.encode("utf-8").decode("latin-1")):
+        ents = extract(nlp(text))
+        person = next(e for e in ents if e.type == "PERSON")
+        assert person.name == "Françoise Delahaye-Müller", person.name
+        assert all(text[m.start:m.end] == m.text for m in person.mentions)
+
+
+def test_role_pattern_does_not_eat_an_organisation(nlp):
+    text = ("LAGOS — Floods killed nine people, said Tunde Okafor, the director of the National Flood "
+            "Relief Organisation. The National Flood Relief Organisation said more rain was expected.")
+    ents = extract(nlp(text))
+    assert not any(e.type == "PERSON" and "Organisation" in e.name for e in ents)
+    org = next(e for e in ents if e.name == "National Flood Relief Organisation")
+    assert org.type == "ORG" and len(org.mentions) == 2
+    assert any("director" in r for r in next(e for e in ents if e.name == "Tunde Okafor").roles)
+
+
+def test_language_is_not_a_people_or_place(nlp):
+    text = ("The French minister spoke to reporters in Lyon. “We will stay,” she said in French, "
+            "before repeating it in English.")
+    ents = extract(nlp(text))
+    langs = [e for e in ents if e.type == "LANGUAGE"]
+    assert {e.name for e in langs} >= {"French", "English"}
+    lang_fr = next(e for e in langs if e.name == "French")
+    assert [m.start for m in lang_fr.mentions] == [text.index("in French") + 3]
+    assert any(e.type == "NORP" and e.name == "French" for e in ents)  # "The French minister"
+
+
+def test_sentence_initial_common_words_are_not_entities(nlp):
+    text = ("Time is of the essence in the valley, the mayor said. Time will tell. Justice must be done, said "
+            "Ellery Marsh. Quillsoft said on Monday that it would open an office in the valley. Quillsoft "
+            "employs 40 people.")
+    ents = extract(nlp(text))
+    names = {e.name for e in ents}
+    assert "Time" not in names and "Justice" not in names
+    assert "Quillsoft" in names and "Ellery Marsh" in names
+
+
+def test_dateline_span_and_detached_parse(nlp):
+    from wirewatch.nlp.entities import annotate, dateline_span
+    text = ("KORVALA, Estmark (AFP) — Estmark's army announced on Tuesday that the border would reopen.\n\n"
+            "“We are ready,” the army said.")
+    art = Article(source="t", text=text)
+    span = dateline_span(art)
+    assert span is not None and text[span[0]:span[1]] == "KORVALA, Estmark (AFP) — "
+    assert dateline_span(Article(source="t", text="US-China talks resume - officials")) is None
+    doc = nlp(text)
+    annotate(doc, art)
+    assert not any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc if t.idx < span[1])
+    city = next(e for e in art.entities if e.mentions[0].start == 0)
+    assert city.type == "GPE" and city.name == "Korvala"

@@ -263,3 +263,44 @@ def test_event_key_uses_the_place_country():
     b = Event("ARMED_CLASH", "ASSAULT", None, None, "2025-03-02", "text", "Niger", "y", 5, 9)
     c = Event("ARMED_CLASH", "ASSAULT", None, None, "2025-03-02", "text", "Mali", "x", 0, 1)
     assert event_key(a) == event_key(b) != event_key(c)
+
+
+# --- place_country: from the geocoded places or the dateline, and keys without a gazetteer ---------
+
+
+def test_place_country_from_places_and_dateline(nlp):
+    text = "Rebels attacked an army base near Tamsa, in Niger's west, on Sunday, killing four soldiers."
+    ev = _find(extract_events(nlp(text), _local(text, [("Tamsa", "NE"), ("Niger", "NE")])), plover="ASSAULT")[0]
+    assert ev.place == "Tamsa" and ev.place_country == "NE"
+    # no place in the sentence: the dateline's place and country ("TAMSA" is geocoded in the story)
+    text = "TAMSA — Rebels attacked an army base on Sunday, killing four soldiers."
+    art = Article(source="t", text=text, published="2025-03-04", dateline="TAMSA",
+                  places=[Place("Tamsa", country="NE", mentions=[Mention("TAMSA", 0, 5)])])
+    ev = _find(extract_events(nlp(text), art), plover="ASSAULT")[0]
+    assert ev.place == "Tamsa" and ev.place_country == "NE"
+    # a capital as dateline needs no places at all; an unknown place has no country
+    art = Article(source="t", text="Rebels attacked an army base on Sunday.", published="2025-03-04", dateline="OTTAWA")
+    assert _find(extract_events(nlp(art.text), art), plover="ASSAULT")[0].place_country == "CA"
+    art.dateline = "KORVALA"
+    ev = _find(extract_events(nlp(art.text), art), plover="ASSAULT")[0]
+    assert ev.place == "Korvala" and ev.place_country is None
+
+
+def test_syndicated_copies_with_reworded_place_share_a_key(nlp, monkeypatch):
+    from wirewatch.nlp import gazetteer
+
+    a = "Rebels attacked an army base near Tamsa on Sunday, killing four soldiers, officials said."
+    b = "On Sunday rebels attacked an army base in western Niger and killed four soldiers."
+    evs = [_find(extract_events(nlp(t), _local(t, [("Tamsa", "NE"), ("Niger", "NE")], dateline=None)),
+                 plover="ASSAULT")[0] for t in (a, b)]
+    assert [e.place for e in evs] == ["Tamsa", "Niger"] and {e.place_country for e in evs} == {"NE"}
+
+    def no_gazetteer():
+        raise AssertionError("event_key must not load the gazetteer")
+
+    monkeypatch.setattr(gazetteer, "get_gazetteer", no_gazetteer)
+    event_key.cache_clear() if hasattr(event_key, "cache_clear") else None
+    assert event_key(evs[0]) == event_key(evs[1])
+    other = Event(evs[0].type, "ASSAULT", evs[0].source, evs[0].target, evs[0].date, "text", "Tamsa", "x", 0, 1,
+                  place_country="ML")
+    assert event_key(other) != event_key(evs[0])  # same place name, another country: another event

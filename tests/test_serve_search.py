@@ -11,9 +11,9 @@ from wirewatch.serve.snapshot import SnapshotReader
 from wirewatch.store import Store, queries, search
 
 
-def _article(i: int, title: str, body: str, day: int) -> Article:
-    return Article(source=f"fixtures/s-{i}.txt", title=title, text=body, published=f"2031-05-{day:02d}",
-                   agency="Northwire", language="en")
+def _article(i: int, title: str, body: str, day: int | None) -> Article:
+    return Article(source=f"fixtures/s-{i}.txt", title=title, text=body,
+                   published=f"2031-05-{day:02d}" if day else None, agency="Northwire", language="en")
 
 
 ARTICLES = [
@@ -22,6 +22,7 @@ ARTICLES = [
     _article(3, "Harvest festival", "Farmers in Quellen held a harvest festival with music and bread.", 5),
     _article(4, "Floods close the port of Velka", "Floods closed the port of Velka on Tuesday. Boats waited.", 6),
     _article(5, "Council vote", "The council voted on tariffs for the port after a long debate on fees.", 7),
+    _article(6, "Undated note", "A port note without any date, filed by the harbour desk.", None),
 ]
 
 
@@ -63,8 +64,11 @@ def test_filters_and_paging(store):
     every = queries.search_articles(store.con, "port", limit=50)
     assert len(every) >= 5
     assert queries.search_articles(store.con, "port", limit=2, offset=1) == every[1:3]
+    assert every[-1]["published"] is None  # undated last among equals... and out of any period:
     may = queries.search_articles(store.con, "port", since="2031-05-04", until="2031-05-06", limit=50)
-    assert [r["id"] for r in may] == [r["id"] for r in every if "2031-05-04" <= r["published"] <= "2031-05-06"]
+    assert [r["id"] for r in may] == [r["id"] for r in every if "2031-05-04" <= (r["published"] or "") <= "2031-05-06"]
+    before = queries.search_articles(store.con, "port", until="2031-05-06", limit=50)
+    assert before and all(r["published"] and r["published"] <= "2031-05-06" for r in before)
     one = every[0]
     assert [r["id"] for r in queries.search_articles(store.con, "port", story_id=one["story_id"])] == [one["id"]]
     assert set(one) == {"id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published",

@@ -171,7 +171,9 @@ _BIO = re.compile(
 
 def norm(text: str) -> str:
     """Whitespace-collapsed, case-folded form used to compare lines."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":  # _is_spaced, inlined
+    # Already single-spaced (checked in C, no copy): ``isprintable`` is False for every whitespace
+    # character but the ASCII space, so the split/join below would return ``text`` unchanged.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text.casefold()
     return " ".join(text.split()).casefold()
 
@@ -189,20 +191,12 @@ def _is_repeated(text: str) -> bool:
     return False
 
 
-def _is_spaced(line: str) -> bool:
-    """True when ``" ".join(line.split())`` would return ``line`` unchanged (checked in C, no copy).
-
-    ``isprintable`` is False for every whitespace character but the ASCII space.
-    """
-    return line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " "
-
-
 def is_chrome(line: str, *, caps_promo: bool = False) -> bool:
     """True when one line (a paragraph of the extracted text) is page chrome, not body.
 
     Ordered cheapest first; long lines (prose) skip the tests that only short lines can meet.
     """
-    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":  # _is_spaced, inlined
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":  # as in norm()
         text = line
     else:
         text = " ".join(line.split())

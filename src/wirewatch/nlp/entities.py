@@ -28,6 +28,7 @@ from ..records import Article, Entity, Mention
 from . import entity_cands as C
 from . import entity_groups as G
 from . import roles as R
+from .docutil import doc_text
 from .entity_cands import DATELINE_RE, NOT_NAME_WORDS  # noqa: F401  (re-exported for places)
 from .gazetteer import Gazetteer, get_gazetteer
 
@@ -42,13 +43,13 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
     text = doc.text
     cands = C.spacy_cands(doc)
     C.apply_titles(text, cands, gaz)
-    C.name_patterns(text, cands)
+    C.name_patterns(text, cands, gaz)
     C.dateline(text, cands, gaz)
     C.split_merged(text, cands, gaz)
     C.org_patterns(text, cands)
     C.gazetteer_hits(doc, cands, gaz)
     C.drop_common_words(doc, cands)
-    C.mark_languages(doc, cands)
+    C.mark_languages(doc, cands, gaz)
     C.evidence(doc, cands, gaz)
     groups = G.group(text, cands)
     ents: list[Entity] = []
@@ -73,8 +74,30 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
 
 
 def annotate(doc, article: Article) -> None:
-    """Fill ``article.entities`` from the spaCy doc."""
+    """Fill ``article.entities`` from the spaCy doc (after detaching the dateline, see below)."""
+    detach_dateline(doc, article)
     article.entities = extract(doc)
+
+
+def detach_dateline(doc, article: Article) -> None:
+    """Relabel the dateline's tokens ``dep`` so that no component reads them as arguments.
+
+    The parser makes the city of "OUAGADOUGOU, Burkina Faso (AFP) — The government announced ..." the
+    subject of "announced"; quotes and events would then name the city as the speaker or actor.  Only
+    the labels change (heads and sentences stay), so the tree is intact.
+    """
+    span = dateline_span(article)
+    if span is None or doc_text(doc) != article.text:
+        return
+    for tok in doc:
+        if tok.idx >= span[1]:
+            break
+        if tok.idx >= span[0] and tok.dep_ in _ARG_DEPS:
+            tok.dep_ = "dep"
+
+
+_ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "npadvmod", "attr", "dative", "agent", "conj",
+             "compound", "poss"}
 
 
 _LEAD_DATELINE = re.compile(

@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import roles as R
-from .gazetteer import Gazetteer, GeoEntry, normalise
+from .docutil import doc_text
+from .gazetteer import Gazetteer, GeoEntry, bucket_key, normalise
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
                "LANGUAGE"}
@@ -38,8 +39,9 @@ ORG_RE = re.compile(
 )
 AL_ORG_RE = re.compile(rf"(?<![{R.UP}][{R.LOW}]\s)(?<![{R.UP}][{R.LOW}]{{2}}\s)\b[Aa]l[- ][{R.UP}][{R.LOW}]+")
 DATELINE_RE = re.compile(
-    r"(?m)^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?:[ ][A-Z][A-Z.'’\-]+){0,3})"
-    r"(?:,[ \t]*[A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){0,2})?[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?(?:—|–|--|-)[ \t]"
+    rf"(?m)^[ \t]*(?P<place>[{R.UP}][{R.UP}.'’\-]+(?:[ ][{R.UP}][{R.UP}.'’\-]+){{0,3}})"
+    rf"(?:,[ \t]*[{R.UP}][{R.LOW}{R.UP}.]+(?:[ ][{R.UP}][{R.LOW}{R.UP}.]+){{0,2}})?[ \t]*"
+    r"(?:\([^)\n]{1,40}\)[ \t]*)?(?:—|–|--|-)[ \t]"
 )
 NOT_PLACE_LABELS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 CONNECTORS = {"of", "and", "the", "for", "on", "de", "du", "des", "la", "le", "in"}
@@ -67,7 +69,10 @@ def surface_key(s: str) -> str:
         if s.startswith(art):
             s = s[len(art):]
     s = s.strip(" ,;:")
-    return s[:-1] if s.endswith(".") and not re.search(r"(?:^|\.)[A-Z]\.$", s) else s
+    return s[:-1] if s.endswith(".") and not _ENDS_INITIAL.search(s) else s
+
+
+_ENDS_INITIAL = re.compile(rf"(?:^|[\s.])[{R.UP}]\.$|(?:Jr|Sr)\.$")  # "U.S.", "Charles B.", "Jr."
 
 
 # -- candidate collection ---------------------------------------------------------------------
@@ -129,6 +134,8 @@ def apply_titles(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
         if tn.role is not None:
             c.roles.append(tn.role)
         _add(cands, c)
+        if tn.affil_span is not None:
+            _affiliation(text, tn.affil_span, cands, gaz)
         if tn.complement:
             obj = re.match(r"\s+(?:to|of|for|at)\s+(?:the\s+)?", text[tn.complement[0]:tn.complement[1]])
             s = tn.complement[0] + (obj.end() if obj else 0)
@@ -138,6 +145,63 @@ def apply_titles(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
                 pc = Cand(s, tn.complement[1], "LOC" if hit.kind in LOC_KINDS else "GPE", prio=3, geo=hit)
                 pc.votes["PLACE"] += 4.0
                 _add(cands, pc)
+
+
+def _affiliation(text: str, span: tuple[int, int], cands: list[Cand], gaz: Gazetteer) -> None:
+    """The organisation or place in a title ("European Council" in "European Council President Donald
+    Tusk", "Google" in "Google CEO ...") is an entity of its own, not a part of the person's name."""
+    s, e = span
+    words = text[s:e]
+    inside = [c for c in cands if c.start < e and s < c.end]
+    if any(c.start < s or c.end > e for c in inside):
+        return
+    if gaz.demonym(words):
+        return  # "French": spaCy's NORP, a mention of the country for places
+    hit = strict_geo(gaz, words)
+    if hit is not None:
+        label, vote = ("LOC" if hit.kind in LOC_KINDS else "GPE"), "PLACE"
+    elif len(words.split()) >= 2 or words.replace(".", "").isupper() or inside:
+        label, vote = "ORG", "ORG"
+    else:
+        return  # one capitalised word of unknown kind ("Democratic"): no evidence either way
+    if inside:
+        for c in inside:
+            c.votes[vote] += 2.0
+        return
+    c = Cand(s, e, label, prio=2, geo=hit)
+    c.votes[vote] += 2.0
+    cands.append(c)
+
+
+def strict_geo(gaz: Gazetteer, words: str) -> GeoEntry | None:
+    """A gazetteer entry the words name by its own name (or any name, for countries and regions).
+
+    Alternate names of towns are noisy ("Google" is listed for Topeka, "Hamas" for Hamm): such a hit
+    is weak evidence, and none at all for a title's affiliation.
+    """
+    hit = gaz.best(words)
+    if hit is None or hit.kind in PLACE_KINDS_STRONG or bucket_key(hit.name) == bucket_key(words):
+        return hit
+    return None
+
+
+# A first name, middle initials and a surname: "Elijah E. Cummings", "Charles B. Rangel".
+MIDDLE_INITIAL_RE = re.compile(
+    rf"(?<![\w.'’-])(?P<first>{R.CAPW})\s+{R.INITIALS}\s+(?P<last>{R.CAPW})(?![\w-])(?!\s+[{R.UP}][{R.LOW}])"
+)
+
+
+def name_patterns(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
+    """Names with middle initials are people; the initial stays inside the name."""
+    for m in MIDDLE_INITIAL_RE.finditer(text):
+        first, last = m.group("first"), m.group("last")
+        if NOT_NAME_WORDS.search(m.group()) or R.is_function_word(last) or R.is_function_word(first):
+            continue  # "Washington D.C. Mayor", "Texas A.M. University"
+        if strict_geo(gaz, first) is not None and gaz.best(first).kind in PLACE_KINDS_STRONG:
+            continue
+        c = Cand(m.start(), m.end(), "PERSON", prio=2)
+        c.votes["PERSON"] += 3.0
+        _add(cands, c)
 
 
 def dateline(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
@@ -265,7 +329,10 @@ def evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
         if c.geo is None and c.label in {"GPE", "LOC", "PERSON", "ORG", "FAC", "NORP"}:
             c.geo = gaz.best(key) if key else None
         g = c.geo
-        if g is not None and c.label != "NORP":
+        if (g is not None and c.label not in {"GPE", "LOC", "NORP"} and g.kind not in PLACE_KINDS_STRONG
+                and bucket_key(g.name) != bucket_key(key)):
+            c.votes["PLACE"] += 0.25  # an alternate name of a town ("Google" for Topeka): weak
+        elif g is not None and c.label not in {"NORP", "LANGUAGE"}:
             if g.kind in PLACE_KINDS_STRONG:
                 c.votes["PLACE"] += 3.0
             elif g.kind == "admin2":
@@ -301,14 +368,89 @@ def _name_shaped(key: str) -> bool:
             and not any(ch.isdigit() for ch in key) and not NOT_NAME_WORDS.search(key))
 
 
+COMMON_ZIPF = 4.5  # wordfreq Zipf value of "justice", "target": everyday words in English
+_SENT_OPEN = re.compile(r"(?:^|[.!?:;][\"”’)]?\s+|\n\s*|[“\"‘(]\s*|—\s*)$")
+_COMMON_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "PERSON"}
+
+
 def drop_common_words(doc, cands: list[Cand]) -> None:
-    """"Time is of the essence": a single sentence-initial common noun is not an entity."""
+    """"Time is of the essence": a capitalised common word opening a sentence is not an entity.
+
+    It stays when the document gives other evidence: the same word capitalised inside a sentence, a
+    title, a speech verb it is the subject of.  Without any, the word is dropped when it is written in
+    lower case elsewhere in the text, or (not for people) when it is an everyday English word.
+    """
+    text = doc_text(doc)
     keep = []
     for c in cands:
-        span = doc.char_span(c.start, c.end, alignment_mode="expand")
-        if (c.prio == 1 and span is not None and len(span) == 1 and span[0].tag_ in {"NN", "NNS", "JJ", "RB"}
-                and (span[0].is_sent_start or span[0].i > 0 and span[0].nbor(-1).is_quote)):
-            continue
+        if c.prio == 1 and c.label in _COMMON_LABELS and _opens_sentence(text, c.start):
+            span = doc.char_span(c.start, c.end, alignment_mode="expand")
+            if span is not None and len(span) == 1 and _common_word(doc, span[0], c, text):
+                continue
         keep.append(c)
     cands[:] = keep
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return _SENT_OPEN.search(text, max(0, start - 4), start) is not None
+
+
+def _common_word(doc, tok, c: Cand, text: str) -> bool:
+    word = tok.text
+    if not word[:1].isupper() or word.isupper() or not word.isalpha() or NOT_NAME_WORDS.search(word):
+        return False
+    if tok.tag_ in {"NN", "NNS", "JJ", "RB"}:
+        return True
+    if _is_speaker(doc, c) and any(ch.dep_ not in {"nsubj", "aux", "punct", "neg", "advmod"}
+                                   for ch in tok.head.children):
+        return False  # "Apple said that ...", but not "Time will tell"
+    for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+        if m.start() != c.start and not _opens_sentence(text, m.start()):
+            return False  # capitalised mid-sentence elsewhere: a name
+    low = word.lower()
+    if re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text):
+        return True
+    return c.label != "PERSON" and _zipf(low) >= COMMON_ZIPF
+
+
+def _zipf(word: str) -> float:
+    """English word frequency (Zipf scale, wordfreq's bundled small list; 0.0 when unavailable)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
+        return 0.0
+    return zipf_frequency(word, "en", wordlist="small")
+
+
+# "said in French", "translated from Arabic", "speaks Swahili": the language, not the people.
+LANGUAGE_NAMES = frozenset(
+    """Arabic Swahili Hebrew Latin Mandarin Cantonese Hindi Urdu Farsi Persian Pashto Dari Hausa Yoruba Igbo
+    Amharic Tigrinya Bambara Wolof Creole Esperanto Sanskrit Tagalog Kiswahili Lingala Kinyarwanda Zulu
+    Xhosa Somali Kurdish Berber Tamazight Fula Fulani Quechua Guarani""".split()
+)
+_LANG_PREPS = {"in", "into", "from"}
+_LANG_VERBS = {"speak", "learn", "teach", "understand", "study", "translate"}
+
+
+def mark_languages(doc, cands: list[Cand], gaz: Gazetteer) -> None:
+    """A people's name used as a language ("said in French") becomes a LANGUAGE candidate."""
+    text = doc_text(doc)
+    for tok in doc:
+        if not tok.text[:1].isupper() or not _language_use(tok):
+            continue
+        word = tok.text
+        if word not in LANGUAGE_NAMES and not gaz.demonym(word):
+            continue
+        c = Cand(tok.idx, tok.idx + len(word), "LANGUAGE", prio=2)
+        c.votes["LANGUAGE"] += 10.0
+        if text[c.start:c.end] == word:
+            _add(cands, c)
+
+
+def _language_use(tok) -> bool:
+    if tok.dep_ == "conj":  # "in French and English"
+        tok = tok.head
+    if tok.dep_ == "pobj":
+        return tok.head.lower_ in _LANG_PREPS and not any(ch.dep_ in {"compound", "amod"} for ch in tok.children)
+    return tok.dep_ == "dobj" and tok.head.lemma_ in _LANG_VERBS
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from ..records import Entity, Mention
 from . import roles as R
 from .docutil import doc_text, sentence
-from .entity_cands import LOC_KINDS, SPEECH_LEMMAS, Cand, surface_key
-from .gazetteer import Gazetteer, GeoEntry
+from .entity_cands import CONNECTORS, LOC_KINDS, SPEECH_LEMMAS, Cand, surface_key
+from .gazetteer import Gazetteer, GeoEntry, bucket_key
 
 
 def propagate(text: str, ents: list[Entity]) -> None:
@@ -66,27 +66,43 @@ class Group:
 
 
 def group(text: str, cands: list[Cand]) -> list[Group]:
-    by_key: dict[str, Group] = {}
+    """One group per name: same surface first, then surnames, acronyms and place spellings join."""
+    by_key: dict[tuple[str, bool], Group] = {}
     for c in sorted(cands, key=lambda c: c.start):
         key = c.key(text)
         if not key:
             continue
-        by_key.setdefault(key, Group(key)).add(c)
+        # "French" the language and "French" the people are two entities
+        by_key.setdefault((key, c.label == "LANGUAGE"), Group(key)).add(c)
     groups = list(by_key.values())
     for g in groups:
         g.type = _type_of(g.votes, [c.label for c in g.cands], g.cands[0].geo)
-    # surnames and first+last names join the longest full name they end a part of
-    persons = [g for g in groups if g.type == "PERSON" and len(g.name.split()) >= 2]
     merged: set[int] = set()
+    _merge_surnames(groups, merged)
+    _merge_acronyms(groups, merged)
+    _merge_places(groups, merged)
+    out = [g for g in groups if id(g) not in merged]
+    for g in out:
+        if g.type not in {"GPE", "LOC"}:
+            g.type = _type_of(g.votes, [c.label for c in g.cands], None)
+    return out
+
+
+def _merge_surnames(groups: list[Group], merged: set[int]) -> None:
+    """Surnames and first+last names join the one full name they end ("Butterfield", "G.K. Butterfield")."""
+    persons = [g for g in groups if g.type == "PERSON" and len(g.name.split()) >= 2]
     for g in groups:
-        if g.type in {"GPE", "LOC"} and g.votes.get("PLACE", 0) >= 3 or g in persons:
+        if g.type in {"GPE", "LOC"} and g.votes.get("PLACE", 0) >= 3 or g in persons or g.type == "LANGUAGE":
             continue
         owners = [p for p in persons if p.name.endswith(" " + g.name) and p is not g]
         if len({p.name for p in owners}) == 1 and g.type in {"PERSON", "ORG", "FAC", "GPE", "LOC", "NORP"}:
             for c in g.cands:
                 owners[0].add(c)
             merged.add(id(g))
-    # acronyms join the organisation whose initials they spell
+
+
+def _merge_acronyms(groups: list[Group], merged: set[int]) -> None:
+    """Acronyms join the organisation whose initials they spell."""
     orgs = [g for g in groups if g.type == "ORG" and len(g.name.split()) >= 2 and id(g) not in merged]
     for g in groups:
         if id(g) in merged or g.type != "ORG":
@@ -98,28 +114,59 @@ def group(text: str, cands: list[Cand]) -> list[Group]:
                 for c in g.cands:
                     owners[0].add(c)
                 merged.add(id(g))
-    # spellings of one country or one place ("U.S.", "United States") are one entity
+
+
+def _merge_places(groups: list[Group], merged: set[int]) -> None:
+    """Spellings of one country or one place ("U.S.", "United States", "OTTAWA") are one entity."""
     by_geo: dict[str, Group] = {}
     for g in groups:
         if id(g) in merged or g.type not in {"GPE", "LOC"}:
             continue
         geo = next((c.geo for c in g.cands if c.geo is not None), None)
         if geo is None or geo.kind == "city" and geo.name != g.name and not g.name.isupper():
+            if g.name.isupper() and len(g.name) > 3:
+                g.name = _title_case(g.name)
             continue
         owner = by_geo.get(geo.id)
         if owner is None:
             by_geo[geo.id] = g
-            if g.name.isupper() or geo.kind == "country":
-                g.name = geo.name
+            g.name = _place_name(g.name, geo)
         else:
             for c in g.cands:
                 owner.add(c)
             merged.add(id(g))
-    out = [g for g in groups if id(g) not in merged]
-    for g in out:
-        if g.type not in {"GPE", "LOC"}:
-            g.type = _type_of(g.votes, [c.label for c in g.cands], None)
-    return out
+
+
+def _place_name(surface: str, geo: GeoEntry) -> str:
+    """Canonical name of a place: the country's name; a dateline in capitals in its own words
+    ("WASHINGTON" is Washington, whatever the gazetteer's best guess), with accents restored."""
+    if geo.kind == "country":
+        return geo.name
+    if not surface.isupper():
+        return surface
+    if bucket_key(geo.name) == bucket_key(surface):
+        return geo.name
+    return _title_case(surface) if len(surface.replace(".", "")) > 3 else surface
+
+
+def _title_case(word: str) -> str:
+    """"N'DJAMENA" -> "N'Djamena", "ST. LOUIS" -> "St. Louis" (str.title() capitalises after ’ too)."""
+    return re.sub(r"[\w’']+", lambda m: m.group()[:1].upper() + m.group()[1:].lower().replace("’S", "’s"),
+                  word)
+
+
+_MOJIBAKE_MARK = re.compile("[ÃÂÅÄÐÑØÙâ][\u0080-\u00bf€ƒˆ‰˜™]")
+
+
+def canonical(name: str) -> str:
+    """The name to show: UTF-8 read as Latin-1 ("FranÃ§ois") repaired; offsets stay on the mentions."""
+    if name.isascii() or not _MOJIBAKE_MARK.search(name):
+        return name
+    try:
+        import ftfy
+    except ImportError:  # pragma: no cover - ftfy is a declared dependency
+        return name
+    return ftfy.fix_encoding(name)
 
 
 # -- role mentions ----------------------------------------------------------------------------
@@ -134,6 +181,9 @@ def _affil_key(affil: str | None, gaz: Gazetteer) -> str | None:
     hits = gaz.lookup(affil)
     if hits and hits[0].kind == "country":
         return hits[0].country
+    first = affil.split()[0]
+    if first != affil and gaz.demonym(first):  # "French Defence" (minister): French
+        return gaz.demonym(first)
     acro = affil.replace(".", "")
     return acro if acro.isupper() else (_initials(affil) or affil)
 
@@ -152,7 +202,7 @@ def resolve_role_mentions(doc, ents: list[Entity], infos: dict[int, list[R.RoleI
         head = rm.role.head
         target = None
         before = [(i, e) for i, e in persons if firsts[i] < rm.start]
-        for i, e in reversed(sorted(before, key=lambda ie: firsts[ie[0]])):
+        for i, _e in reversed(sorted(before, key=lambda ie: firsts[ie[0]])):
             for info in infos.get(i, []):
                 same_aff = key is not None and _affil_key(info.affiliation, gaz) == key
                 if head == info.head and (same_aff or key is None or info.affiliation is None):

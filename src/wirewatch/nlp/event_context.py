@@ -5,7 +5,7 @@ the story ran); only when the sentence says nothing is the publication date used
 says so (``date_basis="published"``).  The dates component normally fills ``article.dates``;
 when it has not run (events used alone), a small resolver reads spaCy's DATE entities so the
 component stays useful on its own.  Places come from ``article.places`` (or spaCy GPE/LOC
-entities), falling back to the dateline.
+entities), falling back to the dateline; each carries its country (``Event.place_country``).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import re
 from dataclasses import dataclass
 
 from ..records import Article, DateExpr
+from .actors import country_of
 
 _TIMEX_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?|-W\d{2})?$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
-_MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+             r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _MD = re.compile(_MONTH_RE + r"\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", re.I)
 _DM = re.compile(r"\b(\d{1,2})(?!\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(\d{4}))?", re.I)
 _M = re.compile(r"(?:^|\b)" + _MONTH_RE + r"(?:\s+(\d{4}))?\b", re.I)
@@ -105,17 +107,22 @@ def article_dates(doc, article: Article) -> list[DateExpr]:
 
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
+    """One mention of a place, with the place's canonical name and country (ISO2) where known."""
+
     name: str
     start: int
     end: int
+    country: str | None = None
 
 
 def article_places(doc, article: Article) -> list[PlaceMention]:
-    """Place mentions: the places component's where present, else spaCy GPE/LOC/FAC entities."""
+    """Place mentions: the places component's where present (geocoded: they carry its country), else
+    spaCy GPE/LOC/FAC entities, whose country is known only for countries, capitals and demonyms."""
     if article.places:
-        return sorted((PlaceMention(p.name, m.start, m.end) for p in article.places for m in p.mentions),
+        return sorted((PlaceMention(p.name, m.start, m.end, p.country) for p in article.places for m in p.mentions),
                       key=lambda m: m.start)
-    return [PlaceMention(e.text, e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    return [PlaceMention(e.text, e.start_char, e.end_char, country_of(e.text))
+            for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
 
 
 def nearest(items, start: int, end: int, anchor: int, *, exclude: list[tuple[int, int]] = ()):
@@ -139,3 +146,19 @@ def dateline_place(article: Article) -> str | None:
         return None
     name = re.split(r"[,(—–-]", line)[0].strip()
     return name.title() if name.isupper() else name or None
+
+
+def dateline_country(article: Article) -> str | None:
+    """Country of the dateline place: a country, capital or demonym in the dateline ("OTTAWA",
+    "TAMSA, Niger"), else the country the places component gave the place of that name."""
+    line = (article.dateline or "").strip()
+    if not line:
+        return None
+    iso = country_of(re.split(r"[(—–]", line)[0])
+    if iso:
+        return iso
+    key = (dateline_place(article) or "").casefold()
+    for p in article.places:
+        if p.country and (p.name.casefold() == key or any(m.text.casefold() == key for m in p.mentions)):
+            return p.country
+    return None

@@ -14,8 +14,6 @@ where the article says more elsewhere:
 - an event noun reported without actors ("a coup in August") takes the actors and the finer date
   of the same event reported with them ("the Aug. 18 coup that saw the military seize power"),
   when the dates agree.
-
-Also :func:`place_country`, the country of a place name used by ``event_key``.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..records import Actor, Article, Event
 from .actors import country_of, normalise_actor, tables
@@ -180,23 +177,8 @@ def link(found: list[Found]) -> None:
         ev.source, ev.target = twin.source, twin.target
         if len(twin.date or "") > len(ev.date or ""):
             ev.date = twin.date
-        ev.place = twin.place or ev.place  # one event, one place: the report that names its actors
+        if twin.place:  # one event, one place: the report that names its actors
+            ev.place, ev.place_country = twin.place, twin.place_country
         if twin.type and ev.type != twin.type:
             ev.type = twin.type
 
-
-@lru_cache(maxsize=4096)
-def place_country(name: str) -> str | None:
-    """Country of a place name: a country, capital or demonym first (no gazetteer needed), else the
-    gazetteer's most likely place of that name.  Deterministic for a given gazetteer."""
-    iso = country_of(name)
-    if iso:
-        return iso
-    try:
-        from .gazetteer import get_gazetteer
-
-        best = get_gazetteer().best(name)
-    except Exception:  # pragma: no cover - the gazetteer is a dependency; keys still work without it
-        log.debug("gazetteer unavailable for place_country(%r)", name, exc_info=True)
-        return None
-    return best.country if best is not None and best.kind not in ("region", "continent", "sea") else None

@@ -110,10 +110,10 @@ MODIFIERS = (
 _FUNC = "|".join(re.escape(f) for f in FUNCTIONS)
 _FUNC_CI = rf"(?:(?i:{_FUNC}))"
 _NOT_AFFIL = (r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
-              r"June|July|August|September|October|November|December|The|A|An)\b)")
+              rf"June|July|August|September|October|November|December|The|A|An|{_FUNC_CI}|{RANKS})(?![\w.]))")
 _AFFIL1 = rf"(?:{_NOT_AFFIL}(?:{CAPW}|[A-Z](?:\.[A-Z])+\.?|[A-Z]{{2,6}}))"
 # French, UN, U.N., France's, "European Council", "Burkina Faso's"
-_AFFIL = rf"(?:{_AFFIL1}(?:\s+{_AFFIL1}){{0,2}}(?:['’]s)?)"
+_AFFIL = rf"(?:{_AFFIL1}(?<!['’]s)(?:\s+{_AFFIL1}(?<!['’]s)){{0,2}}(?:['’]s)?)"
 
 # A title (with optional affiliation, modifiers and a "to/of/for X" complement) right before a name.
 TITLE_BEFORE = re.compile(
@@ -168,6 +168,14 @@ class RoleMention:
     role: RoleInfo
 
 
+_FUNCTION_WORD = re.compile(rf"(?:{_FUNC_CI}|{RANKS})")
+
+
+def is_function_word(word: str) -> bool:
+    """True for a title or function ("Mayor", "Gen.", "ambassador"): never part of a name."""
+    return _FUNCTION_WORD.fullmatch(word) is not None
+
+
 def _head(title: str) -> str:
     words = title.split()
     low = title.lower()
@@ -194,7 +202,7 @@ def titled_names(text: str, known: Callable[[str], bool] | None = None) -> list[
         affil = (m.group("affil") or "").strip() or None
         if affil and affil.lower() in {"the", "a", "an", "former", "then"}:
             affil = None
-        if affil and NOT_A_NAME_END.search(text[name_start:name_end]):
+        if NOT_A_NAME_END.search(text[name_start:name_end]):
             continue  # "director of the National Disaster Management Organisation": an org, no name
         if is_rank:
             role_text = title

@@ -172,8 +172,8 @@ def _surnames(stats: dict[str, NameStats], out: Aliases) -> None:
             continue
         one_word = len(s.name.split()) == 1
         as_person = s.types.get("PERSON", 0) * 3 >= s.stories  # "Assad", not the group "Isis"
-        cands = [c for c in index.get(fold(s.name), ())
-                 if c.name != s.name and (c.stories > s.stories or (one_word and (as_person or c.stories * 3 >= s.stories)))]
+        cands = [c for c in index.get(fold(s.name), ()) if c.name != s.name and (
+            c.stories > s.stories or (one_word and (as_person or c.stories * 3 >= s.stories)))]
         if cands:
             out.canon[s.name] = max(cands, key=lambda c: (c.stories, c.name)).name
 

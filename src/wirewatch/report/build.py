@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 THIN = tl.THIN
 MAX_TIMELINE = tl.MAX_TIMELINE
-MAX_SOURCES = 12
+MAX_SOURCES = 6  # stories listed under an event (its counts say how many in all)
 MAX_ACTORS = 25
 NEW_TOP = 8  # "what is new": the most important few, then "+N more"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -162,32 +162,32 @@ def _gather(con: duckdb.DuckDBPyConnection, sel: sq.Selection, *, query: str, na
     sources = sq.event_sources(con, sel, per_event=MAX_SOURCES) if events else []
     line = tl.build(events, stories, sources, rename=aliases.of, coverage_start=since or totals["first_published"])
     report.timeline, report.background = line.developments, line.background
-    report.actors = _actors(con, sel, aliases, countries)
+    history = {it["event_key"] for it in line.events if it.get("background")}
+    report.actors = _actors(con, sel, aliases, countries, history)
     report.quotes, qtot = _quotes(con, sel, aliases)
-    report.interactions = sq.interactions(con, sel, aliases=aliases.canon)
+    _roles(con, sel, aliases, report.actors, report.quotes)
+    report.interactions = sq.interactions(con, sel, aliases=aliases.canon, skip=history)
     report.places = sq.places(con, sel)
     report.volume = sq.volume(con, sel)
     n_background = line.n_background
     report.counts.update(developments=report.counts["events"] - n_background, background=n_background,
                          quotes=qtot["attributed"], unattributed_quotes=qtot["unattributed"],
-                         places=len(report.places), plover=sq.plover_totals(con, sel))
-    report.new_since = _new_since(con, sel, stories, line.events, new_since,
-                                  totals=report.counts)
+                         places=len(report.places), plover=sq.plover_totals(con, sel, skip=history))
+    report.new_since = _new_since(con, sel, stories, line.events, new_since, totals=report.counts)
     return report
 
 
 def _actors(con: duckdb.DuckDBPyConnection, sel: sq.Selection, aliases: ac.Aliases,
-            countries: Any) -> list[dict[str, Any]]:
+            countries: Any, history: set[str]) -> list[dict[str, Any]]:
     """Key actors: aliases merged, demonyms folded, non-actors left out, ranked by events and
-    stories; roles filtered (see ``report.actors``)."""
+    stories (see ``report.actors``) — developments only, not the history in ``history``; roles
+    are added by ``_roles``."""
     rows = sq.actors(con, sel, aliases=aliases.canon, limit=MAX_ACTORS * 6)
-    top = ac.rank_actors(rows, sq.actor_event_counts(con, sel), aliases, countries=countries, limit=MAX_ACTORS)
+    acts = sq.actor_event_counts(con, sel, skip=history)
+    top = ac.rank_actors(rows, acts, aliases, countries=countries, limit=MAX_ACTORS)
     members = aliases.members(r["name"] for r in top)
-    roles = sq.actor_roles(con, sel, members)
     for row in top:
         row["aliases"] = sorted(set(members.get(row["name"], [])) - {row["name"]})
-        row["roles"] = ac.pick_roles(roles.get(row["name"], []), stories=row["stories"],
-                                     own=members.get(row["name"], [row["name"]]), persons=aliases.persons)
     return top
 
 
@@ -196,18 +196,29 @@ def _quotes(con: duckdb.DuckDBPyConnection, sel: sq.Selection,
     """Stated positions by named speaker: pronouns ("I", "they"), speakerless quotes and groups
     with no country ("Kurdish") are not an actor's position; they are only counted."""
     exclude = sorted(ac.PRONOUNS | {g.lower() for g in aliases.groups})
-    groups = sq.quotes(con, sel, aliases=aliases.canon, exclude=exclude)
-    qtot = sq.quote_totals(con, sel, aliases=aliases.canon, exclude=exclude)
-    members = aliases.members(g["speaker"] for g in groups)
-    roles = sq.actor_roles(con, sel, members) if groups else {}
+    qtot: dict[str, int] = {}
+    groups = sq.quotes(con, sel, aliases=aliases.canon, exclude=exclude, totals=qtot)
+    if not groups:  # no named speaker: the totals were not computed with the groups
+        qtot = sq.quote_totals(con, sel, aliases=aliases.canon, exclude=exclude)
     for g in groups:
-        g["roles"] = ac.pick_roles(roles.get(g["speaker"], []), stories=g["stories"],
-                                   own=members.get(g["speaker"], [g["speaker"]]), persons=aliases.persons)
         for q in g["quotes"]:
             q["url"] = safe_url(q["url"])
             titled(q, lead_key="lead")
             q.pop("lead", None)
     return groups, qtot
+
+
+def _roles(con: duckdb.DuckDBPyConnection, sel: sq.Selection, aliases: ac.Aliases,
+           rows: list[dict[str, Any]], groups: list[dict[str, Any]]) -> None:
+    """Roles of the key actors and of the speakers, in one query (see ``actors.pick_roles``)."""
+    names = [r["name"] for r in rows] + [g["speaker"] for g in groups]
+    if not names:
+        return
+    members = aliases.members(names)
+    roles = sq.actor_roles(con, sel, members)
+    for item, name in [(r, r["name"]) for r in rows] + [(g, g["speaker"]) for g in groups]:
+        item["roles"] = ac.pick_roles(roles.get(name, []), stories=item["stories"],
+                                      own=members.get(name, [name]), persons=aliases.persons)
 
 
 def _new_since(con: duckdb.DuckDBPyConnection, sel: sq.Selection, stories: list[dict[str, Any]],
@@ -232,9 +243,7 @@ def _new_since(con: duckdb.DuckDBPyConnection, sel: sq.Selection, stories: list[
     devs = [it for it in fresh_items if not it.get("background")]
     top_stories = sorted(fresh_stories, reverse=True, key=lambda st: (
         st["copies"] or 0, str(st["published"] or ""), st["story_id"]))[:NEW_TOP]
-    top_events = sorted(devs, reverse=True, key=lambda it: (
-        it["stories"], it["reports"], bool(it["source"] or it["target"]),
-        tl.sort_date(it["date"]) if it["date"] else "", it["event_key"]))[:NEW_TOP]
+    top_events = sorted(devs, key=tl.importance, reverse=True)[:NEW_TOP]
     out["stories"] = [titled(link({k: st[k] for k in ("story_id", "title", "url", "source", "agency", "published",
                                                       "copies", "lead")}))
                       for st in top_stories]

@@ -10,6 +10,7 @@ from typing import Any
 
 from .build import Report
 from .charts import bin_volume, text_bars
+from .timeline import most_important
 
 MAX_ITEMS = 60
 MAX_BACKGROUND = 15
@@ -108,9 +109,11 @@ def _timeline(r: Report) -> list[str]:
     out = ["", "## Timeline of developments", ""]
     if not r.timeline:
         return out + ["No events or stories."]
-    items = r.timeline[-MAX_ITEMS:]
-    if len(r.timeline) > len(items):
-        out.append(f"(latest {len(items)} of {len(r.timeline)} entries)")
+    items = most_important(r.timeline, MAX_ITEMS)
+    total = max(len(r.timeline), r.counts.get("developments") or 0)
+    if total > len(items):
+        out += [f"The {len(items)} most reported of {total:,} developments (events with known actors and "
+                "their own dates first), by date; the HTML and JSON forms hold more.", ""]
     for it in items:
         when = it.get("date") or "undated"
         if it["kind"] == "event":
@@ -165,7 +168,7 @@ def _quotes(r: Report) -> list[str]:
 
 
 def _interactions(r: Report) -> list[str]:
-    out = ["", "## Who does what to whom (distinct events)", ""]
+    out = ["", "## Who does what to whom (distinct developments)", ""]
     if not r.interactions:
         return out + ["No coded interactions."]
     out += ["| Source | Action (PLOVER) | Target | Events | Dates |", "|---|---|---|---:|---|"]
@@ -186,7 +189,8 @@ def _places(r: Report) -> list[str]:
     out += ["| Place | Country | Stories | Mentions | Lat, lon |", "|---|---|---:|---:|---|"]
     for p in r.places:
         ll = f"{p['lat']:.2f}, {p['lon']:.2f}" if p.get("lat") is not None and p.get("lon") is not None else ""
-        out.append(f"| {md(p['name'])} | {md(p.get('country') or '')} | {p['stories']} | {p.get('mentions') or 0} | {ll} |")
+        out.append(f"| {md(p['name'])} | {md(p.get('country') or '')} | {p['stories']} | "
+                   f"{p.get('mentions') or 0} | {ll} |")
     return out
 
 

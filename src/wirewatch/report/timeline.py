@@ -106,6 +106,20 @@ def sort_date(value: str | None) -> str:
     return value
 
 
+def importance(it: dict[str, Any]) -> tuple:
+    """How much a timeline entry matters to a reader (larger first): reported by more stories and
+    copies, with known actors, dated by its own text, then more recent."""
+    known = bool(it.get("source")) + bool(it.get("target"))
+    return (it.get("stories", 1), it.get("reports", it.get("copies", 1)), known, it.get("date_basis") == "text",
+            sort_date(it.get("date")) if it.get("date") else "", it.get("event_key") or it.get("story_id") or "")
+
+
+def most_important(items: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """The ``n`` most important of ``items``, in their original (chronological) order."""
+    keep = {id(it) for it in sorted(items, key=importance, reverse=True)[:n]}
+    return [it for it in items if id(it) in keep]
+
+
 def _actor(name: str | None, country: str | None, sector: str | None) -> dict[str, Any] | None:
     return {"name": name, "country": country, "sector": sector} if name else None
 
@@ -144,6 +158,10 @@ class Timeline:
         return sum(1 for it in self.events if it.get("background"))
 
 
+def _chronological(it: dict[str, Any]) -> tuple:
+    return (sort_date(it["date"]), 0 if it["kind"] == "event" else 1, it.get("event_key") or it.get("story_id") or "")
+
+
 def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: list[dict[str, Any]], *,
           coverage_start: Any, rename: Any = None) -> Timeline:
     """Distinct events with their sources, by date, split into developments and background;
@@ -172,12 +190,10 @@ def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: 
             developments.append(item)
     thin = len(developments) < THIN
     developments += [story_item(st) for st in stories if thin or not st["events"]]
-    order = (lambda it: (sort_date(it["date"]), 0 if it["kind"] == "event" else 1,
-                         it.get("event_key") or it.get("story_id") or ""))
-    developments.sort(key=order)
-    background.sort(key=order)
-    if len(developments) > MAX_TIMELINE:  # keep the latest developments
-        developments = developments[-MAX_TIMELINE:]
+    developments.sort(key=_chronological)
+    background.sort(key=_chronological)
+    if len(developments) > MAX_TIMELINE:  # keep the most important, over the whole period
+        developments = most_important(developments, MAX_TIMELINE)
     if len(background) > MAX_BACKGROUND:  # keep the most reported history
         keep = {id(it) for it in sorted(background, key=lambda it: -it["stories"])[:MAX_BACKGROUND]}
         background = [it for it in background if id(it) in keep]

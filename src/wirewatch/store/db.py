@@ -13,6 +13,8 @@ import logging
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -154,12 +156,27 @@ class Store:
             raise
         self._feed_state.clear()
 
+    @contextmanager
+    def _values(self, values: list[str]) -> Iterator[str]:
+        """A one-column view ``v`` over ``values``: binding a long Python list as a parameter makes
+        DuckDB inspect every element (importing pandas for each), far slower than an Arrow view."""
+        self.con.register("_wirewatch_values", pa.table({"v": pa.array(values, pa.string())}))
+        try:
+            yield "_wirewatch_values"
+        finally:
+            self.con.unregister("_wirewatch_values")
+
     def _insert(self, table: str, rows: dict[str, list]) -> None:
         if not rows or not next(iter(rows.values())):
             return
-        arrow = pa.table(rows)  # noqa: F841 - referenced by name in the SQL below
         cols = ", ".join(f'"{c}"' for c in rows)
-        self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM arrow")
+        # an explicitly registered view: DuckDB's replacement scan would probe every local variable
+        # (trying to import pandas for each), which cost more than the insert itself
+        self.con.register("_wirewatch_rows", pa.table(rows))
+        try:
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wirewatch_rows")
+        finally:
+            self.con.unregister("_wirewatch_rows")
 
     def _insert_articles(self, items: list[tuple[Article, Verdict]]) -> None:
         at = now()
@@ -210,8 +227,9 @@ class Store:
         rep: dict[str, list] = {k: [] for k in ("event_key", "article_id", "story_id", "start_char", "end_char")}
         keys = [(a, ev, event_key(ev)) for a, ev in keys]
         wanted = sorted({k for _, _, k in keys})
-        known = {k for (k,) in self.con.execute(
-            "SELECT event_key FROM events WHERE event_key IN (SELECT unnest(?))", [wanted]).fetchall()}
+        with self._values(wanted) as values:
+            known = {k for (k,) in self.con.execute(
+                f"SELECT event_key FROM events WHERE event_key IN (SELECT v FROM {values})").fetchall()}
         for a, ev, key in keys:
             if key not in known:
                 known.add(key)
@@ -229,7 +247,8 @@ class Store:
     def _upsert_rejects(self, rejects: list[Rejected]) -> None:
         at = now()
         latest = {r.source: r for r in rejects}
-        self.con.execute("DELETE FROM rejects WHERE source IN (SELECT unnest(?))", [list(latest)])
+        with self._values(list(latest)) as values:
+            self.con.execute(f"DELETE FROM rejects WHERE source IN (SELECT v FROM {values})")
         self._insert("rejects", {
             "source": list(latest), "code": [r.code for r in latest.values()],
             "reason": [r.reason for r in latest.values()], "rejected_at": [at] * len(latest)})
@@ -237,7 +256,8 @@ class Store:
     def forget_rejects(self, sources: list[str]) -> None:
         """A source that now reads fine is no longer listed as rejected."""
         if sources:
-            self.con.execute("DELETE FROM rejects WHERE source IN (SELECT unnest(?))", [sources])
+            with self._values(sources) as values:
+                self.con.execute(f"DELETE FROM rejects WHERE source IN (SELECT v FROM {values})")
 
     def rebuild_search_index(self) -> bool:
         """(Re)build the BM25 full-text index over title and text, where the fts extension loads."""

@@ -1,7 +1,8 @@
 """Read-side SQL for situation reports: which articles a query selects, and what they say.
 
 A report is built in two steps: ``select_articles`` turns a query (a country, actor or topic)
-into the stored copies it concerns (a temporary table), then each section function aggregates over them.  Counting rules live here, in SQL, so every front end counts alike:
+into the stored copies it concerns (a temporary table), then each section function aggregates
+over them.  Counting rules live here, in SQL, so every front end counts alike:
 
 * a *story* is counted once however many copies the store holds (``story_id``);
 * an *event* is counted once however many reports carry it (``events`` is one row per
@@ -128,13 +129,15 @@ def event_sources(con: duckdb.DuckDBPyConnection, sel: Selection, *, per_event: 
         WITH ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table})),
         g AS (SELECT r.event_key, r.story_id, count(DISTINCT r.article_id) AS copies, min(r.article_id) AS aid
               FROM event_reports r WHERE r.event_key IN (SELECT event_key FROM ev) GROUP BY 1, 2),
-        j AS (SELECT g.event_key, g.story_id, g.copies, a.title, a.url, a.source, a.agency, a.published,
-                     CASE WHEN coalesce(trim(a.title), '') = '' THEN substr(a.text, 1, 400) END AS lead_text,
+        j AS (SELECT g.event_key, g.story_id, g.copies, g.aid, a.published,
                      row_number() OVER (PARTITION BY g.event_key ORDER BY a.published NULLS LAST, g.story_id) AS rk,
                      count(*) OVER (PARTITION BY g.event_key) AS n_stories,
                      sum(g.copies) OVER (PARTITION BY g.event_key) AS n_reports
               FROM g JOIN articles a ON a.id = g.aid)
-        SELECT * EXCLUDE (rk) FROM j WHERE rk <= ? ORDER BY event_key, rk""", [int(per_event)])
+        SELECT j.event_key, j.story_id, j.copies, a.title, a.url, a.source, a.agency, j.published,
+               CASE WHEN coalesce(trim(a.title), '') = '' THEN substr(a.text, 1, 400) END AS lead_text,
+               j.n_stories, j.n_reports
+        FROM j JOIN articles a ON a.id = j.aid WHERE j.rk <= ? ORDER BY j.event_key, j.rk""", [int(per_event)])
     return _dicts(cur)
 
 
@@ -190,7 +193,7 @@ def actors(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str,
     cte, params = _aliases(aliases)
     cur = con.execute(f"""
         WITH {cte},
-        en AS (SELECT coalesce(m.canon, e.name) AS name, e.type, e.story_id, e.n_mentions
+        en AS MATERIALIZED (SELECT coalesce(m.canon, e.name) AS name, e.type, e.story_id, e.n_mentions
                FROM entities e LEFT JOIN m ON m.name = e.name
                WHERE e.article_id IN (SELECT id FROM {sel.table}) AND e.type IN {ACTOR_TYPES}),
         ty AS (SELECT name, first(type ORDER BY n DESC, type) AS type
@@ -224,15 +227,25 @@ def actor_roles(con: duckdb.DuckDBPyConnection, sel: Selection,
     return out
 
 
-def actor_event_counts(con: duckdb.DuckDBPyConnection, sel: Selection) -> dict[str, tuple[int, int]]:
-    """name -> (distinct events as source, distinct events as target) within the selection."""
+def _skip(skip: Any) -> str:
+    return _packed(sorted(skip or ()))
+
+
+_NOT_SKIPPED = "event_key NOT IN (SELECT unnest(string_split(?, chr(31))))"
+
+
+def actor_event_counts(con: duckdb.DuckDBPyConnection, sel: Selection, *,
+                       skip: Any = None) -> dict[str, tuple[int, int]]:
+    """name -> (distinct events as source, distinct events as target) within the selection,
+    leaving out the events keyed in ``skip`` (background history)."""
     rows = con.execute(f"""
-        WITH ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table})),
+        WITH ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table})
+                    AND {_NOT_SKIPPED}),
         e AS (SELECT * FROM events WHERE event_key IN (SELECT event_key FROM ev)),
         s AS (SELECT source_name AS name, count(*) AS n FROM e WHERE source_name IS NOT NULL GROUP BY 1),
         t AS (SELECT target_name AS name, count(*) AS n FROM e WHERE target_name IS NOT NULL GROUP BY 1)
         SELECT coalesce(s.name, t.name), coalesce(s.n, 0), coalesce(t.n, 0)
-        FROM s FULL OUTER JOIN t ON s.name = t.name""").fetchall()
+        FROM s FULL OUTER JOIN t ON s.name = t.name""", [_skip(skip)]).fetchall()
     return {r[0]: (int(r[1]), int(r[2])) for r in rows}
 
 
@@ -245,21 +258,22 @@ def _quote_rows(sel: Selection, cte: str) -> str:
         q AS (SELECT coalesce(m.canon, qq.speaker) AS speaker, qq.* EXCLUDE (speaker)
               FROM quotes qq LEFT JOIN m ON m.name = qq.speaker
               WHERE qq.article_id IN (SELECT id FROM {sel.table})),
-        d AS (SELECT speaker, story_id, lower(text) AS norm, count(DISTINCT article_id) AS copies,
+        d AS MATERIALIZED (SELECT speaker, story_id, lower(text) AS norm, count(DISTINCT article_id) AS copies,
                      min(article_id) AS aid, any_value(text) AS text, bool_or(direct) AS direct, any_value(cue) AS cue
               FROM q GROUP BY speaker, story_id, lower(text)),
-        ok AS (SELECT * FROM d WHERE speaker IS NOT NULL AND trim(speaker) <> ''
+        ok AS MATERIALIZED (SELECT * FROM d WHERE speaker IS NOT NULL AND trim(speaker) <> ''
                                  AND lower(trim(speaker)) NOT IN (SELECT unnest(string_split(?, chr(31)))))"""
 
 
 def quotes(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str, str] | None = None,
            exclude: list[str] | None = None, per_speaker: int = 6, speakers: int = 20,
-           lead_chars: int = 400) -> list[dict[str, Any]]:
+           lead_chars: int = 400, totals: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """Quotes grouped by speaker (canonical names; speakers in ``exclude``, lower-case, left
     out), each distinct quote once per story (copies repeat it), the most quoted speakers first;
     per speaker ``per_speaker`` quotes: direct quotes first, then paraphrases, then quoted
     fragments of fewer than ``FRAGMENT_WORDS`` words ("fake news": a scare quote is not a stated
-    position), each newest first."""
+    position), each newest first.  ``totals``, when given, receives the counts of
+    ``quote_totals`` (computed in the same query when any speaker is found)."""
     cte, params = _aliases(aliases)
     cur = con.execute(f"""
         WITH {_quote_rows(sel, cte)},
@@ -267,22 +281,26 @@ def quotes(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str,
                        count(*) FILTER (WHERE direct) AS n_direct
                 FROM ok GROUP BY speaker ORDER BY n_quotes DESC, speaker LIMIT ?),
         ranked AS (
-            SELECT ok.*, spk.n_quotes, spk.n_stories, spk.n_direct, a.title, a.url, a.agency, a.published,
-                   substr(a.text, 1, ?) AS lead,
+            SELECT ok.*, spk.n_quotes, spk.n_stories, spk.n_direct,
                    row_number() OVER (PARTITION BY ok.speaker
                                       ORDER BY CASE WHEN NOT coalesce(ok.direct, FALSE) THEN 1
                                                     WHEN len(string_split(trim(ok.text), ' ')) < ? THEN 2
                                                     ELSE 0 END,
                                                a.published DESC NULLS LAST, ok.story_id, ok.norm) AS rk
             FROM ok JOIN spk USING (speaker) JOIN articles a ON a.id = ok.aid)
-        SELECT speaker, n_quotes, n_stories, n_direct, story_id, text, direct, cue, title, url, agency,
-               published, copies, lead
-        FROM ranked WHERE rk <= ?
-        ORDER BY n_quotes DESC, speaker, rk""",
-        [*params, _packed(x.lower() for x in exclude or []), int(speakers), int(lead_chars), int(FRAGMENT_WORDS),
+        SELECT (SELECT count(*) FROM ok) AS n_ok, (SELECT count(*) FROM d) AS n_all,
+               r.speaker, r.n_quotes, r.n_stories, r.n_direct, r.story_id, r.text, r.direct, r.cue, a.title, a.url,
+               a.agency, a.published, r.copies,
+               CASE WHEN coalesce(trim(a.title), '') = '' THEN substr(a.text, 1, ?) END AS lead
+        FROM ranked r JOIN articles a ON a.id = r.aid WHERE r.rk <= ?
+        ORDER BY r.n_quotes DESC, r.speaker, r.rk""",
+        [*params, _packed(x.lower() for x in exclude or []), int(speakers), int(FRAGMENT_WORDS), int(lead_chars),
          int(per_speaker)])
     out: list[dict[str, Any]] = []
-    for row in _dicts(cur):
+    rows = _dicts(cur)
+    if totals is not None and rows:
+        totals.update(attributed=int(rows[0]["n_ok"]), unattributed=int(rows[0]["n_all"]) - int(rows[0]["n_ok"]))
+    for row in rows:
         if not out or out[-1]["speaker"] != row["speaker"]:
             out.append({"speaker": row["speaker"], "quotes_total": row["n_quotes"], "direct_total": row["n_direct"],
                         "stories": row["n_stories"], "quotes": []})
@@ -304,13 +322,15 @@ def quote_totals(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dic
 
 
 def interactions(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str, str] | None = None,
-                 limit: int = 40) -> list[dict[str, Any]]:
+                 skip: Any = None, limit: int = 40) -> list[dict[str, Any]]:
     """Who does what to whom: distinct events per (source, PLOVER type, target), actors under
-    their canonical names; rows where neither actor is known say nothing and are left out."""
+    their canonical names; rows where neither actor is known say nothing and are left out, and
+    so are the events keyed in ``skip`` (background history)."""
     cte, params = _aliases(aliases)
     cur = con.execute(f"""
         WITH {cte},
-        ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table})),
+        ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table})
+               AND {_NOT_SKIPPED}),
         e AS (SELECT coalesce(ms.canon, e.source_name) AS source, coalesce(mt.canon, e.target_name) AS target,
                      e.plover, e.type, e.date
               FROM events e LEFT JOIN m ms ON ms.name = e.source_name LEFT JOIN m mt ON mt.name = e.target_name
@@ -321,15 +341,17 @@ def interactions(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dic
         FROM e WHERE plover IS NOT NULL AND (source IS NOT NULL OR target IS NOT NULL)
         GROUP BY ALL
         ORDER BY events DESC, source NULLS LAST, plover, target NULLS LAST
-        LIMIT ?""", [*params, int(limit)])
+        LIMIT ?""", [*params, _skip(skip), int(limit)])
     return _dicts(cur)
 
 
-def plover_totals(con: duckdb.DuckDBPyConnection, sel: Selection) -> dict[str, int]:
+def plover_totals(con: duckdb.DuckDBPyConnection, sel: Selection, *, skip: Any = None) -> dict[str, int]:
+    """Distinct events per PLOVER type, leaving out the events keyed in ``skip``."""
     rows = con.execute(f"""
-        WITH ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table}))
+        WITH ev AS (SELECT DISTINCT event_key FROM event_reports WHERE article_id IN (SELECT id FROM {sel.table})
+                    AND {_NOT_SKIPPED})
         SELECT coalesce(plover, '(none)'), count(*) FROM events
-        WHERE event_key IN (SELECT event_key FROM ev) GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
+        WHERE event_key IN (SELECT event_key FROM ev) GROUP BY 1 ORDER BY 2 DESC, 1""", [_skip(skip)]).fetchall()
     return {r[0]: int(r[1]) for r in rows}
 
 
@@ -348,7 +370,8 @@ def places(con: duckdb.DuckDBPyConnection, sel: Selection, *, limit: int = 60) -
 def volume(con: duckdb.DuckDBPyConnection, sel: Selection) -> list[dict[str, Any]]:
     """Per publication day: new stories (a story counts once, on its first day) and copies."""
     cur = con.execute(f"""
-        WITH sel AS (SELECT story_id, published FROM articles WHERE id IN (SELECT id FROM {sel.table}) AND published IS NOT NULL),
+        WITH sel AS (SELECT story_id, published FROM articles
+                     WHERE id IN (SELECT id FROM {sel.table}) AND published IS NOT NULL),
         first AS (SELECT story_id, min(published) AS day FROM sel GROUP BY story_id),
         s AS (SELECT day, count(*) AS stories FROM first GROUP BY day),
         c AS (SELECT published AS day, count(*) AS copies FROM sel GROUP BY published)

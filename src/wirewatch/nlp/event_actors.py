@@ -1,0 +1,173 @@
+"""Actors of event arguments: from a parse token to a coded actor, using what the article knows.
+
+An argument token names an actor through the entity it mentions (canonical names from the
+entities component), a role in apposition ("the minister, Ana Diaz,"), a pronoun resolved to the
+person named before it, or the words of its phrase ("the Malian military").  Phrases that name
+no one who can act ("the coup", "concerns") give no actor; bare roles are completed with the
+event's country by :func:`.event_links.complete_actor`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..records import Actor, Article, Entity
+from .actors import actor_from_text, is_actor_like
+from .docutil import doc_text, sentence
+from .event_context import article_dates, article_places, dateline_country, dateline_place
+from .event_links import Geo, complete_actor
+from .event_types import PROTEST_FAMILY
+
+__all__ = ["ArticleIndex", "resolve_actor", "crowd_event"]
+
+_PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "that", "which", "who", "whom", "those", "this", "these"}
+_GENERIC_HEADS = {"government", "military", "army", "forces", "troops", "ministry", "officials", "authorities",
+                  "president", "leader", "leaders", "members", "supporters", "units", "police"}
+_QUANTITY = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "crowd", "crowds"}
+
+
+@dataclass(slots=True)
+class ArticleIndex:
+    """What the event builder needs from the article, indexed once per document."""
+
+    article: Article
+    mentions: list[tuple[int, int, Entity]]
+    persons: list[tuple[int, Entity]]
+    geo: Geo
+    dates: list
+    places: list
+    fallback_place: str | None  # the dateline's place, for events whose sentence names none
+    fallback_country: str | None
+    disaster_caused: bool = False  # a casualty verb in the current sentence was the disaster's
+
+    @classmethod
+    def build(cls, doc, article: Article) -> ArticleIndex:
+        entities = article.entities or [Entity(e.text, e.label_, mentions=[]) for e in doc.ents]
+        mentions: list[tuple[int, int, Entity]] = []
+        if article.entities:
+            for ent in article.entities:
+                for m in ent.mentions:
+                    mentions.append((m.start, m.end, ent))
+        else:
+            for span, ent in zip(doc.ents, entities):
+                mentions.append((span.start_char, span.end_char, ent))
+        persons = sorted(((s, e) for s, _, e in mentions if e.type == "PERSON"), key=lambda p: p[0])
+        return cls(article, sorted(mentions, key=lambda m: m[0]), persons, Geo.build(article),
+                   article_dates(doc, article), article_places(doc, article), dateline_place(article),
+                   dateline_country(article))
+
+    def entity_at(self, start: int, end: int) -> Entity | None:
+        """The entity with a mention overlapping [start, end), if any."""
+        for s, e, ent in self.mentions:
+            if s < end and start < e:
+                return ent
+        return None
+
+    def person_before(self, pos: int, sent_start: int = 0) -> Entity | None:
+        """Who "he"/"she" is: the first person named earlier in the same sentence (its topic), else the
+        last person named before it."""
+        best = None
+        for s, ent in self.persons:
+            if s >= pos:
+                break
+            if s >= sent_start:
+                return ent
+            best = ent
+        return best
+
+
+def _phrase(tok):
+    """Character span of an argument: its left modifiers, the head, and 'of X' after a generic head."""
+    left = tok.left_edge
+    # no leading function words, nor a date parsed as a modifier ("On Sunday rebels attacked")
+    while left.i < tok.i and (left.dep_ in ("prep", "punct", "cc", "case") or left.ent_type_ in ("DATE", "TIME")):
+        left = left.nbor(1)
+    right = tok
+    if tok.lower_ in _GENERIC_HEADS:
+        pp = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if pp is not None:
+            right = pp.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def _actor(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | None]:
+    """The actor an argument token names, or None when it names no one who can act."""
+    if isinstance(tok, tuple):  # a scanned (first, head) phrase
+        first, head = tok
+        start, end = first.idx, head.idx + len(head.text)
+        return actor_from_text(doc_text(head.doc)[start:end]), (start, end)
+    actor, span = _actor_of(tok, ctx)
+    if actor is None:
+        return None, None
+    ent = ctx.entity_at(tok.idx, tok.idx + len(tok)) if not isinstance(tok, tuple) else None
+    if not is_actor_like(actor, entity=ent) and tok.lower_ not in ("he", "she", "him", "her"):
+        return None, None
+    return actor, span
+
+
+def _head(tok):
+    """The noun a quantity stands for ("thousands of people" -> people)."""
+    if tok is not None and not isinstance(tok, tuple) and (tok.lower_ in _QUANTITY or tok.pos_ == "NUM"):
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        if obj is not None:
+            return obj
+    return tok
+
+
+def _apposed_person(tok, ctx: ArticleIndex) -> Entity | None:
+    """The person a role phrase is in apposition with ("the minister, Ana Diaz, said")."""
+    for c in tok.children:
+        if c.dep_ == "appos":
+            ent = ctx.entity_at(c.idx, c.idx + len(c))
+            if ent is not None and ent.type == "PERSON":
+                return ent
+    return None
+
+
+def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | None]:
+    """Actor and span a token names: a pronoun's person, an apposed person, its entity, or its words."""
+    tok = _head(tok)
+    if tok is None or tok.pos_ in ("VERB", "AUX"):
+        return None, None
+    if tok.lower_ in ("it", "they", "we") and tok.dep_ == "nsubj" and tok.head.dep_ == "ccomp":
+        speaker = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
+        if speaker is not None and speaker.lower_ not in _PRONOUNS:  # "the army said it had ..."
+            return _actor_of(speaker, ctx)
+    if tok.lower_ in _PRONOUNS:
+        if tok.lower_ in ("he", "she", "him", "her"):
+            person = ctx.person_before(tok.idx, sentence(tok).start_char)
+            if person is not None:
+                return actor_from_text(person.name, entity=person), (tok.idx, tok.idx + len(tok))
+        return None, None
+    start, end = _phrase(tok)
+    ent = ctx.entity_at(tok.idx, tok.idx + len(tok))
+    text = doc_text(tok.doc)[start:end]
+    named = _apposed_person(tok, ctx)
+    if named is not None and (ent is None or ent.type != "PERSON"):  # "Niger's defence minister, Halima Garba,"
+        return actor_from_text(text, entity=named), (start, end)
+    if ent is not None and ent.type in ("NORP",) and tok.ent_type_ in ("NORP", "GPE") and tok.dep_ in ("amod", "compound"):
+        return actor_from_text(text), (start, end)
+    if ent is not None and ent.type in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
+        return actor_from_text(text, entity=ent), (start, end)
+    return actor_from_text(text), (start, end)
+
+
+def crowd_event(scores: dict[str, float]) -> bool:
+    """Whether a sentence reads as a demonstration (its people are protesters)."""
+    return any(scores.get(t, 0.0) >= 2 for t in PROTEST_FAMILY)
+
+
+def resolve_actor(tok, ctx: ArticleIndex, country: str | None, crowd: bool):
+    """Actor of an argument token, completed from context (bare roles get the event's country)."""
+    actor, span = _actor(tok, ctx)
+    if actor is None:
+        return None, None
+    head = _head(tok)
+    word = head[1].lower_ if isinstance(head, tuple) else (head.lower_ if head is not None else "")
+    named = False
+    if head is not None and not isinstance(head, tuple):
+        ent = ctx.entity_at(head.idx, head.idx + len(head))
+        named = (ent is not None and ent.type in ("PERSON", "ORG")) or _apposed_person(head, ctx) is not None
+    return complete_actor(actor, country=country, head=word, crowd=crowd, named=named), span
+

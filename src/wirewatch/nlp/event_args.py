@@ -1,0 +1,199 @@
+"""Arguments of event triggers, read off the spaCy dependency parse.
+
+Source = nsubj (or the "by" agent of a passive), target = dobj, nsubjpass, or a preposition that
+fits the PLOVER class ("call on X", "clash with X", "talks between X and Y").  Subjects of
+controlled and coordinated verbs are found by climbing the parse ("Ottawa was quick to condemn"
+-> Ottawa).  These functions return tokens (or a scanned (first, head) phrase); turning them
+into actors is :mod:`.event_actors`' job.
+"""
+
+from __future__ import annotations
+
+from .actors import tables
+from .event_links import DISASTERS
+from .event_triggers import LIGHT
+
+__all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects", "clause_verb", "object_noun",
+           "is_passive", "security_subject", "not_an_agent"]
+
+_FACING = {"face", "receive", "get", "draw", "meet", "confront"}
+_ACTOR_SECTORS = {"MIL", "REB", "COP", "GOV", "IGO"}
+_TARGET_PREPS = {
+    "REQUEST": ("on", "upon"), "ACCUSE": ("against",), "ASSAULT": ("on", "against", "with", "at", "into"),
+    "CONSULT": ("with",), "AGREE": ("with",), "AID": ("to", "for"), "SUPPORT": ("for", "to"),
+    "COOPERATE": ("with",), "SANCTION": ("against", "on", "from"), "COERCE": ("from", "against", "on"),
+    "THREATEN": ("against",), "PROTEST": ("against",), "RETREAT": ("from",), "CONCEDE": ("to",),
+    "REJECT": (), "MOBILIZE": ("to", "against"),
+}
+
+
+def clause_subject(tok, depth: int = 5):
+    """The subject of ``tok``'s clause, climbing through controlled and coordinated verbs."""
+    cur = tok
+    skip = tok.doc.user_data.get("wirewatch.dateline_end", 0)
+    for _ in range(depth):
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "csubj") and c.idx >= skip:
+                return _unpronoun(c)
+        if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head is not cur:
+            cur = cur.head
+            continue
+        if cur.dep_ in ("acl", "relcl") and cur.head is not cur:
+            return _unpronoun(cur.head)
+        break
+    return None
+
+
+def _unpronoun(tok):
+    """A relative/demonstrative pronoun stands for the noun it refers to ("those asking" -> subject of 'were')."""
+    if tok.lower_ in ("that", "which", "who", "whom") and tok.head.dep_ == "relcl":
+        return tok.head.head
+    if tok.lower_ in ("those", "these") and tok.dep_ == "pobj":
+        verb = tok.head.head
+        for c in verb.children:
+            if c.dep_ == "nsubj":
+                return c
+    return tok
+
+
+def prep_objects(tok, preps: tuple[str, ...]):
+    """The object of the first of ``tok``'s prepositions in ``preps`` ("clash with X" -> X)."""
+    for c in tok.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in preps:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _between(tok):
+    """'clashes/fighting between X and Y': the two sides."""
+    side = prep_objects(tok, ("between",))
+    if side is None:
+        return None
+    return side, next((c for c in side.children if c.dep_ == "conj"), None)
+
+
+def verb_arguments(tok, pl: str, cue: str | None = None):
+    """(source, target) tokens of a verb trigger of PLOVER class ``pl``."""
+    sides = _between(tok)
+    if sides is not None:
+        return sides
+    source = target = None
+    light = cue is not None and " " in cue  # "provided support": the object is the act, not its target
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    for c in tok.children:
+        if c.dep_ == "nsubjpass":
+            target = _unpronoun(c)
+        elif c.dep_ == "agent":
+            source = next((g for g in c.children if g.dep_ == "pobj"), None)
+        elif c.dep_ in ("dobj", "dative") and target is None and not light and c.lower_ not in ("fire", "control"):
+            target = c
+    if not passive:
+        source = clause_subject(tok)
+    if target is None:
+        target = prep_objects(tok, _TARGET_PREPS.get(pl, ()))
+    if target is None and light and cue.split()[-1] in ("on", "upon", "for", "with", "against"):
+        target = prep_objects(tok, (cue.split()[-1],))  # "called on Canada"
+    if target is not None and any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our")
+                                  for c in target.children):
+        target = None  # "wrapped up its mission": the subject's own thing is no second actor
+    if target is None and pl == "REQUEST":
+        target = _requested_country(tok)
+    return source, target
+
+
+def _requested_country(tok):
+    """'asking for more Canadian involvement': the country whose action is asked for is the target."""
+    obj = prep_objects(tok, ("for",))
+    if obj is None:
+        return None
+    for c in obj.children:
+        if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE"):
+            return c
+    return None
+
+
+def _scan_actor(tokens):
+    """First phrase in ``tokens`` headed by a state/armed-group word ("the Malian military")."""
+    words = tables().sector_words
+    toks = list(tokens)
+    for i, t in enumerate(toks):
+        if t.dep_ in ("amod", "compound") and t.head.i == t.i + 1:
+            continue  # "military rule": a modifier, not an actor
+        if words.get(t.lower_) in _ACTOR_SECTORS:
+            j = i
+            while j > 0 and i - j < 3 and toks[j - 1].pos_ in ("ADJ", "PROPN", "NOUN") and toks[j - 1].dep_ in ("amod", "compound"):
+                j -= 1
+            return toks[j], t
+    return None
+
+
+def noun_arguments(tok, pl: str, cue: str | None = None):
+    """(source, target) of a noun trigger: 'by X', a possessive/national modifier, a light verb's subject."""
+    source = target = None
+    sides = _between(tok)
+    if sides is not None:
+        return sides
+    by = prep_objects(tok, ("by",))
+    if by is not None:
+        source = by
+    for c in tok.children:
+        if source is None and c.dep_ in ("poss", "amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+            source = c
+    target = prep_objects(tok, _TARGET_PREPS.get(pl, ()))
+    if tok.dep_ in ("dobj",) and tok.head.lemma_.lower() in _FACING:  # "Canada faces calls to ..."
+        target = clause_subject(tok.head)
+    elif tok.dep_ == "relcl" or (source is None and tok.dep_ == "nsubj" and tok.head.lemma_ in ("see", "involve")):
+        pass
+    if source is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT:
+        source = clause_subject(tok.head)
+    rel = next((c for c in tok.children if c.dep_ in ("relcl", "acl")), None)
+    if source is None and rel is not None:  # "the coup that saw the army seize power from ..."
+        found = _scan_actor(rel.subtree)
+        if found:
+            source = found
+        if target is None:
+            target = next((g for t in rel.subtree if t.dep_ == "prep" and t.lower_ == "from"
+                           for g in t.children if g.dep_ == "pobj"), None)
+    return source, target
+
+
+def clause_verb(tok):
+    """The verb of the clause a word is in (the word itself when it is one)."""
+    cur = tok
+    for _ in range(12):
+        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def object_noun(tok) -> str | None:
+    """Lemma of the noun a verb trigger acts on ("condemned the attack" -> attack), for linking."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN":
+            return c.lemma_.lower()
+    return None
+
+
+def is_passive(tok) -> bool:
+    """A passive verb: its subject is the target, its source is the 'by' agent (if any)."""
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def security_subject(sent):
+    """'Police fired tear gas ..., and 25 people were arrested': who arrested is the security force
+    that acts in the same sentence (the only one), else unknown."""
+    words = tables().sector_words
+    subjects = {t.lower_: t for t in sent if t.dep_ == "nsubj" and words.get(t.lower_) in ("COP", "MIL")}
+    return next(iter(subjects.values())) if len(subjects) == 1 else None
+
+
+def not_an_agent(tok, plover: str, scores: dict[str, float]) -> bool:
+    """'Floods killed 30 people': a violent verb whose subject is a disaster reports the disaster."""
+    if plover != "ASSAULT" or not any(scores.get(t, 0.0) >= 1.5 for t in DISASTERS):
+        return False
+    subj = clause_subject(tok)
+    return subj is not None and subj.pos_ == "NOUN" and not tables().sector_words.get(subj.lower_)
+

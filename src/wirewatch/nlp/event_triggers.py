@@ -1,0 +1,126 @@
+"""Event triggers: which word of a sentence says that something happened, and whether it really did.
+
+A verb or noun from our PLOVER lexicon (``data/events_plover.json``) is a trigger: verbs by lemma,
+phrasal verbs by their particle ("call on"), light verbs by their object ("provide support"),
+nouns by form or lemma.  A trigger that is negated, hypothetical or only asked for ("did not
+attack", "could help", "calls to help fight") reports no event, and a noun that only refers back
+to an event another trigger is about ("condemned the coup") is no event of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["lexicon", "trigger_type", "irrealis_verb", "skip_trigger", "intended", "LIGHT"]
+
+_HYPOTHETICAL = {"could", "would", "might", "may", "can", "should", "must", "will"}
+LIGHT = {"launch", "stage", "carry", "hold", "conduct", "mount", "begin", "start", "lead", "sign", "reach", "announce"}
+# "was quick to condemn", "began to shell": infinitives after these report what happened
+_REALIS_HEADS = {"quick", "first", "swift", "fast", "begin", "start", "continue", "manage", "move", "rush", "go",
+                 "proceed", "agree", "refuse", "decide", "vote", "threaten", "try", "attempt", "seek"}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """PLOVER trigger lexicon (loaded once per process)."""
+    return json.loads(resources.files("wirewatch").joinpath("data", "events_plover.json").read_text("utf-8"))
+
+
+def _dated(prep) -> bool:
+    """A preposition whose object is a date ("called on Tuesday for talks"): no particle."""
+    return any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in prep.children)
+
+
+def _particle(tok) -> str | None:
+    for c in tok.children:
+        if c.dep_ in ("prt", "prep") and c.i > tok.i and c.i - tok.i <= 5 and not _dated(c):
+            key = f"{tok.lemma_.lower()} {c.lower_}"
+            if key in lexicon()["particles"]:
+                return key
+        if c.dep_ == "dobj" and c.i - tok.i <= 2:
+            key = f"{tok.lemma_.lower()} {c.lower_}"
+            if key in lexicon()["particles"]:
+                return key
+    return None
+
+
+def trigger_type(tok) -> tuple[str | None, str | None]:
+    """(PLOVER type, cue) of a token when it triggers an event, else (None, None)."""
+    lex = lexicon()
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+        part = _particle(tok)
+        if part:
+            return lex["particles"][part], part
+        objects = lex["object_nouns"].get(lemma)
+        if objects:
+            for c in tok.children:
+                if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in objects:
+                    pl = objects[c.lemma_.lower()]
+                    return (pl, f"{tok.text} {c.text}") if pl else (None, None)
+            for c in tok.children:
+                if c.dep_ == "prt":
+                    for cc in tok.children:
+                        if cc.dep_ == "dobj" and cc.lemma_.lower() in objects:
+                            return objects[cc.lemma_.lower()], f"{tok.text} {c.text} {cc.text}"
+        pl = lex["verbs"].get(lemma)
+        return (pl, tok.text) if pl else (None, None)
+    if tok.pos_ in ("NOUN", "PROPN"):
+        pl = lex["nouns"].get(tok.lower_) or lex["nouns"].get(lemma)
+        if pl and tok.dep_ not in ("compound",):
+            return pl, tok.text
+    return None, None
+
+
+def irrealis_verb(v) -> bool:
+    """A verb that is negated, modal or an infinitive of intent (not after "was quick to ...")."""
+    for c in v.children:
+        if c.dep_ == "neg":
+            return True
+        if c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL:
+            return True
+        if c.dep_ == "aux" and c.tag_ == "TO" and v.head.lemma_.lower() not in _REALIS_HEADS:
+            return True
+    return False
+
+
+def skip_trigger(tok) -> bool:
+    """Negated, hypothetical or merely intended triggers ("did not attack", "could help", "calls to
+    help fight") report no event; nor does a noun that only refers back to an event another trigger
+    is about ("condemned the coup")."""
+    if irrealis_verb(tok):
+        return True
+    if tok.pos_ in ("NOUN", "PROPN"):
+        head = tok.head
+        if tok.dep_ in ("dobj", "pobj", "nsubjpass") and head is not tok:
+            gov = head.head if tok.dep_ == "pobj" else head
+            if gov.pos_ == "VERB" and trigger_type(gov)[0] and gov.lemma_.lower() not in LIGHT:
+                return True
+        cur = tok
+        for _ in range(4):  # inside an intended action ("a push to lead peace talks")
+            if cur.head is cur:
+                break
+            cur = cur.head
+            if cur.pos_ == "VERB":
+                return intended(cur)
+        return False
+    return intended(tok, self_checked=True)
+
+
+def intended(verb, *, self_checked: bool = False) -> bool:
+    """Whether a verb is only asked for, hoped for or planned ("calls to help fight ...")."""
+    cur = verb
+    if not self_checked and irrealis_verb(cur):
+        return True
+    for _ in range(3):
+        if cur.dep_ not in ("xcomp", "conj", "advcl", "acl") or cur.head is cur:
+            break
+        cur = cur.head
+        if cur.pos_ == "VERB" and irrealis_verb(cur):
+            return True
+        lemma = cur.lemma_.lower()
+        if lexicon()["verbs"].get(lemma) == "REQUEST" or lemma in ("call", "help", "hope", "plan", "want"):
+            return True
+    return False
