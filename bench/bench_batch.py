@@ -103,8 +103,10 @@ class PeakSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            for pid in _descendants(os.getpid()):
+            for pid, under_jvm in _descendants(os.getpid()):
                 hwm, kind = _status(pid)
+                if under_jvm and kind != "jvm":
+                    kind = "spark python worker"  # the daemon and the workers it forks
                 if hwm and hwm > self.peaks.get(pid, ("", 0))[1]:
                     self.peaks[pid] = (kind, hwm)
                 if kind:
@@ -137,13 +139,24 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _descendants(root: int) -> list[int]:
-    tree, out, todo = _children(), [], [root]
+def _descendants(root: int) -> list[tuple[int, bool]]:
+    """(pid, whether a JVM is among its ancestors) of every process below ``root``."""
+    tree, out, todo = _children(), [], [(root, False)]
     while todo:
-        for child in tree.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
+        parent, under_jvm = todo.pop()
+        for child in tree.get(parent, []):
+            flag = under_jvm or _is_jvm(parent)
+            out.append((child, flag))
+            todo.append((child, flag))
     return out
+
+
+def _is_jvm(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/comm") as fh:
+            return fh.read().strip() == "java"
+    except OSError:
+        return False
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -172,7 +185,7 @@ def _status(pid: int) -> tuple[int, str]:
     except OSError:
         return 0, ""
     kind = "jvm" if "java" in fields.get("Name", "") else "python worker"
-    if "pyspark.daemon" in cmd or "pyspark/daemon" in cmd:
+    if "pyspark" in cmd:
         kind = "spark python worker"
     return int(fields.get("VmHWM", "0 kB").split()[0]), kind
 

@@ -1,7 +1,7 @@
 """Latency of ``/api/articles?q=`` search under 50 concurrent clients on a generated 10k-article store.
 
     python3 bench/bench_serve.py [--articles 10000] [--clients 50] [--requests 3000] [--max-seconds 120]
-                                 [--modes single,distinct,repeated] [--client raw|httpx]
+                                 [--modes cli,single,distinct,repeated] [--client raw|httpx]
 
 Makes a store of fictional generated articles (cached in --workdir), starts ``wirewatch serve`` in
 a subprocess on 127.0.0.1, and runs the load generator in this process (asyncio, keep-alive
@@ -196,6 +196,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cli_search(db: Path, *, queries_n: int = 30) -> dict:
+    """One command-line search (``wirewatch articles QUERY``) at a time: a fresh read-only
+    connection per query, as the command opens, timed around ``queries.search_articles``."""
+    from wirewatch.store import queries
+
+    rng = random.Random(5)
+    wall, cpu = [], []
+    for _ in range(queries_n):
+        q, _limit = pick_query(rng, "distinct")
+        with Store(db, read_only=True) as st:
+            t0, c0 = time.perf_counter(), time.process_time()
+            queries.search_articles(st.con, q, limit=20)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+    return {"mode": "cli", "queries": queries_n, "p50_ms": round(statistics.median(wall) * 1000, 1),
+            "max_ms": round(max(wall) * 1000, 1), "cpu_ms_median": round(statistics.median(cpu) * 1000, 1),
+            "loadavg_1min": round(os.getloadavg()[0], 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=10_000)
@@ -203,7 +222,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--max-seconds", type=float, default=120.0)
     ap.add_argument("--modes", default="single,distinct,repeated",
-                    help="single (one client, distinct queries), distinct and/or repeated queries")
+                    help="single (one client, distinct queries), distinct and/or repeated queries; "
+                         "cli (one command-line search at a time, no server)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="load generator: raw HTTP/1.1 on asyncio streams (light) or httpx (heavy)")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "wirewatch-bench-serve"))
@@ -212,12 +232,18 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     db = work / f"bench-{args.articles}.duckdb"
     build_store(db, args.articles)
+    modes = args.modes.split(",")
+    if "cli" in modes:
+        print(json.dumps({**cli_search(db), "articles": args.articles}), flush=True)
+        modes.remove("cli")
+    if not modes:
+        return
     port = free_port()
     server = start_server(db, port)
     try:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(load(base, clients=args.clients, requests=100, max_seconds=30, mode="distinct"))  # warm up
-        for mode in args.modes.split(","):
+        for mode in modes:
             single = mode == "single"
             cpu0, own0 = cpu_seconds(server.pid), time.process_time()
             result = asyncio.run(load(base, clients=1 if single else args.clients,

@@ -304,3 +304,45 @@ def test_syndicated_copies_with_reworded_place_share_a_key(nlp, monkeypatch):
     other = Event(evs[0].type, "ASSAULT", evs[0].source, evs[0].target, evs[0].date, "text", "Tamsa", "x", 0, 1,
                   place_country="ML")
     assert event_key(other) != event_key(evs[0])  # same place name, another country: another event
+
+
+# --- the type-cue prefilter: same scores as searching every cue ------------------------------------
+
+
+def test_regex_anchors():
+    from wirewatch.nlp.event_prefilter import anchors
+
+    assert anchors(r"\b(?:clash(?:es|ed)?)(?!\w)") == {"clash"}
+    two = anchors(r"\b(?:gun[\s-]?battle\w*|fire[\s-]?fight\w*)(?!\w)")
+    assert len(two) == 2 and "battle" in two and two <= {"gun", "battle", "fire", "fight"}
+    assert anchors(r"(?:a|b)c\d+zzz") == {"zzz"}
+    assert anchors(r"\w+") is None and anchors(r"(?:war)?planes?") == {"plane"}
+    assert anchors(r"x|\w") is None  # one alternative without a requirement: none for the whole
+
+
+def _all_cue_scores(text: str) -> dict[str, float]:
+    from wirewatch.nlp.event_types import cues
+
+    low, out = text.lower(), {}
+    for cue in cues():
+        if cue.regex.search(low):
+            out[cue.type] = out.get(cue.type, 0.0) + cue.weight
+    return out
+
+
+def test_prefiltered_scores_equal_full_scan(fixtures):
+    from wirewatch.nlp.event_types import raw_scores
+
+    texts = []
+    for name in ("events_snippets.tsv", "events_heldout.tsv"):
+        with (fixtures / name).open(encoding="utf-8") as fh:
+            texts += [r["text"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    words = " ".join(texts).split()
+    texts += [" ".join(words[i:i + 9]) for i in range(0, len(words), 5)]  # windows across snippets
+    texts += [STORY, "Gun-battles and fire fights; a VX attack; shelling.", "", "Air-strikes hit; self-immolation"]
+    hits = 0
+    for t in texts:
+        got = raw_scores(t)
+        assert got == _all_cue_scores(t), t
+        hits += bool(got)
+    assert hits > len(texts) // 2

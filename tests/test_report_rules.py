@@ -255,3 +255,21 @@ def test_background_history_is_left_out_of_interactions_and_actor_counts(rep):
     rows = {(i["source"], i["plover"], i["target"]) for i in rep.interactions}
     assert ("army", "FIGHT", "rebels") not in rows and ("army", "COERCE", None) not in rows  # 2023-11 and 1990
     assert "COERCE" not in rep.counts["plover"] and rep.counts["plover"]["FIGHT"] == 2
+
+
+def test_the_same_words_in_two_stories_are_shown_once(tmp_path, event_keys):  # noqa: F811
+    words = "We will not negotiate with armed groups."
+    arts = []
+    bodies = ("MOUSSORO, Chad — Talks with northern rebel factions stalled on Friday after a dispute over "
+              "prisoners, delegates said.", "ABECHE, Chad — Flooding closed three schools in the east this week "
+              "while the government and its opponents traded blame over the collapse of the ceasefire.")
+    for i, day in enumerate(("2024-03-01", "2024-03-05")):
+        text = f"{bodies[i]}\n\n\"{words}\" said Omar al-Kabir, the president."
+        arts.append(Article(source=f"q{i}.txt", text=text, title=f"Talks stall {i}", published=day, language="en",
+                            entities=[ent("Omar al-Kabir", "PERSON", ["president"])], places=[CHAD],
+                            quotes=[quote(words, "Omar al-Kabir")]))
+    with Store(tmp_path / "q.duckdb") as store:
+        dd = Deduper()
+        store.write_batch(Batch(articles=[(a, dd.judge(a)) for a in arts]))
+        g = build_report(store.con, "Chad").quotes[0]
+    assert g["quotes_total"] == 2 and len(g["quotes"]) == 1 and g["quotes"][0]["published"] == "2024-03-05"

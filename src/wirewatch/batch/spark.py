@@ -49,6 +49,7 @@ from .common import (
 log = logging.getLogger(__name__)
 
 BUCKET_CAP = 300
+MAX_SLICES = 4096
 INSTALL_HINT = "pip install 'wirewatch[spark]'"
 
 
@@ -153,7 +154,7 @@ def run_spark(inputs: list[str], out: str | os.PathLike, *, master: str | None =
     cores = spark.sparkContext.defaultParallelism
     tmp = staging(out)
     try:
-        peak = _process(spark, tasks, options, tmp / "staged", cores=cores)
+        peak = _process(spark, tasks, options, tmp / "staged")
         n_articles, n_rejects, n_stories = _finish(spark, tmp)
     finally:
         if owned:
@@ -164,12 +165,13 @@ def run_spark(inputs: list[str], out: str | os.PathLike, *, master: str | None =
                         round(time.perf_counter() - t0, 3), str(out), worker_peak_mb=peak)
 
 
-def _process(spark, tasks: list[str], options: Options, staged: Path, *, cores: int) -> int:
+def _process(spark, tasks: list[str], options: Options, staged: Path) -> int:
     """Run the per-document function over every task, once, into one staged Parquet table."""
     sc = spark.sparkContext
     peak = sc.accumulator(0, _max_param())
-    # small tasks are cheap to schedule; more slices than cores lets a long file not hold up the rest
-    slices = max(1, min(len(tasks), cores * 4))
+    # one partition per input file (up to MAX_SLICES): a crawl's files are big (a CC-News WARC is ~1 GB,
+    # CPU-hours of work), so grouping several into one partition would leave cores idle at the end
+    slices = max(1, min(len(tasks), MAX_SLICES))
     rows = sc.parallelize(list(enumerate(tasks)), slices).mapPartitions(lambda it: _partition(it, options, peak))
     spark.createDataFrame(rows, _spark_schema(ARTICLE_SCHEMA, extra=STAGED_EXTRA), verifySchema=False) \
         .write.mode("overwrite").parquet(str(staged))

@@ -39,6 +39,7 @@ def ingest(
     published: Annotated[Optional[str], typer.Option(help="Date (YYYY-MM-DD) for documents that carry none.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
     no_alerts: Annotated[bool, typer.Option("--no-alerts", help="Do not notify watches of new stories.")] = False,
+    no_nlp: Annotated[bool, typer.Option("--no-nlp", help="Store clean text and metadata only (fast).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or reject lines.")] = False,
 ) -> None:
     """Stream sources into the store: clean, group copies into stories, extract, store."""
@@ -46,7 +47,7 @@ def ingest(
     with Store(db) as store:
         on_commit = None if no_alerts else _alert_hook(store, allow_private=allow_private)
         summary = _run_with_progress(inputs, store=store, published=published, allow_private=allow_private,
-                                     quiet=quiet, on_commit=on_commit)
+                                     nlp=not no_nlp, quiet=quiet, on_commit=on_commit)
     if as_json:
         typer.echo(json.dumps(summary.to_dict()))
     else:
@@ -65,11 +66,11 @@ def _alert_hook(store: Store, *, allow_private: bool):
     return on_commit_hook(store, allow_private=allow_private)
 
 
-def _run_with_progress(inputs, *, store, published, allow_private, quiet, on_commit) -> Summary:
+def _run_with_progress(inputs, *, store, published, allow_private, nlp, quiet, on_commit) -> Summary:
     show_bar = not quiet and sys.stderr.isatty()
     on_reject = None if quiet else _say_reject
     if not show_bar:
-        return run_ingest(inputs, store=store, published=published, allow_private=allow_private,
+        return run_ingest(inputs, store=store, published=published, allow_private=allow_private, nlp=nlp,
                           on_reject=on_reject, on_commit=on_commit)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -83,7 +84,7 @@ def _run_with_progress(inputs, *, store, published, allow_private, quiet, on_com
         def reject(rec: Rejected) -> None:
             bar.console.print(f"rejected: {rec.message()}", markup=False, highlight=False)
 
-        return run_ingest(inputs, store=store, published=published, allow_private=allow_private,
+        return run_ingest(inputs, store=store, published=published, allow_private=allow_private, nlp=nlp,
                           on_reject=reject, on_progress=progress, on_commit=on_commit)
 
 

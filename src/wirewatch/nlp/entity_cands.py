@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from . import roles as R
 from .docutil import doc_text
@@ -180,14 +181,24 @@ def strict_geo(gaz: Gazetteer, words: str) -> GeoEntry | None:
     is weak evidence, and none at all for a title's affiliation.
     """
     hit = gaz.best(words)
-    if hit is None or hit.kind in PLACE_KINDS_STRONG or bucket_key(hit.name) == bucket_key(words):
+    if hit is None or hit.kind in PLACE_KINDS_STRONG or same_name(hit.name, words):
         return hit
     return None
 
 
+def same_name(official: str, surface: str) -> bool:
+    """Whether ``surface`` is a spelling of the gazetteer name, not an unrelated alternate name:
+    "Mbanza Congo" ~ "Mbanza-Kongo", "Bulacan" in "Province of Bulacan", but not "Google" ~ "Topeka"."""
+    a, b = bucket_key(official), bucket_key(surface)
+    if a == b or re.search(rf"(?<!\w){re.escape(b)}(?!\w)", a):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
 # A first name, middle initials and a surname: "Elijah E. Cummings", "Charles B. Rangel".
 MIDDLE_INITIAL_RE = re.compile(
-    rf"(?<![\w.'’-])(?P<first>{R.CAPW})\s+{R.INITIALS}\s+(?P<last>{R.CAPW})(?![\w-])(?!\s+[{R.UP}][{R.LOW}])"
+    rf"(?<![\w.'’-])(?P<first>{R.CAPW})\s+{R.INITIALS}\s+(?P<last>{R.CAPW})(?![\w-])"
+    r"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV)(?![\w-]))?(?!\s+[A-Z][a-z])"
 )
 
 
@@ -197,6 +208,9 @@ def name_patterns(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
         first, last = m.group("first"), m.group("last")
         if NOT_NAME_WORDS.search(m.group()) or R.is_function_word(last) or R.is_function_word(first):
             continue  # "Washington D.C. Mayor", "Texas A.M. University"
+        initials = m.group()[m.end("first"):m.start("last")].strip()
+        if len(first) < 2 or first.lower() in _STOP or gaz.lookup(initials) or gaz.lookup(initials.replace(".", "")):
+            continue  # "A U.S. Embassy", "the U.K. Treasury"
         if strict_geo(gaz, first) is not None and gaz.best(first).kind in PLACE_KINDS_STRONG:
             continue
         c = Cand(m.start(), m.end(), "PERSON", prio=2)
@@ -330,7 +344,7 @@ def evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
             c.geo = gaz.best(key) if key else None
         g = c.geo
         if (g is not None and c.label not in {"GPE", "LOC", "NORP"} and g.kind not in PLACE_KINDS_STRONG
-                and bucket_key(g.name) != bucket_key(key)):
+                and not same_name(g.name, key)):
             c.votes["PLACE"] += 0.25  # an alternate name of a town ("Google" for Topeka): weak
         elif g is not None and c.label not in {"NORP", "LANGUAGE"}:
             if g.kind in PLACE_KINDS_STRONG:
@@ -429,6 +443,8 @@ LANGUAGE_NAMES = frozenset(
     Xhosa Somali Kurdish Berber Tamazight Fula Fulani Quechua Guarani""".split()
 )
 _LANG_PREPS = {"in", "into", "from"}
+_STOP = {"a", "an", "the", "in", "on", "at", "for", "of", "to", "by", "as", "and", "but", "or", "with", "from",
+         "if", "when", "while", "after", "before", "since", "his", "her", "their", "its", "our", "this", "that"}
 _LANG_VERBS = {"speak", "learn", "teach", "understand", "study", "translate"}
 
 
@@ -439,12 +455,17 @@ def mark_languages(doc, cands: list[Cand], gaz: Gazetteer) -> None:
         if not tok.text[:1].isupper() or not _language_use(tok):
             continue
         word = tok.text
-        if word not in LANGUAGE_NAMES and not gaz.demonym(word):
-            continue
+        if word not in LANGUAGE_NAMES and not (word.isalpha() and word[1:].islower() and gaz.demonym(word)
+                                               and not _real_place(gaz.best(word))):
+            continue  # "in the U.S.", "in the Philippines" are places
         c = Cand(tok.idx, tok.idx + len(word), "LANGUAGE", prio=2)
         c.votes["LANGUAGE"] += 10.0
         if text[c.start:c.end] == word:
             _add(cands, c)
+
+
+def _real_place(hit: GeoEntry | None) -> bool:
+    return hit is not None and (hit.kind in PLACE_KINDS_STRONG or hit.population >= BIG_CITY)
 
 
 def _language_use(tok) -> bool:

@@ -201,11 +201,24 @@ def _quotes(con: duckdb.DuckDBPyConnection, sel: sq.Selection,
     if not groups:  # no named speaker: the totals were not computed with the groups
         qtot = sq.quote_totals(con, sel, aliases=aliases.canon, exclude=exclude)
     for g in groups:
+        g["quotes"] = _distinct_words(g["quotes"])
         for q in g["quotes"]:
             q["url"] = safe_url(q["url"])
             titled(q, lead_key="lead")
             q.pop("lead", None)
     return groups, qtot
+
+
+def _distinct_words(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same words reported by several stories are shown once (the first: the newest)."""
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        key = " ".join(str(q["text"]).casefold().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
 
 
 def _roles(con: duckdb.DuckDBPyConnection, sel: sq.Selection, aliases: ac.Aliases,

@@ -18,8 +18,8 @@ noise).  The web app keeps a full index with each snapshot of the store; a singl
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,23 +181,36 @@ def build_index(con: duckdb.DuckDBPyConnection, *, terms: list[str] | None = Non
 
 
 # -- queries ------------------------------------------------------------------------------
-_tokens: OrderedDict[str, tuple[str, ...]] = OrderedDict()
-_tokens_lock = threading.Lock()
+# The index's tokenizer macro is lower(strip_accents(s)), then runs of these characters become a
+# space, then split on whitespace.  For plain ASCII text the same steps in Python are exact (and
+# tested against the macro); anything else goes through the macro itself.
+_PUNCT = re.compile(r"""[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/|'"`-]+""")
+_SPACE = re.compile(r"[\t\n\f\r ]+")
+_ASCII = re.compile(r"[\x20-\x7e\t\n\f\r]*")
+_stems: dict[str, str] = {}  # word -> its Porter stem (by DuckDB's own stemmer, asked once per word)
+_stems_lock = threading.Lock()
+MAX_STEMS = 200_000
 
 
 def query_terms(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, ...]:
-    """The distinct stemmed terms of ``query``, by the index's own tokenizer and stemmer."""
-    with _tokens_lock:
-        hit = _tokens.get(query)
-    if hit is not None:
-        return hit
-    rows = con.execute(f"SELECT DISTINCT stem(unnest({SCHEMA}.tokenize(?)), 'porter') AS t", [query]).fetchall()
-    terms = tuple(sorted(str(t) for (t,) in rows if t))
-    with _tokens_lock:
-        _tokens[query] = terms
-        while len(_tokens) > 4096:
-            _tokens.popitem(last=False)
-    return terms
+    """The distinct stemmed terms of ``query``, as the index's own tokenizer and stemmer make them:
+    words of ASCII queries are split here and stemmed by DuckDB once per distinct word (a query
+    of known words costs no SQL); other queries are tokenized by the index's SQL macro."""
+    if not _ASCII.fullmatch(query):
+        rows = con.execute(f"SELECT DISTINCT stem(unnest({SCHEMA}.tokenize(?)), 'porter')", [query]).fetchall()
+        return tuple(sorted(str(t) for (t,) in rows if t))
+    words = {w for w in _SPACE.split(_PUNCT.sub(" ", query.lower())) if w}
+    with _stems_lock:
+        missing = [w for w in words if w not in _stems]
+    if missing:
+        rows = con.execute("SELECT w, stem(w, 'porter') FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS w)",
+                           [missing]).fetchall()
+        with _stems_lock:
+            if len(_stems) > MAX_STEMS:
+                _stems.clear()
+            _stems.update((str(w), str(t)) for w, t in rows)
+    with _stems_lock:
+        return tuple(sorted({_stems[w] for w in words if _stems.get(w)}))
 
 
 def bm25(con: duckdb.DuckDBPyConnection, query: str, *, limit: int = 20, offset: int = 0,
