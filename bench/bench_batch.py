@@ -185,7 +185,7 @@ def _status(pid: int) -> tuple[int, str]:
     except OSError:
         return 0, ""
     kind = "jvm" if "java" in fields.get("Name", "") else "python worker"
-    if "pyspark" in cmd:
+    if kind != "jvm" and "pyspark" in cmd:
         kind = "spark python worker"
     return int(fields.get("VmHWM", "0 kB").split()[0]), kind
 
@@ -274,7 +274,7 @@ def main() -> None:
         print(f"| {r['config']} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} | {r['words_per_s']} "
               f"| {r['articles_per_cpu_s']} | {peaks} | {r['load_avg_before']} → {r['load_avg_after']} |")
     one = next((r for r in results if r["config"] == "local1" and r["articles_per_cpu_s"]), None)
-    if one:
+    if one and not args.no_nlp:  # the estimate is about the full pipeline
         print("\n" + paper_estimate(one["articles_per_cpu_s"], words / n, month=args.month_articles))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))

@@ -264,7 +264,7 @@ def _signatures(seed: int = 5, n_stories: int = 40) -> list[tuple[int, str, byte
     rng = np.random.default_rng(seed)
     bases = [rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64).astype(np.uint32) for _ in range(n_stories)]
     rows, ordinal = [], 0
-    for i in range(n_stories * 3):
+    for _ in range(n_stories * 3):
         kind = rng.integers(0, 4)
         base = bases[rng.integers(0, n_stories)]
         sig = base.copy()

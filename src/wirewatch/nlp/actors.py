@@ -85,7 +85,8 @@ def tables() -> Tables:
     demonyms = {d: i for d, i in derived.items() if d not in names and len(d) > 4}
     demonyms.update(raw["demonyms"])
     sector_words = {w: sector for sector, words in raw["sector_words"].items() for w in words}
-    max_words = max(len(k.split()) for k in [*names, *demonyms, *capitals, *raw["igo"], *raw["rebel_groups"], *sector_words])
+    keys = [*names, *demonyms, *capitals, *raw["igo"], *raw["rebel_groups"], *sector_words]
+    max_words = max(len(k.split()) for k in keys)
     return Tables(names, demonyms, capitals, country_name, frozenset(raw["igo"]), frozenset(raw["rebel_groups"]),
                   sector_words, max_words)
 

@@ -40,7 +40,7 @@ __all__ = ["annotate", "dateline_span", "entity_at", "extract", "NOT_NAME_WORDS"
 def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
     """Entities of a spaCy ``Doc``: corrected types, canonical names, roles and every mention."""
     gaz = gaz or get_gazetteer()
-    text = doc.text
+    text = doc_text(doc)
     cands = C.spacy_cands(doc)
     C.apply_titles(text, cands, gaz)
     C.name_patterns(text, cands, gaz)

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from spacy.attrs import IDX, IS_ALPHA, LENGTH
+
 from . import roles as R
 from .docutil import doc_text
 from .gazetteer import Gazetteer, GeoEntry, bucket_key, normalise
@@ -122,6 +124,7 @@ def _add(cands: list[Cand], new: Cand) -> Cand:
 
 
 def apply_titles(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
+    """A name after a title is a PERSON with that role; the title's place and organisation are entities."""
     def known(words: str) -> bool:
         if gaz.lookup(words):
             return True
@@ -208,7 +211,7 @@ def name_patterns(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
         first, last = m.group("first"), m.group("last")
         if NOT_NAME_WORDS.search(m.group()) or R.is_function_word(last) or R.is_function_word(first):
             continue  # "Washington D.C. Mayor", "Texas A.M. University"
-        initials = m.group()[m.end("first"):m.start("last")].strip()
+        initials = text[m.end("first"):m.start("last")].strip()
         if len(first) < 2 or first.lower() in _STOP or gaz.lookup(initials) or gaz.lookup(initials.replace(".", "")):
             continue  # "A U.S. Embassy", "the U.K. Treasury"
         if strict_geo(gaz, first) is not None and gaz.best(first).kind in PLACE_KINDS_STRONG:
@@ -246,13 +249,20 @@ def org_patterns(text: str, cands: list[Cand]) -> None:
 
 def _capital_runs(doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens (token index ranges), the unit a gazetteer hit must fill."""
-    runs, i, n = [], 0, len(doc)
+    full = doc_text(doc)
+    arr = doc.to_array([IDX, LENGTH, IS_ALPHA]).tolist()  # no Token objects: they dominate the cost
+    opens, conts, breaks = [], [], []
+    for idx, length, alpha in arr:
+        cap = full[idx].isupper()
+        dotted = cap and "." in full[idx:idx + length]
+        opens.append(cap and alpha or (dotted and length <= 5))
+        conts.append(cap and alpha or dotted)
+        breaks.append(full[idx + length:idx + length + 1] == "\n")
+    runs, i, n = [], 0, len(opens)
     while i < n:
-        t = doc[i]
-        if t.text[:1].isupper() and t.is_alpha or (t.text[:1].isupper() and "." in t.text and len(t) <= 5):
+        if opens[i]:
             j = i + 1
-            while j < n and (doc[j].text[:1].isupper() and (doc[j].is_alpha or "." in doc[j].text)
-                             and not doc[j - 1].whitespace_ == "\n"):
+            while j < n and conts[j] and not breaks[j - 1]:
                 j += 1
             runs.append((i, j))
             i = j
@@ -263,18 +273,21 @@ def _capital_runs(doc) -> list[tuple[int, int]]:
 
 def gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
     """Places the gazetteer knows that spaCy missed (whole capitalised runs only)."""
-    covered = [(c.start, c.end) for c in cands]
-    covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
+    full = doc_text(doc)
+    covered = bytearray(len(full) + 1)  # characters already inside a candidate or a number/date
+    spans = [(c.start, c.end) for c in cands]
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
+    for a, b in spans:
+        covered[a:b] = b"\x01" * (b - a)
     for i, j in _capital_runs(doc):
-        span = doc[i:j]
-        s, e = span.start_char, span.end_char
-        inside = [c for c in cands if c.start < e and s < c.end]
-        if any(a < e and s < b for a, b in covered):
-            if not _division_run(span.text, s, e, inside, gaz):
+        s, e = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+        text = full[s:e]
+        if any(covered[s:e]):
+            inside = [c for c in cands if c.start < e and s < c.end]
+            if not _division_run(text, s, e, inside, gaz):
                 continue
             for c in inside:  # "Licking County" split by the tagger: the whole division wins
                 cands.remove(c)
-        text = span.text
         hit = gaz.best(text)
         if hit is None:
             continue
@@ -337,7 +350,7 @@ def _is_speaker(doc, c: Cand) -> bool:
 
 
 def evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
-    text = doc.text
+    text = doc_text(doc)
     for c in cands:
         key = c.key(text)
         if c.geo is None and c.label in {"GPE", "LOC", "PERSON", "ORG", "FAC", "NORP"}:
@@ -448,19 +461,26 @@ _STOP = {"a", "an", "the", "in", "on", "at", "for", "of", "to", "by", "as", "and
 _LANG_VERBS = {"speak", "learn", "teach", "understand", "study", "translate"}
 
 
+_LANG_CONTEXT = re.compile(
+    rf"(?<![\w-])(?:in|into|from|speaks?|spoke|spoken|speaking|learn\w*|teach\w*|taught|understands?|"
+    rf"understood|stud\w+|translat\w+)\s+(?P<word>[{R.UP}][{R.LOW}]+)(?![\w-])"
+)
+
+
 def mark_languages(doc, cands: list[Cand], gaz: Gazetteer) -> None:
     """A people's name used as a language ("said in French") becomes a LANGUAGE candidate."""
     text = doc_text(doc)
-    for tok in doc:
-        if not tok.text[:1].isupper() or not _language_use(tok):
+    for m in _LANG_CONTEXT.finditer(text):
+        span = doc.char_span(m.start("word"), m.end("word"))
+        if span is None or len(span) != 1 or not _language_use(span[0]):
             continue
-        word = tok.text
-        if word not in LANGUAGE_NAMES and not (word.isalpha() and word[1:].islower() and gaz.demonym(word)
-                                               and not _real_place(gaz.best(word))):
-            continue  # "in the U.S.", "in the Philippines" are places
-        c = Cand(tok.idx, tok.idx + len(word), "LANGUAGE", prio=2)
-        c.votes["LANGUAGE"] += 10.0
-        if text[c.start:c.end] == word:
+        for tok in (span[0], *span[0].conjuncts):  # "in French and English"
+            word = tok.text
+            if word not in LANGUAGE_NAMES and not (word.isalpha() and word[1:].islower() and gaz.demonym(word)
+                                                   and not _real_place(gaz.best(word))):
+                continue  # "in the U.S.", "in the Philippines" are places
+            c = Cand(tok.idx, tok.idx + len(word), "LANGUAGE", prio=2)
+            c.votes["LANGUAGE"] += 10.0
             _add(cands, c)
 
 

@@ -190,7 +190,7 @@ def _affil_key(affil: str | None, gaz: Gazetteer) -> str | None:
 
 def resolve_role_mentions(doc, ents: list[Entity], infos: dict[int, list[R.RoleInfo]],
                            firsts: dict[int, int], gaz: Gazetteer) -> None:
-    text = doc.text
+    text = doc_text(doc)
     taken = [(m.start, m.end) for e in ents for m in e.mentions]
     persons = [(i, e) for i, e in enumerate(ents) if e.type == "PERSON"]
     for rm in R.role_mentions(text):

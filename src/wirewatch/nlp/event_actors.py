@@ -146,7 +146,8 @@ def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | N
     named = _apposed_person(tok, ctx)
     if named is not None and (ent is None or ent.type != "PERSON"):  # "Niger's defence minister, Halima Garba,"
         return actor_from_text(text, entity=named), (start, end)
-    if ent is not None and ent.type in ("NORP",) and tok.ent_type_ in ("NORP", "GPE") and tok.dep_ in ("amod", "compound"):
+    if (ent is not None and ent.type in ("NORP",) and tok.ent_type_ in ("NORP", "GPE")
+            and tok.dep_ in ("amod", "compound")):
         return actor_from_text(text), (start, end)
     if ent is not None and ent.type in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
         return actor_from_text(text, entity=ent), (start, end)

@@ -123,7 +123,8 @@ def _scan_actor(tokens):
             continue  # "military rule": a modifier, not an actor
         if words.get(t.lower_) in _ACTOR_SECTORS:
             j = i
-            while j > 0 and i - j < 3 and toks[j - 1].pos_ in ("ADJ", "PROPN", "NOUN") and toks[j - 1].dep_ in ("amod", "compound"):
+            while (j > 0 and i - j < 3 and toks[j - 1].pos_ in ("ADJ", "PROPN", "NOUN")
+                   and toks[j - 1].dep_ in ("amod", "compound")):
                 j -= 1
             return toks[j], t
     return None

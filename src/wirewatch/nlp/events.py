@@ -107,14 +107,15 @@ def _event_date(trigger, dates, start: int, end: int):
 
 
 def _event_type(scores: dict[str, float], plover: str | None) -> str | None:
+    """The sentence's best type among those the PLOVER class allows (any, for a type-only event)."""
     if plover is None:
         return best_type(scores)
     allowed = COMPATIBLE.get(plover, set())
     return best_type({t: s for t, s in scores.items() if t in allowed})
 
 
-
 def _make_event(ctx: ArticleIndex, tok, etype, plover, cue, source, target, spans, start: int, end: int) -> Event:
+    """An event with its own date and nearest place (not one of its actors' spans) and that place's country."""
     date = _event_date(tok, ctx.dates, start, end)
     place = nearest(ctx.places, start, end, tok.idx, exclude=[s for s in spans if s])
     art = ctx.article
@@ -157,7 +158,8 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
     return sorted(found.values(), key=lambda f: f.event.start)
 
 
-def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: str, country: str | None) -> Found | None:
+def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: str,
+                     country: str | None) -> Found | None:
     """An event said without a PLOVER trigger ("the army had regained control", "floods hit ...").
     Its actors are the arguments of the clause its strongest cue is in; a cue inside a hypothetical
     or intended clause ("sanctions could follow") reports no event."""

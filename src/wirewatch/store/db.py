@@ -222,8 +222,8 @@ class Store:
 
         new: dict[str, list] = {k: [] for k in (
             "event_key", "type", "plover", "source_name", "source_country", "source_sector", "target_name",
-            "target_country", "target_sector", "date", "date_basis", "place", "text", "first_article_id",
-            "first_seen")}
+            "target_country", "target_sector", "date", "date_basis", "place", "place_country", "text",
+            "first_article_id", "first_seen")}
         rep: dict[str, list] = {k: [] for k in ("event_key", "article_id", "story_id", "start_char", "end_char")}
         keys = [(a, ev, event_key(ev)) for a, ev in keys]
         wanted = sorted({k for _, _, k in keys})
@@ -238,7 +238,7 @@ class Store:
                         source_name=src.name if src else None, source_country=src.country if src else None,
                         source_sector=src.sector if src else None, target_name=tgt.name if tgt else None,
                         target_country=tgt.country if tgt else None, target_sector=tgt.sector if tgt else None,
-                        date=ev.date, date_basis=ev.date_basis, place=ev.place, text=ev.text,
+                        date=ev.date, date_basis=ev.date_basis, place=ev.place, place_country=ev.place_country, text=ev.text,
                         first_article_id=a.id, first_seen=at)
             _append(rep, event_key=key, article_id=a.id, story_id=a.story_id, start_char=ev.start, end_char=ev.end)
         self._insert("events", new)
