@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 
@@ -131,7 +132,7 @@ def test_title_organisation_is_its_own_entity(nlp):
 
 def test_accented_and_mojibake_names_survive(nlp):
     good = "LYON — Regional President Françoise Delahaye-Müller said the plan was sound. Delahaye-Müller left."
-    for text in (good, good.encode("utf-8").decode("latin-1")):
+    for text in (good, good.encode("utf-8").decode("latin-1"), unicodedata.normalize("NFD", good)):
         ents = extract(nlp(text))
         person = next(e for e in ents if e.type == "PERSON")
         assert person.name == "Françoise Delahaye-Müller", person.name

@@ -30,12 +30,12 @@ def clean_one(doc: Document, *, published: str | None = None) -> Article | Rejec
         return Rejected(doc.source, INTERNAL, f"unexpected error while cleaning: {type(exc).__name__}: {exc}")
 
 
-def annotate_all(articles: list[Article], *, n_process: int = 1, batch_size: int = 32) -> list[Article]:
+def annotate_all(articles: list[Article], *, n_process: int = 1, batch_size: int | None = None) -> list[Article]:
     """Run the NLP components over a list of articles (in place; returns the list)."""
     if articles:
-        from .nlp import annotate
+        from .nlp.runtime import PIPE_BATCH, annotate
 
-        for _ in annotate(articles, n_process=n_process, batch_size=batch_size):
+        for _ in annotate(articles, n_process=n_process, batch_size=batch_size or PIPE_BATCH):
             pass
     return articles
 

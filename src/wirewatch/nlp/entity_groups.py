@@ -8,6 +8,7 @@ the person who holds that role; later mentions spaCy missed are found by string 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -159,14 +160,17 @@ _MOJIBAKE_MARK = re.compile("[ÃÂÅÄÐÑØÙâ][\u0080-\u00bf€ƒˆ‰˜™]"
 
 
 def canonical(name: str) -> str:
-    """The name to show: UTF-8 read as Latin-1 ("FranÃ§ois") repaired; offsets stay on the mentions."""
-    if name.isascii() or not _MOJIBAKE_MARK.search(name):
+    """The name to show: UTF-8 read as Latin-1 ("FranÃ§ois") repaired, accents composed (NFC) so that
+    one person has one name across documents; offsets stay on the mentions."""
+    if name.isascii():
         return name
-    try:
-        import ftfy
-    except ImportError:  # pragma: no cover - ftfy is a declared dependency
-        return name
-    return ftfy.fix_encoding(name)
+    if _MOJIBAKE_MARK.search(name):
+        try:
+            import ftfy
+        except ImportError:  # pragma: no cover - ftfy is a declared dependency
+            return name
+        name = ftfy.fix_encoding(name)
+    return unicodedata.normalize("NFC", name)
 
 
 # -- role mentions ----------------------------------------------------------------------------

@@ -101,7 +101,10 @@ def _annotators() -> list[tuple[str, Callable]]:
     return out
 
 
-def annotate(articles: Iterable[Article], *, batch_size: int = 32, n_process: int = 1,
+PIPE_BATCH = 8  # texts per spaCy batch: long articles make large batches costly in peak memory
+
+
+def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, n_process: int = 1,
              components: Iterable[str] | None = None) -> Iterator[Article]:
     """Fill the NLP fields of each article, streaming; the model loads once per process."""
     nlp = load_model()
