@@ -139,7 +139,7 @@ def fan_out(n: int, workers: int) -> dict:
         setup_s = time.perf_counter() - t
         committed = _commit(store, _story())
         t0 = time.perf_counter()
-        keys = notify(store, committed)
+        notify(store, committed)
         t1, c1 = time.perf_counter(), time.process_time()
         report = deliver_pending(store, allow_private=True, workers=workers)
         t2, c2 = time.perf_counter(), time.process_time()

@@ -46,7 +46,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
-    from wirewatch.nlp.runtime import annotate, load_model
+    from wirewatch.nlp.runtime import PIPE_BATCH, annotate, load_model
     from wirewatch.records import Article
 
     nlp = load_model()
@@ -55,14 +55,14 @@ def main() -> None:
 
     def bare() -> float:
         t0 = time.perf_counter()
-        for _ in nlp.pipe(docs, batch_size=32):
+        for _ in nlp.pipe(docs, batch_size=PIPE_BATCH):
             pass
         return time.perf_counter() - t0
 
     def full() -> float:
         arts = [Article(source=f"doc{i}", text=t, published="2019-06-01") for i, t in enumerate(docs)]
         t0 = time.perf_counter()
-        for _ in annotate(arts, batch_size=32):
+        for _ in annotate(arts, batch_size=PIPE_BATCH):
             pass
         return time.perf_counter() - t0
 

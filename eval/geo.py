@@ -68,7 +68,7 @@ def evaluate(docs: list[tuple[str, list[Gold]]]) -> dict[str, float]:
     nlp = load_model()
     gaz = get_gazetteer()
     n_gold = n_geo = found = placed = n_pred = tp_pred = 0
-    for (text, golds), doc in zip(docs, nlp.pipe((t for t, _ in docs), batch_size=32)):
+    for (_text, golds), doc in zip(docs, nlp.pipe((t for t, _ in docs), batch_size=32)):
         ents = entities.extract(doc, gaz=gaz)
         dem = [c for e in ents if e.type == "NORP" for c in [gaz.demonym(e.name)] if c]
         pl = places.geocode(ents, gaz=gaz, demonyms=dem, text=doc.text)

@@ -153,3 +153,17 @@ def test_empty_and_stub_documents_are_rejected() -> None:
 def test_sniff_format() -> None:
     assert sniff_format("<!DOCTYPE html><html><body><p>x</p></body></html>") == "html"
     assert sniff_format("OTTAWA — A plain text story.\n\nSecond paragraph.") == "text"
+
+
+def test_mojibake_and_decomposed_accents_are_repaired():
+    from wirewatch.clean import clean_document
+    from wirewatch.records import Document
+
+    body = ("PARIS — Le prÃ©sident FranÃ§ois Martel a dÃ©clarÃ© mardi que les nÃ©gociations reprendraient "
+            "la semaine prochaine, selon un communiquÃ© publiÃ© par son bureau Ã  Paris.\n\n"
+            "Les syndicats ont saluÃ© la dÃ©cision, mais ils ont prÃ©venu que la grÃ¨ve continuerait.\n")
+    art = clean_document(Document(source="moji.txt", content=body, format="text"))
+    assert "François Martel" in art.text and "Ã" not in art.text
+    decomposed = "ZURICH — Rene\u0301 Mu\u0308ller said on Monday the bank would cut 400 jobs in Zurich and Geneva by next year."
+    art = clean_document(Document(source="nfd.txt", content=decomposed, format="text"))
+    assert "René Müller" in art.text

@@ -238,3 +238,16 @@ def test_entity_name_that_misses_the_surname_is_not_used(nlp):
     bad = Entity(name="G", type="PERSON", mentions=[Mention(text[start:start + 14], start, start + 14)])
     q = _q(_run(nlp, text, [bad]), "This is a sad day")
     assert q.speaker != "G" and q.speaker.endswith("Doyle")
+
+
+def test_reported_speech_leaves_the_dateline_out(nlp):
+    for text, lead in (
+        ("KISUMU, Kenya, May 3 (Reuters) - Heavy rains and the release of water from a dam upstream in Uganda have "
+         "flooded dozens of villages in western Kenya, forcing more than 9,000 people from their homes, the county "
+         "disaster office said on Saturday.", "Heavy rains"),
+        ("MOPTI, Mali (AP) — Gunmen attacked a market in central Mali on Sunday, killing at least 12 people, "
+         "local officials said.", "Gunmen attacked"),
+    ):
+        reported = [q for q in _run(nlp, text).quotes if not q.direct]
+        assert reported and reported[0].text.startswith(lead)
+        assert text[reported[0].start:reported[0].end] == reported[0].text

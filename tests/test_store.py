@@ -6,7 +6,6 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from wirewatch.dedup import Deduper
 from wirewatch.errors import StoreError, UsageError
 from wirewatch.records import Article, Entity, Mention, Quote, Rejected
 from wirewatch.store import Batch, Store, migrations, queries

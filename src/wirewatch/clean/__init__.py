@@ -20,6 +20,7 @@ credit line and the page metadata date the story itself.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from wirewatch.clean.html import clean_html_page
 from wirewatch.clean.language import detect_language
@@ -57,6 +58,21 @@ def _pick_published(found: Extracted, doc: Document, fallback: str | None) -> st
     return _as_date(doc.published) or _as_date(fallback)
 
 
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u201e\u20ac\u2122]")
+
+
+def repair_text(text: str) -> str:
+    """Undo mojibake ("FranÃ§ois", "â€œ") with ftfy where its marks appear, and compose accents
+    (NFC), so names and offsets are the same whichever way a page was encoded."""
+    if _MOJIBAKE.search(text):
+        import ftfy
+
+        text = ftfy.fix_text(text, normalization="NFC")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
 def clean_document(doc: Document, *, published: str | None = None) -> Article:
     """Turn one document into an article: clean body text plus metadata.
 
@@ -64,6 +80,7 @@ def clean_document(doc: Document, *, published: str | None = None) -> Article:
     text of at least ``MIN_WORDS`` words once chrome is gone).
     """
     content = doc.content if isinstance(doc.content, str) else doc.content.decode("utf-8", "replace")
+    content = repair_text(content)
     if not content or content.isspace():
         raise InputError(EMPTY, "the document is empty", source=doc.source)
     fmt = doc.format if doc.format in ("html", "text") else sniff_format(content)

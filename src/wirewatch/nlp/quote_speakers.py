@@ -143,15 +143,17 @@ class Resolver:
     # ------------------------------------------------------------------ names
 
     def entity_name(self, start: int, end: int) -> str | None:
-        """Canonical name of an entity whose mention overlaps [start, end), if any."""
+        """Canonical name of an entity whose mention overlaps [start, end), if any: as
+        ``entities.entity_at`` prefers, a mention ending where the span ends ("European Council
+        President Donald Tusk" is Tusk), then a person, then the largest overlap."""
         i = bisect.bisect_left(self._starts, end)
-        best: tuple[int, str] | None = None
+        best: tuple[bool, bool, int, str] | None = None
         for m_start, m_end, name, etype in self.mentions[max(0, i - 50):i]:
             if m_start < end and start < m_end and etype not in _NOT_SPEAKER_TYPES:
-                overlap = min(end, m_end) - max(start, m_start)
-                if best is None or overlap > best[0]:
-                    best = (overlap, name)
-        return best[1] if best else None
+                key = (m_end == end, etype == "PERSON", min(end, m_end) - max(start, m_start), name)
+                if best is None or key[:3] > best[:3]:
+                    best = key
+        return best[3] if best else None
 
     def _full_name(self, surname: str, before: int) -> str | None:
         """The latest earlier multi-word name whose last word is ``surname``."""

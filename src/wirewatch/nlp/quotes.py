@@ -32,9 +32,10 @@ import logging
 import re
 from typing import Any
 
-from ..records import Article, Mention, Quote
+from ..records import Article, Quote
 from . import quote_speakers as speakers
 from .docutil import sentence
+from .entities import dateline_span
 
 log = logging.getLogger(__name__)
 
@@ -414,6 +415,8 @@ def extract_reported(doc: Any, article: Article, resolver: speakers.Resolver,
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
+    dateline = dateline_span(article)
+
     for tok in doc:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             quote = _according(doc, tok, resolver)
@@ -421,6 +424,9 @@ def extract_reported(doc: Any, article: Article, resolver: speakers.Resolver,
             quote = _said_that(doc, tok, resolver)
         else:
             continue
+        if quote is not None and dateline and quote.start < dateline[1] < quote.end:
+            quote.start = dateline[1]  # "TAMALE, Ghana (Reuters) - <content>": the dateline is not speech
+            quote.text = resolver.text[quote.start:quote.end]
         if quote is not None and free(quote.start, quote.end) and not (set(quote.text) & _QUOTE_CHARS):
             out.append(quote)
             taken.append((quote.start, quote.end))

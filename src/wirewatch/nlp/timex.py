@@ -69,7 +69,7 @@ _HOLIDAYS = (
     r"Election\s+Day|Valentine's\s+Day|Veterans\s+Day|Boxing\s+Day|Canada\s+Day|Bastille\s+Day"
 )
 
-I = re.IGNORECASE
+I = re.IGNORECASE  # noqa: E741 - the re module's own short name
 
 # (kind, pattern).  Kinds are what ``dates`` knows how to resolve.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [

@@ -125,10 +125,12 @@ def stories(con: duckdb.DuckDBPyConnection, *, limit: int = 50) -> list[dict[str
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, *, limit: int = 15) -> list[dict[str, Any]]:
-    """Entities by the number of stories (not copies) that name them, with their roles."""
+    """Actors (people, organisations, countries, groups) by the number of stories (not copies)
+    that name them, with their roles."""
     cur = con.execute(
         "SELECT name, mode(type) AS type, count(DISTINCT story_id) AS stories, "
-        "list_distinct(flatten(list(roles))) AS roles FROM entities GROUP BY name "
+        "list_distinct(flatten(list(roles))) AS roles FROM entities "
+        "WHERE type IN ('PERSON', 'ORG', 'GPE', 'NORP') GROUP BY name "
         "ORDER BY stories DESC, name LIMIT ?", [limit])
     return _rows(cur)
 
