@@ -71,7 +71,9 @@ LAST = ["Okafor", "Lindqvist", "Haddad", "Mensah", "Petrova", "Nakamura", "Diall
 ROLES = ["foreign minister", "government spokesman", "army chief", "opposition leader", "UN envoy",
          "interior minister", "aid official", "rebel commander", "president", "prime minister"]
 AGENCIES = ["AP", "Reuters", "AFP", "The Canadian Press", "Al Jazeera", "BBC"]
-WORDS = ["officials", "said", "the", "situation", "remained", "tense", "as", "residents", "waited", "for", "news", "from", "the", "region", "while", "aid", "groups", "warned", "that", "supplies", "were", "running", "low", "and", "roads", "were", "blocked", "by", "checkpoints", "and", "flooding"]
+WORDS = ["officials", "said", "the", "situation", "remained", "tense", "as", "residents", "waited", "for", "news",
+         "from", "the", "region", "while", "aid", "groups", "warned", "that", "supplies", "were", "running", "low",
+         "and", "roads", "were", "blocked", "by", "checkpoints", "and", "flooding"]
 DAY0 = 19724  # 2024-01-01 as days since the epoch
 
 

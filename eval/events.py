@@ -55,7 +55,9 @@ def load(path: Path) -> list[tuple[str, str]]:
     return [(r["text"], r["type"].strip()) for r in rows if r.get("type")]
 
 
-def f1_table(gold: list[str], pred: list[str | None]) -> tuple[float, float, dict[str, tuple[float, float, float, int]]]:
+def f1_table(
+    gold: list[str], pred: list[str | None]
+) -> tuple[float, float, dict[str, tuple[float, float, float, int]]]:
     """Weighted and macro F1 over the 30 types (a missing prediction counts as wrong)."""
     per: dict[str, tuple[float, float, float, int]] = {}
     support = Counter(gold)

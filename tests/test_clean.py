@@ -164,6 +164,7 @@ def test_mojibake_and_decomposed_accents_are_repaired():
             "Les syndicats ont saluÃ© la dÃ©cision, mais ils ont prÃ©venu que la grÃ¨ve continuerait.\n")
     art = clean_document(Document(source="moji.txt", content=body, format="text"))
     assert "François Martel" in art.text and "Ã" not in art.text
-    decomposed = "ZURICH — Rene\u0301 Mu\u0308ller said on Monday the bank would cut 400 jobs in Zurich and Geneva by next year."
+    decomposed = ("ZURICH — Rene\u0301 Mu\u0308ller said on Monday the bank would cut 400 jobs in Zurich and Geneva "
+                  "by next year.")
     art = clean_document(Document(source="nfd.txt", content=decomposed, format="text"))
     assert "René Müller" in art.text

@@ -50,9 +50,10 @@ def test_single_h1_is_the_headline_and_logo_h1_is_not() -> None:
 
 
 def test_authors_skip_desk_names_and_profile_urls() -> None:
-    head = """<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"Gazette staff reporter"}}</script>
+    head = ('<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"Gazette staff reporter"}}'
+            """</script>
     <meta property="article:author" content="https://social.example/ines.marlow">
-    <meta name="author" content="Ines Marlow">"""
+    <meta name="author" content="Ines Marlow">""")
     assert _meta(head).authors == ["Ines Marlow"]
 
 

@@ -65,9 +65,11 @@ def _deby_quote(body: str) -> Quote:
 def story_a(source: str, agency: str, *, tail: str = "") -> Article:
     body = BODY_A + tail
     return Article(
-        source=source, text=body, url=f"https://{agency.lower()}.example/chad-faya", title="Chad army attacks rebels near Faya",
+        source=source, text=body, url=f"https://{agency.lower()}.example/chad-faya",
+        title="Chad army attacks rebels near Faya",
         agency=agency, dateline="N'DJAMENA", published="2024-03-03", language="en",
-        entities=[Entity("Mahamat Idriss Deby", "PERSON", ["transitional president"], [Mention("Mahamat Idriss Deby", 1, 2)]),
+        entities=[Entity("Mahamat Idriss Deby", "PERSON", ["transitional president"],
+                         [Mention("Mahamat Idriss Deby", 1, 2)]),
                   Entity("Chadian", "NORP", [], [Mention("Chadian", 3, 4)]),
                   Entity("African Union", "ORG", [], [Mention("African Union", 5, 6)])],
         quotes=[_deby_quote(body)],
@@ -81,7 +83,8 @@ def story_a(source: str, agency: str, *, tail: str = "") -> Article:
 def story_b() -> Article:
     start = BODY_B.index("This escalation")
     return Article(
-        source="b.html", text=BODY_B, url="https://reuters.example/france-chad", title="France accuses Chad over Faya fighting",
+        source="b.html", text=BODY_B, url="https://reuters.example/france-chad",
+        title="France accuses Chad over Faya fighting",
         agency="Reuters", dateline="PARIS", published="2024-03-04", language="en",
         entities=[Entity("Anne Claire Leroux", "PERSON", ["foreign ministry spokeswoman"], [Mention("x", 1, 2)]),
                   Entity("France", "GPE", [], [Mention("France", 1, 2)])],

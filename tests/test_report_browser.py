@@ -57,7 +57,8 @@ def test_html_report_renders_in_chromium_without_console_errors(tmp_path, event_
     # the map and the chart are drawn with real geometry
     assert driver.execute_script("return document.querySelectorAll('svg.map path.land').length") > 3
     assert driver.execute_script("return document.querySelectorAll('svg.map circle.place').length") == 4
-    box = driver.execute_script("var b=document.querySelector('svg.map').getBoundingClientRect();return [b.width,b.height]")
+    box = driver.execute_script(
+        "var b=document.querySelector('svg.map').getBoundingClientRect();return [b.width,b.height]")
     assert box[0] > 300 and box[1] > 100
     out = Path(os.environ.get("WIREWATCH_SCREENSHOTS", tmp_path))
     out.mkdir(parents=True, exist_ok=True)

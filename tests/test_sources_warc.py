@@ -10,7 +10,8 @@ from warcio.warcwriter import WARCWriter
 from wirewatch.records import Document, Rejected
 from wirewatch.sources import iter_documents
 
-STORY_1 = b"<html><head><title>Fire at depot</title></head><body><p>A fire broke out at a fictional fuel depot.</p></body></html>"
+STORY_1 = (b"<html><head><title>Fire at depot</title></head><body><p>A fire broke out at a fictional fuel depot.</p>"
+           b"</body></html>")
 STORY_2 = "<html><body><p>Caf\u00e9 owners in the fictional town of Ostra protest \u2014 again.</p></body></html>"
 
 

@@ -14,7 +14,8 @@ from wirewatch.errors import InputError
 from wirewatch.records import Document, Rejected
 from wirewatch.sources import MemoryFeedState, fetch, is_public_address, iter_documents
 
-PAGE = "<html><head><title>Port strike</title></head><body><p>Dock workers in fictional Vessmark struck — café shut.</p></body></html>"
+PAGE = ("<html><head><title>Port strike</title></head><body><p>Dock workers in fictional Vessmark struck — café shut."
+        "</p></body></html>")
 ITEM = "<html><body><article><p>Item page {n}: the full fictional story.</p></article></body></html>"
 
 

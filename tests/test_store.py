@@ -131,7 +131,8 @@ def test_a_locked_store_is_waited_for_then_reported(tmp_path):
     assert time.monotonic() - t0 >= 0.5
     holder.wait()
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('ready', flush=True); time.sleep(5)", str(path)], stdout=subprocess.PIPE, text=True)
+                               "print('ready', flush=True); time.sleep(5)", str(path)],
+                              stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "ready"
     with pytest.raises(StoreError, match="lock"):
         Store(path, lock_timeout=0.3)

@@ -218,7 +218,8 @@ def notify(store: Store, articles: list[Article]) -> set[tuple[str, str, str]]:
 
 
 # -- delivery ----------------------------------------------------------------------------------
-_TOKEN = "tok" + secrets.token_hex(19)  # (random: cannot occur in a story) stands for a subscriber's unsubscribe token in a message shared by many subscribers
+# (random: cannot occur in a story) stands for a subscriber's unsubscribe token in a message shared by many subscribers
+_TOKEN = "tok" + secrets.token_hex(19)
 
 
 def _job(sub: dict, watch: dict, items: list[dict], keys: list, *, digest: str | None, attempts: int) -> Job:

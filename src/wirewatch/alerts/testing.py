@@ -111,7 +111,8 @@ class Browser:
         """The JSON a browser's ``PushManager.subscribe()`` returns."""
         point = self.private_key.public_key().public_bytes(serialization.Encoding.X962,
                                                            serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": self.endpoint, "expirationTime": None, "keys": {"p256dh": _b64(point), "auth": _b64(self.auth)}}
+        return {"endpoint": self.endpoint, "expirationTime": None,
+                "keys": {"p256dh": _b64(point), "auth": _b64(self.auth)}}
 
     def decrypt(self, body: bytes) -> bytes:
         return http_ece.decrypt(body, private_key=self.private_key, auth_secret=self.auth, version="aes128gcm")

@@ -33,11 +33,13 @@ def _say_reject(rec: Rejected) -> None:
 
 @app.command()
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, WARC, feeds (file or URL), URLs, or - for stdin.")],
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, folders, WARC, feeds (file or URL), URLs, or - for stdin.")],
     db: DbOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on the last line.")] = False,
     published: Annotated[Optional[str], typer.Option(help="Date (YYYY-MM-DD) for documents that carry none.")] = None,
-    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Allow fetching private/loopback addresses.")] = False,
     no_alerts: Annotated[bool, typer.Option("--no-alerts", help="Do not notify watches of new stories.")] = False,
     no_nlp: Annotated[bool, typer.Option("--no-nlp", help="Store clean text and metadata only (fast).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or reject lines.")] = False,
@@ -142,7 +144,8 @@ def articles(
 def export(
     out: Annotated[Path, typer.Argument(help="Output file: .parquet, .csv or .jsonl")],
     db: DbOpt = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="parquet, csv or jsonl (default: by extension).")] = None,
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", help="parquet, csv or jsonl (default: by extension).")] = None,
 ) -> None:
     """Export every stored article record."""
     with Store(db, read_only=True) as store:

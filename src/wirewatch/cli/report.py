@@ -24,13 +24,17 @@ def _date(value: str | None, option: str) -> str | None:
 
 @app.command()
 def report(
-    query: Annotated[str, typer.Argument(help="A country (\"Mali\"), an actor (\"ECOWAS\") or a topic (\"coup\").")],
+    query: Annotated[str, typer.Argument(
+        help="A country (\"Mali\"), an actor (\"ECOWAS\") or a topic (\"coup\").")],
     db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
-    since: Annotated[str | None, typer.Option(help="Only articles published on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Only articles published on or before this date (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Only articles published on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Only articles published on or before this date (YYYY-MM-DD).")] = None,
     new_since: Annotated[str | None, typer.Option(
         "--new-since", help="'What is new' since this date (default: the start of the latest ingest run).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md (terminal), html (one self-contained file) or json.")] = "md",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="md (terminal), html (one self-contained file) or json.")] = "md",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """A situation report: timeline of distinct events with their sources, key actors and their

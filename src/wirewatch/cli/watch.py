@@ -39,7 +39,8 @@ def add(
     email: Annotated[Optional[str], typer.Option(help="Send alerts to this email address.")] = None,
     digest: Annotated[Optional[str], typer.Option(help="hourly or daily: one message per period.")] = None,
     allow_private: PrivateOpt = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the watch (with new secrets and tokens) as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the watch (with new secrets and tokens) as JSON.")] = False,
 ) -> None:
     """Add a watch (or reuse the one with this name and query) and subscribe the given endpoints."""
     if secret and not webhook:
@@ -118,7 +119,8 @@ def deliver(
     smtp_host: Annotated[Optional[str], typer.Option(help="SMTP server (default: $WIREWATCH_SMTP_HOST).")] = None,
     smtp_port: Annotated[Optional[int], typer.Option(help="SMTP port (default: $WIREWATCH_SMTP_PORT or 25).")] = None,
     smtp_user: Annotated[Optional[str], typer.Option(help="SMTP user (default: $WIREWATCH_SMTP_USER).")] = None,
-    smtp_password: Annotated[Optional[str], typer.Option(help="SMTP password (default: $WIREWATCH_SMTP_PASSWORD).")] = None,
+    smtp_password: Annotated[Optional[str], typer.Option(
+        help="SMTP password (default: $WIREWATCH_SMTP_PASSWORD).")] = None,
     smtp_from: Annotated[Optional[str], typer.Option(help="Sender address (default: $WIREWATCH_SMTP_FROM).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the delivery report as JSON.")] = False,
 ) -> None:
@@ -130,7 +132,8 @@ def deliver(
         typer.echo(json.dumps(report.to_dict()))
     else:
         typer.echo(f"sent {report.sent} message(s) covering {report.stories} story alert(s); retrying "
-                   f"{report.retrying}, dead {report.dead}, dropped {report.dropped}, waiting for SMTP {report.skipped}")
+                   f"{report.retrying}, dead {report.dead}, dropped {report.dropped}, "
+                   f"waiting for SMTP {report.skipped}")
         for err in report.errors:
             typer.echo(f"  not delivered: {err}", err=True)
 

@@ -135,7 +135,8 @@ _HOLIDAY_DAYS: dict[str, Callable[[int], Date]] = {
     "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
     "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
     "easter": _easter, "easter sunday": _easter, "easter monday": lambda y: _easter(y) + dt.timedelta(days=1),
-    "easter week": lambda y: _easter(y) - dt.timedelta(days=6),  # Holy Week: Monday to Easter Sunday "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "easter week": lambda y: _easter(y) - dt.timedelta(days=6),  # Holy Week: Monday to Easter Sunday
+    "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
 }
 
 

@@ -38,10 +38,13 @@ Date = dt.date
 
 # words that, just before a bare month or year, make it a time expression
 _TEMPORAL_PREPS = frozenset(
-    ["in", "since", "by", "until", "till", "through", "throughout", "from", "during", "before", "after", "early", "late", "mid", "of", "to", "last", "this", "next", "past", "around", "between", "and", "or", "since", "circa", "on", "as"]
+    ["in", "since", "by", "until", "till", "through", "throughout", "from", "during", "before", "after", "early",
+     "late", "mid", "of", "to", "last", "this", "next", "past", "around", "between", "and", "or", "since", "circa",
+     "on", "as"]
 )
 _COUNT_WORDS = frozenset(
-    ["some", "about", "around", "nearly", "almost", "over", "approximately", "roughly", "only", "just", "least", "than", "up", "another", "additional", "extra"]
+    ["some", "about", "around", "nearly", "almost", "over", "approximately", "roughly", "only", "just", "least",
+     "than", "up", "another", "additional", "extra"]
 )
 _NON_DATE_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})

@@ -51,9 +51,15 @@ _PART = (
     r"(?P<part>(?i:(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn)\s+of\s+|"
     r"(?:early|late|mid)[\s-]+|mid-|(?:the\s+)?(?:first|second|last)\s+(?:half|week|days)\s+of\s+))?"
 )
-_REL = r"(?P<rel>(?i:last|this|next|this\s+past|this\s+coming|the\s+coming|past|coming|previous|following|the\s+current))"
+_REL = (
+    r"(?P<rel>(?i:last|this|next|this\s+past|this\s+coming|the\s+coming|past|coming|previous|following|"
+    r"the\s+current))"
+)
 _UNIT = r"(?P<unit>week(?:end)?|month|year|quarter|decade|century)"
-_NUM = r"(?P<num>\d{1,3}|a\s+couple\s+of|a\s+few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+_NUM = (
+    r"(?P<num>\d{1,3}|a\s+couple\s+of|a\s+few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|fifteen|twenty|thirty)"
+)
 _TOD = r"(?:\s+(?P<tod>morning|afternoon|evening|night))?"
 _WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
@@ -107,7 +113,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         + _REL + r"\s+" + _UNIT + r"\b", I)),
     ("weekend", re.compile(r"\bthe\s+(?P<unit>weekend)\b", I)),
     ("part_unit", re.compile(
-        r"\b(?P<part>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of)\s+the\s+(?P<unit>week|month|year|quarter)\b", I)),
+        r"\b(?P<part>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of)\s+the\s+"
+        r"(?P<unit>week|month|year|quarter)\b", I)),
     ("ago", re.compile(
         r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>ago)\b", I)),
     ("ref", re.compile(

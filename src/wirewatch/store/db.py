@@ -238,7 +238,8 @@ class Store:
                         source_name=src.name if src else None, source_country=src.country if src else None,
                         source_sector=src.sector if src else None, target_name=tgt.name if tgt else None,
                         target_country=tgt.country if tgt else None, target_sector=tgt.sector if tgt else None,
-                        date=ev.date, date_basis=ev.date_basis, place=ev.place, place_country=ev.place_country, text=ev.text,
+                        date=ev.date, date_basis=ev.date_basis, place=ev.place, place_country=ev.place_country,
+                        text=ev.text,
                         first_article_id=a.id, first_seen=at)
             _append(rep, event_key=key, article_id=a.id, story_id=a.story_id, start_char=ev.start, end_char=ev.end)
         self._insert("events", new)

@@ -81,7 +81,8 @@ def story_copies(con: duckdb.DuckDBPyConnection, story_id: str) -> list[dict[str
 
 
 def rejects(con: duckdb.DuckDBPyConnection, *, limit: int = 100) -> list[dict[str, Any]]:
-    cur = con.execute("SELECT source, code, reason, rejected_at FROM rejects ORDER BY rejected_at DESC, source LIMIT ?", [limit])
+    cur = con.execute("SELECT source, code, reason, rejected_at FROM rejects ORDER BY rejected_at DESC, source LIMIT ?",
+                      [limit])
     return [dict(zip(("source", "code", "reason", "rejected_at"), (*r[:3], r[3].isoformat()))) for r in cur.fetchall()]
 
 

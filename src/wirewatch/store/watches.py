@@ -186,7 +186,8 @@ def iter_due_deliveries(con: duckdb.DuckDBPyConnection, at: datetime, *,
             return
         tab = pa.table({"w": [k[0] for k in keys], "s": [k[1] for k in keys],  # noqa: F841
                         "t": [k[2] for k in keys]})
-        sql += " AND EXISTS (SELECT 1 FROM tab WHERE tab.w = d.watch_id AND tab.s = d.subscriber_id AND tab.t = d.story_id)"
+        sql += (" AND EXISTS (SELECT 1 FROM tab WHERE tab.w = d.watch_id AND tab.s = d.subscriber_id "
+                "AND tab.t = d.story_id)")
     cur = con.execute(sql + " ORDER BY d.created_at, d.subscriber_id", params)
     names = [d[0] for d in cur.description]
     while rows := cur.fetchmany(chunk):
