@@ -29,3 +29,20 @@ def nlp():
     from wirewatch.nlp.runtime import load_model
 
     return load_model()
+
+
+def minimal_clean(raw: str) -> str:
+    """Minimal chrome removal for the seed in component tests (the real cleaner is wirewatch.clean):
+    drop short lines, repeated lines and the push prompt."""
+    keep: list[str] = []
+    for line in (ln.strip() for ln in raw.splitlines()):
+        if len(line.split()) < 6 or line in keep or "notifications" in line:
+            continue
+        keep.append(line)
+    return "\n\n".join(keep)
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path) -> str:
+    """The seed's body, minimally cleaned, for tests of one NLP component."""
+    return minimal_clean(seed_path.read_text(encoding="utf-8"))

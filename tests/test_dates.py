@@ -99,18 +99,8 @@ def test_grammar_prefers_longest_match():
     assert text[cand.start:cand.end] == "Monday, Oct. 26, 1998"
 
 
-def _clean_seed(raw: str) -> str:
-    """Minimal chrome removal for the seed (the real cleaner lives in wirewatch.clean)."""
-    keep: list[str] = []
-    for line in (ln.strip() for ln in raw.splitlines()):
-        if len(line.split()) < 6 or line in keep or "notifications" in line:
-            continue
-        keep.append(line)
-    return "\n\n".join(keep)
-
-
-def test_seed_dates(seed_path, nlp):
-    text = _clean_seed(seed_path.read_text(encoding="utf-8"))
+def test_seed_dates(seed_path, seed_text, nlp):
+    text = seed_text
     art = Article(source=str(seed_path), text=text, published="2020-11-15")
     dates.annotate(nlp(text), art)
     pairs = {(d.text, d.value) for d in art.dates}

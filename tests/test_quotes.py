@@ -115,18 +115,8 @@ def test_multi_paragraph_quote(nlp):
     assert all(q.speaker == "Ana Pereira" for q in direct)
 
 
-def _clean_seed(raw: str) -> str:
-    """Minimal chrome removal for the seed (the real cleaner lives in wirewatch.clean)."""
-    keep: list[str] = []
-    for line in (ln.strip() for ln in raw.splitlines()):
-        if len(line.split()) < 6 or line in keep or "notifications" in line:
-            continue
-        keep.append(line)
-    return "\n\n".join(keep)
-
-
-def test_seed_quotes(seed_path, nlp):
-    text = _clean_seed(seed_path.read_text(encoding="utf-8"))
+def test_seed_quotes(seed_path, seed_text, nlp):
+    text = seed_text
     art = Article(source=str(seed_path), text=text, published="2020-11-15")
     quotes.annotate(nlp(text), art)
     direct = [q for q in art.quotes if q.direct and len(q.text.split()) > 3]

@@ -194,3 +194,16 @@ def looks_like_json(head: bytes) -> str | None:
     if len(lines) > 1 and all(ln.startswith(b"{") and ln.endswith(b"}") for ln in complete):
         return "jsonl"
     return "json"
+
+
+def media_type(value: str | None) -> tuple[str | None, str | None]:
+    """Split a Content-Type header into (media type, charset)."""
+    if not value:
+        return None, None
+    parts = [p.strip() for p in value.split(";")]
+    charset = None
+    for param in parts[1:]:
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val:
+            charset = val.strip().strip("\"'") or None
+    return (parts[0].lower() or None), charset

@@ -19,6 +19,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from wirewatch.errors import TOO_LARGE, WARC, InputError
 from wirewatch.records import Document, Rejected
 from wirewatch.sources.decode import SNIFF_BYTES, decode_bytes, sniff_format
+from wirewatch.sources.decode import media_type as split_content_type
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,7 @@ def _content_type(record: Any) -> tuple[str | None, str | None]:
         value = record.http_headers.get_header("Content-Type")
     else:
         value = record.rec_headers.get_header("Content-Type")
-    if not value:
-        return None, None
-    parts = [p.strip() for p in value.split(";")]
-    charset = None
-    for param in parts[1:]:
-        key, _, val = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = val.strip().strip("\"'") or None
-    return parts[0].lower(), charset
+    return split_content_type(value)
 
 
 def _is_candidate(record: Any) -> bool:

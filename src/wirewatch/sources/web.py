@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 import httpx
 
 from wirewatch.errors import BLOCKED_ADDRESS, FETCH, TOO_LARGE, UNSUPPORTED, InputError
+from wirewatch.sources.decode import media_type as split_content_type
 
 log = logging.getLogger(__name__)
 
@@ -94,19 +95,6 @@ def check_url(url: str, *, allow_private: bool, source: str) -> tuple[httpx.URL,
                 source=source,
             )
     return parsed, addresses
-
-
-def _media_type(value: str | None) -> tuple[str | None, str | None]:
-    """Split a Content-Type header into (media type, charset)."""
-    if not value:
-        return None, None
-    parts = [p.strip() for p in value.split(";")]
-    charset = None
-    for param in parts[1:]:
-        key, _, val = param.partition("=")
-        if key.strip().lower() == "charset" and val:
-            charset = val.strip().strip("\"'") or None
-    return (parts[0].lower() or None), charset
 
 
 def _send_pinned(client: httpx.Client, parsed: httpx.URL, addresses: list[str], headers: dict[str, str],
@@ -202,7 +190,7 @@ def _fetch(client: httpx.Client, url: str, *, allow_private: bool, timeout: floa
 
 def _result(response: httpx.Response, final_url: str, hops: list[str], *, max_bytes: int, deadline: float,
             timeout: float, source: str) -> FetchResult:
-    media_type, charset = _media_type(response.headers.get("content-type"))
+    media_type, charset = split_content_type(response.headers.get("content-type"))
     common = dict(url=final_url, status=response.status_code, content_type=media_type, charset=charset,
                   etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
                   redirects=tuple(hops))
