@@ -303,13 +303,17 @@ def _connect(path: str, *, read_only: bool, lock_timeout: float | None) -> duckd
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
+            con = duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
             if "lock" not in first.lower() or time.monotonic() + delay > deadline:
                 raise StoreError(f"{path}: cannot open the store: {first}") from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+            continue
+        # no progress bar: DuckDB draws it on stdout, where `--json` output and pipes expect records
+        con.execute("SET enable_progress_bar = false")
+        return con
 
 
 def _append(cols: dict[str, list], **values) -> None:
