@@ -22,7 +22,11 @@ Two modes on the same parse: ``product`` runs the components as users get them (
 -> quotes, the order of ``wirewatch.nlp.runtime.PIPELINE``), ``bare`` runs quotes alone (its own
 fallback for canonical names).  The whole text (the headline is its first line) is the article text.
 
-    python3 eval/quotes.py [--errors K] [--mode product|bare|both]
+    python3 eval/quotes.py [--errors K] [--mode product|bare|both] [--split dev|train] [--limit N]
+
+``--split train --limit N`` scores the first N train articles (unseen-style data: transcripts, list
+stories); the parse of a split is cached in /tmp (spaCy DocBin keyed by split, limit and model) so
+reruns take seconds.
 """
 
 from __future__ import annotations
@@ -104,10 +108,12 @@ def load_ann(path: Path, text: str) -> list[Gold]:
     return out
 
 
-def load_items(root: Path) -> list[tuple[str, str, list[Gold]]]:
-    """(name, text, gold) for each dev article (several annotators on a few: the first)."""
+def load_items(root: Path, *, limit: int = 0) -> list[tuple[str, str, list[Gold]]]:
+    """(name, text, gold) for each article of a split (several annotators on a few: the first)."""
     items = []
     for txt in sorted((root / "text").glob("*.txt")):
+        if limit and len(items) >= limit:
+            break
         anns = sorted((root / "attributions").glob(txt.stem + "_*.ann"))
         if anns:
             text = txt.read_text(encoding="utf-8")
@@ -264,28 +270,47 @@ def run(items: list[tuple[str, str, list[Gold]]], docs: list[Any], modes: list[s
     return scores, secs
 
 
+def parse(nlp: Any, texts: list[str], *, key: str) -> list[Any]:
+    """Parsed docs, from a /tmp DocBin cache when the same texts were parsed by the same model."""
+    import hashlib
+
+    from spacy.tokens import DocBin
+
+    digest = hashlib.sha1(("\0".join(texts) + nlp.meta.get("name", "") + nlp.meta.get("version", "")).encode())
+    cache = Path("/tmp") / f"wirewatch-quotes-{key}-{digest.hexdigest()[:12]}.docbin"
+    if cache.exists():
+        return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    docs = list(nlp.pipe(texts, batch_size=8))
+    DocBin(store_user_data=False, docs=docs).to_disk(cache)
+    return docs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", type=int, default=0, help="print K misses, false positives, wrong speakers")
     ap.add_argument("--mode", choices=["product", "bare", "both"], default="both")
+    ap.add_argument("--split", choices=["dev", "train"], default="dev")
+    ap.add_argument("--limit", type=int, default=0, help="first N articles of the split (0: all)")
+    ap.add_argument("--no-cache", action="store_true", help="parse again instead of reading /tmp")
     args = ap.parse_args()
-    root = require(DATA / "quotes" / "polnear" / "data" / "dev")
+    root = require(DATA / "quotes" / "polnear" / "data" / args.split)
     from wirewatch.nlp.runtime import load_model
 
-    items = load_items(root)
+    items = load_items(root, limit=args.limit)
     nlp = load_model()
     t0 = time.perf_counter()
-    docs = list(nlp.pipe((t for _, t, _ in items), batch_size=8))
-    parse = time.perf_counter() - t0
+    texts = [t for _, t, _ in items]
+    docs = list(nlp.pipe(texts, batch_size=8)) if args.no_cache else parse(nlp, texts, key=args.split)
+    parse_secs = time.perf_counter() - t0
     modes = ["product", "bare"] if args.mode == "both" else [args.mode]
     scores, secs = run(items, docs, modes, keep=args.errors)
     n_gold = sum(len(g) for _, _, g in items)
     n_direct = sum(g.direct for _, _, gold in items for g in gold)
-    print(f"PolNeAR dev: {len(items)} articles, {n_gold} gold attributions ({n_direct} direct)")
+    print(f"PolNeAR {args.split}: {len(items)} articles, {n_gold} gold attributions ({n_direct} direct)")
     for mode in modes:
         print("\n".join(scores[mode].report(mode)))
     print(f"anchor: {ANCHOR}")
-    print(f"time: parse {parse:.1f} s; " + "; ".join(f"{m} components {secs[m]:.2f} s" for m in modes))
+    print(f"time: parse {parse_secs:.1f} s (cache {'off' if args.no_cache else 'on'}); " + "; ".join(f"{m} components {secs[m]:.2f} s" for m in modes))
     for mode in modes:
         for line in scores[mode].errors:
             print(f"  [{mode}] {line}")
