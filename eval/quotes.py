@@ -310,7 +310,9 @@ def main() -> None:
     for mode in modes:
         print("\n".join(scores[mode].report(mode)))
     print(f"anchor: {ANCHOR}")
-    print(f"time: parse {parse_secs:.1f} s (cache {'off' if args.no_cache else 'on'}); " + "; ".join(f"{m} components {secs[m]:.2f} s" for m in modes))
+    cache = "off" if args.no_cache else "on"
+    print(f"time: parse {parse_secs:.1f} s (cache {cache}); "
+          + "; ".join(f"{m} components {secs[m]:.2f} s" for m in modes))
     for mode in modes:
         for line in scores[mode].errors:
             print(f"  [{mode}] {line}")

@@ -241,3 +241,41 @@ def test_reported_speech_leaves_the_dateline_out(nlp):
         reported = [q for q in _run(nlp, text).quotes if not q.direct]
         assert reported and reported[0].text.startswith(lead)
         assert text[reported[0].start:reported[0].end] == reported[0].text
+
+
+def test_time_heading_is_not_the_speaker(nlp):
+    text = ("The Latest: mourners gather in Carrow\n\n3:15 p.m.\n\n"
+            "Veteran horse trainer Ollie Brandt once said: “He was born in a barn. He died a champion.”")
+    q = _q(_run(nlp, text), "He was born in a barn")
+    assert q.speaker is not None and q.speaker.endswith("Brandt")
+
+
+def test_dateline_is_not_the_speaker(nlp):
+    text = ("RIVERTON, Dec. 3 (UPI) — The Harbor Commission released a statement on Monday, offering "
+            "“a full and public apology” to dock workers after leaked memos mocked their union.")
+    q = _q(_run(nlp, text), "a full and public apology")
+    assert q.speaker is not None and q.speaker.endswith("Harbor Commission")
+
+
+def test_subject_of_another_line_loses_to_the_nearest_one(nlp):
+    text = ("Marlow: ‘We Will Go All The Way To The Capital’\n\n"
+            "Tuesday in Dover, DE, after winning the state primary, Gov. Ann Marlow (D-DE), said, "
+            "“I am ready to rent a covered wagon. We will ride it all the way.”")
+    q = _q(_run(nlp, text), "I am ready to rent")
+    assert q.speaker is not None and q.speaker.endswith("Marlow")
+
+
+def test_speaker_named_before_the_cue_without_a_subject_link(nlp):
+    text = ("In a statement to the Gazette, her senior policy adviser, Tom Reddle, said: “Ms. Quill believes "
+            "that cooperation across the channel is essential. She has always valued it.”")
+    q = _q(_run(nlp, text), "Ms. Quill believes")
+    assert q.speaker is not None and q.speaker.endswith("Reddle")
+
+
+def test_phrasal_and_line_opening_cues(nlp):
+    text = ("After the mayor criticized her plan, Councillor Rhea Voss shot back, “I chose to do the work "
+            "instead of talking about it.”\n\nStated Voss:\n\n“The budget is balanced and the pools stay open.”")
+    art = _run(nlp, text)
+    assert _q(art, "I chose to do the work").speaker.endswith("Voss")
+    q = _q(art, "The budget is balanced")
+    assert q.speaker is not None and q.speaker.endswith("Voss") and q.cue == "Stated"

@@ -121,10 +121,20 @@ def _tokens_in(doc: Any, start: int, end: int) -> list[Any]:
     return list(span) if span is not None else []
 
 
+# "Stated Stone:" -- a cue verb that opens its line is often tagged as a proper noun by the parser
+_LINE_OPENING_CUES = frozenset("said stated added wrote asked noted explained declared replied continued".split())
+# phrasal cues: "shot back", "fired back", "hit back", "chimed in"
+_PHRASAL_CUES = {"shoot": "back", "fire": "back", "hit": "back", "chime": "in", "weigh": "in"}
+
+
 def _is_cue(tok: Any) -> bool:
+    if tok.lower_ in _LINE_OPENING_CUES and (tok.i == 0 or "\n" in tok.doc[tok.i - 1].text):
+        return True
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     lemma = tok.lemma_.lower()
+    if lemma in _PHRASAL_CUES:
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == _PHRASAL_CUES[lemma] for c in tok.children)
     return lemma in CUE_LEMMAS or (lemma == "put" and any(c.lower_ == "it" for c in tok.children))  # as X put it
 
 
@@ -244,7 +254,8 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
             if child.dep_ == "pobj":
                 return child
         return doc[to.i + 1] if to.i + 1 < len(doc) else None
-    subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and outside(c) and c.text[:1].isalnum()]
+    subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and outside(c) and c.text[:1].isalnum()
+                and not _not_a_speaker(c, cue)]
     between = [t for t in doc[max(0, cue.i - 40):cue.i] if quote is not None and t.idx >= quote[1]]
     if between and any(t.is_alpha for t in between):  # “...,” X said: the subject is between them
         inside = [c for c in subjects if between[0].i <= c.i < cue.i]
@@ -256,8 +267,8 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
             for tok in between:
                 if tok.pos_ in pos:
                     return tok
-    if subjects:
-        return _relative_head(subjects[0], cue)
+    if subjects:  # several when the parse glued sentences together: the nearest is the cue's own
+        return _relative_head(min(subjects, key=lambda c: abs(c.i - cue.i)), cue)
     head = cue
     while head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head and outside(head.head):
         head = head.head  # "... and added", "went on to say"
@@ -267,6 +278,38 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
     for tok in doc[cue.i + 1: cue.i + 5]:  # inverted: said Carcy, who ...
         if tok.pos_ in ("PROPN", "NOUN", "PRON") and outside(tok):
             return tok
+    return _name_before(cue, outside)
+
+
+def _not_a_speaker(tok: Any, cue: Any) -> bool:
+    """A subject the parse got wrong: a time or date, a dateline ("WASHINGTON (AP) —"), or a word
+    on another line than its cue (a "1:50 p.m." heading glued to the paragraph under it)."""
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    doc = tok.doc
+    if tok.text.isupper() and len(tok.text) > 2 and (tok.i == 0 or "\n" in doc[tok.i - 1].text) \
+            and tok.i + 1 < len(doc) and doc[tok.i + 1].text in (",", "(", "—", "–", "-", "--"):
+        return True
+    lo, hi = sorted((tok.i, cue.i))
+    return hi - lo < 80 and any(t.is_space and "\n" in t.text for t in doc[lo:hi])
+
+
+def _name_before(cue: Any, outside: Any) -> Any | None:
+    """No subject in the parse ("In a statement, her adviser, Jake Sullivan, said: “...”"): the
+    nearest name or pronoun right before the cue, on its line, that is not inside a phrase."""
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= max(0, cue.i - 12):
+        tok = doc[i]
+        if tok.is_space and "\n" in tok.text:
+            return None
+        if tok.text == ")":  # "Rep. Jane Doe (D-Ore.) said": skip the party and state
+            while i > 0 and doc[i].text != "(" and cue.i - i < 12:
+                i -= 1
+        elif not tok.is_punct:
+            ok = tok.pos_ in ("PROPN", "PRON") and tok.dep_ not in ("pobj", "poss", "compound")
+            return tok if ok and outside(tok) and not _not_a_speaker(tok, cue) else None
+        i -= 1
     return None
 
 
@@ -317,7 +360,8 @@ def _partial_speaker(doc: Any, start: int, end: int) -> tuple[Any | None, Any | 
                 return subj, anc
     root = sentence(tok).root
     for child in root.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and not (start <= child.idx < end):
+        if child.dep_ in ("nsubj", "nsubjpass") and not (start <= child.idx < end) \
+                and not _not_a_speaker(child, tok):
             return child, None
     return None, None
 
