@@ -67,3 +67,16 @@ def test_on_commit_sees_every_stored_copy_once(tmp_path):
     seen = []
     s = run(tmp_path / "w.duckdb", [examples_dir()], on_commit=lambda arts: seen.extend(a.id for a in arts))
     assert len(seen) == len(set(seen)) == s.stored
+
+
+def test_a_fixed_source_leaves_the_rejects_table(tmp_path):
+    page = tmp_path / "later.txt"
+    page.write_text("")
+    db = tmp_path / "w.duckdb"
+    assert run(db, [page]).rejected == 1
+    page.write_text("GABORONE — Botswana's electoral commission said on Wednesday that voter registration would "
+                    "be extended by two weeks after long queues formed outside offices in the capital.\n")
+    again = run(db, [page])
+    assert again.stored == 1 and again.rejected == 0
+    with Store(db, read_only=True) as store:
+        assert queries.rejects(store.con) == []

@@ -54,10 +54,12 @@ def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None,
         if nlp:
             annotate_all([a for a, _ in pending], n_process=n_process)
         batch.articles = list(pending)
+        batch.cleared = list(fine)
         store.write_batch(batch)
-        store.forget_rejects(fine)
         stored = [a for a, _ in pending]
-        pending.clear(), batch.rejects.clear(), fine.clear()
+        pending.clear()
+        batch.rejects.clear()
+        fine.clear()
         if on_commit and stored:
             on_commit(stored)
 

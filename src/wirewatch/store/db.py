@@ -55,13 +55,15 @@ def now() -> datetime:
 
 @dataclass(slots=True)
 class Batch:
-    """What one transaction writes: new copies (with their dedup verdicts) and rejects."""
+    """What one transaction writes: new copies (with their dedup verdicts), rejects, and the
+    sources that now read fine (no longer listed as rejected)."""
 
     articles: list[tuple[Article, Verdict]] = field(default_factory=list)
     rejects: list[Rejected] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.articles) + len(self.rejects)
+        return len(self.articles) + len(self.rejects) + len(self.cleared)
 
 
 class Store:
@@ -148,6 +150,8 @@ class Store:
                 self._insert_articles(batch.articles)
             if batch.rejects:
                 self._upsert_rejects(batch.rejects)
+            if batch.cleared:
+                self.forget_rejects(batch.cleared)
             for url, (etag, modified) in self._feed_state.items():
                 con.execute("INSERT OR REPLACE INTO feed_state VALUES (?, ?, ?, ?)", [url, etag, modified, now()])
             con.execute("COMMIT")
