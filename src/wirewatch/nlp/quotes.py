@@ -491,17 +491,22 @@ def _said_that(doc: Any, cue: Any, resolver: speakers.Resolver) -> Quote | None:
     if doc[left].dep_ == "mark" and doc[left].lower_ == "that":
         left += 1
     right = comp.right_edge.i + 1
-    while left < right and (doc[left].is_punct or doc[left].is_space):
-        left += 1
-    while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space):
-        right -= 1
-    if right - left < 3:
+    span = _content_span(doc, left, right)
+    if span is None:
         return None
-    span = doc[left:right]
     quote = Quote(text=span.text, start=span.start_char, end=span.end_char, cue=cue.text, direct=False)
     quote.speaker, quote.speaker_mention = resolver.resolve(subj)
     quote.language = _language(doc, resolver.text, cue, stop=span.start_char if comp.i > cue.i else None)
     return quote
+
+
+def _content_span(doc: Any, left: int, right: int) -> Any | None:
+    """Reported content between token ``left`` and ``right`` without edge punctuation, if 3+ tokens."""
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space):
+        right -= 1
+    return doc[left:right] if right - left >= 3 else None
 
 
 def _according(doc: Any, tok: Any, resolver: speakers.Resolver) -> Quote | None:
@@ -515,13 +520,9 @@ def _according(doc: Any, tok: Any, resolver: speakers.Resolver) -> Quote | None:
         left, right = phrase_end, sent.end
     else:  # "<content>, according to X."
         left, right = sent.start, tok.i
-    while left < right and (doc[left].is_punct or doc[left].is_space):
-        left += 1
-    while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space):
-        right -= 1
-    if right - left < 3:
+    span = _content_span(doc, left, right)
+    if span is None:
         return None
-    span = doc[left:right]
     quote = Quote(text=span.text, start=span.start_char, end=span.end_char, cue="according to", direct=False)
     quote.speaker, quote.speaker_mention = resolver.resolve(who)
     return quote
