@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import os
+import re
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -211,7 +212,8 @@ def map_svg(places: list[dict[str, Any]], *, width: int = 900) -> str:
         if not d:
             continue
         n = per_country.get(code, 0)
-        shade = f' style="fill-opacity:{0.25 + 0.6 * n / top:.2f}"' if n else ""
+        # an SVG attribute, not a style: pages served under a strict CSP forbid inline styles
+        shade = f' fill-opacity="{0.25 + 0.6 * n / top:.2f}"' if n else ""
         cls = "land hit" if n else "land"
         out.append(f'<path class="{cls}"{shade} d="{d}"><title>{escape(code)}'
                    f'{escape(f": {n} stories") if n else ""}</title></path>')
@@ -230,4 +232,41 @@ def map_svg(places: list[dict[str, Any]], *, width: int = 900) -> str:
     if not shapes.get(level):
         out.append(f'<text class="label" x="10" y="20">country shapes unavailable (install {PACKAGE})</text>')
     out.append("</svg>")
+    return declutter("".join(out))
+
+
+_LABEL = re.compile(r'<text class="label" x="([-0-9.]+)" y="([-0-9.]+)">([^<]*)</text>')
+CHAR_W, LABEL_H = 6.6, 13.0  # an estimate of a 12px label's glyph width and line height
+
+
+def declutter(svg: str) -> str:
+    """Drop place labels that overlap a label drawn later (later = more stories: the map draws
+    places from the fewest stories to the most) or the previous kept labels."""
+    found = list(_LABEL.finditer(svg))
+    kept: list[tuple[float, float, float, float]] = []
+    drop: set[int] = set()
+    for i in range(len(found) - 1, -1, -1):
+        m = found[i]
+        x, y, text = float(m.group(1)), float(m.group(2)), m.group(3)
+        box = (x, y - LABEL_H + 3, x + CHAR_W * len(_unescape(text)), y + 3)
+        if any(_overlap(box, k) for k in kept):
+            drop.add(i)
+        else:
+            kept.append(box)
+    if not drop:
+        return svg
+    out, last = [], 0
+    for i, m in enumerate(found):
+        if i in drop:
+            out.append(svg[last:m.start()])
+            last = m.end()
+    out.append(svg[last:])
     return "".join(out)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"&(#\d+|#x[0-9a-fA-F]+|\w+);", "x", text)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

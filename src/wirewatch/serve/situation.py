@@ -11,7 +11,6 @@ with more stories are dropped (the circle and its tooltip stay).
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,10 +23,6 @@ from ..report.charts import bin_volume, volume_svg
 from .views import BadRequest, check_date, check_query
 
 log = logging.getLogger(__name__)
-
-_STYLE = re.compile(r' style="fill-opacity:([0-9.]+)"')
-_LABEL = re.compile(r'<text class="label" x="([-0-9.]+)" y="([-0-9.]+)">([^<]*)</text>')
-CHAR_W, LABEL_H = 6.6, 13.0  # an estimate of a 12px label's glyph width and line height
 
 
 @dataclass(slots=True)
@@ -70,42 +65,4 @@ def _map(places: list[dict[str, Any]]) -> str:
     except ImportError as exc:  # pragma: no cover - the report stage ships it
         log.warning("no map: %s", exc)
         return ""
-    return declutter(csp_safe(map_svg(places)))
-
-
-def csp_safe(svg: str) -> str:
-    """Inline ``style="fill-opacity:..."`` as the equivalent SVG attribute (allowed by the CSP)."""
-    return _STYLE.sub(r' fill-opacity="\1"', svg)
-
-
-def declutter(svg: str) -> str:
-    """Drop place labels that overlap a label drawn later (later = more stories: the map draws
-    places from the fewest stories to the most) or the previous kept labels."""
-    found = list(_LABEL.finditer(svg))
-    kept: list[tuple[float, float, float, float]] = []
-    drop: set[int] = set()
-    for i in range(len(found) - 1, -1, -1):
-        m = found[i]
-        x, y, text = float(m.group(1)), float(m.group(2)), m.group(3)
-        box = (x, y - LABEL_H + 3, x + CHAR_W * len(_unescape(text)), y + 3)
-        if any(_overlap(box, k) for k in kept):
-            drop.add(i)
-        else:
-            kept.append(box)
-    if not drop:
-        return svg
-    out, last = [], 0
-    for i, m in enumerate(found):
-        if i in drop:
-            out.append(svg[last:m.start()])
-            last = m.end()
-    out.append(svg[last:])
-    return "".join(out)
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"&(#\d+|#x[0-9a-fA-F]+|\w+);", "x", text)
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    return map_svg(places)

@@ -121,33 +121,35 @@ class SnapshotReader:
 
     # -- reading ------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the current snapshot for this request; the snapshot stays open until it closes."""
+    def _in_use(self) -> Iterator[Any]:
+        """The current snapshot, kept open (not deleted by a swap) until the block ends."""
         with self._swap:
             snap = self._current
             if snap is None:
                 raise StoreError("the snapshot reader is closed")
             with snap.lock:
                 snap.users += 1
-        cur = snap.store.cursor()
         try:
-            yield cur
+            yield snap
         finally:
-            with contextlib.suppress(duckdb.Error):
-                cur.close()
             snap.release()
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the current snapshot for this request; the snapshot stays open until it closes."""
+        with self._in_use() as snap:
+            cur = snap.store.cursor()
+            try:
+                yield cur
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    cur.close()
 
     def read(self, fn: Callable[..., T], *, key: Hashable | None = None, with_index: bool = False) -> T:
         """``fn(cursor)`` on the current snapshot (``fn(cursor, search_index)`` with ``with_index``);
         with ``key``, answered from a cache of recent results of *this* snapshot (exact: a snapshot
         never changes; a new one starts a new cache)."""
-        with self._swap:
-            snap = self._current
-            if snap is None:
-                raise StoreError("the snapshot reader is closed")
-            with snap.lock:
-                snap.users += 1
-        try:
+        with self._in_use() as snap:
             if key is not None:
                 with self._cache_lock:
                     hit = self._cache.get((snap.generation, key), _MISS)
@@ -167,8 +169,6 @@ class SnapshotReader:
                     while len(self._cache) > self.cache_size:
                         self._cache.popitem(last=False)
             return value
-        finally:
-            snap.release()
 
     def has_search_index(self) -> bool:
         """Whether the current snapshot carries an in-memory search index (searches need no I/O)."""
