@@ -1,0 +1,57 @@
+"""The NLP runtime: component order, failure isolation, and memory that stays bounded."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from wirewatch.nlp import runtime
+from wirewatch.records import Article
+
+
+def _article(text: str, source: str = "t.txt") -> Article:
+    return Article(id=source, source=source, text=text, published="2024-03-05")
+
+
+def test_components_run_in_an_order_that_satisfies_their_needs():
+    runtime._check_order(runtime.PIPELINE)
+    backwards = tuple(reversed(runtime.PIPELINE))
+    with pytest.raises(RuntimeError, match="needs"):
+        runtime._check_order(backwards)
+
+
+def test_a_failing_component_costs_its_field_not_the_article(nlp, monkeypatch, caplog):
+    real = runtime._annotators
+
+    def broken():
+        steps = real()
+
+        def boom(doc, art):
+            raise ValueError("broken on purpose")
+
+        return [(name, boom if name == "quotes" else fn) for name, fn in steps]
+
+    monkeypatch.setattr(runtime, "_annotators", broken)
+    art = _article('“We will stay,” said Amina Diallo, the mayor of Bamako, on Monday.')
+    with caplog.at_level(logging.WARNING, logger="wirewatch.nlp.runtime"):
+        out = list(runtime.annotate([art]))
+    assert out == [art]
+    assert art.quotes == []
+    assert any(e.name == "Amina Diallo" for e in art.entities)
+    assert [d for d in art.dates if d.value == "2024-03-04"]
+    assert "nlp component quotes failed on t.txt" in caplog.text
+
+
+def test_string_store_does_not_grow_with_each_new_text(nlp):
+    def made_up_words(k: int) -> str:
+        words = " ".join(f"Zorblax{k}x{i}" for i in range(40))
+        return f"Officials said {words} arrived in Nairobi on Tuesday."
+
+    list(runtime.annotate([_article(made_up_words(0))]))  # first use may intern lasting strings
+    before = len(nlp.vocab.strings)
+    for k in range(1, 6):
+        list(runtime.annotate([_article(made_up_words(k), source=f"t{k}.txt")]))
+    # 200 never-seen tokens went through the model; none of them stays interned
+    assert len(nlp.vocab.strings) - before < 10
+    assert "Zorblax3x7" not in nlp.vocab.strings
