@@ -213,12 +213,12 @@ def run_config(name: str, inputs: Path, out: Path, *, nlp: bool) -> dict:
             "load_avg_before": load_before}
 
 
-def paper_estimate(per_cpu_s: float, words_per_article: float, *, month: float, html_ms: float = 30.0,
+def paper_estimate(per_cpu_s: float, words_per_article: float, *, month: float, html_ms: float = 21.4,
                    efficiency: float = 0.8, headroom: float = 1.5, hours: float = 24.0) -> str:
     """Cores needed for one month of CC-News within ``hours``, from the measured per-core rate.
 
-    ``html_ms`` adds the HTML-to-text step a WARC page needs and this JSONL benchmark skips (an
-    assumption to replace with ``bench/bench_html.py``'s figure); ``headroom`` covers stragglers,
+    ``html_ms`` adds the HTML-to-text step a WARC page needs and this JSONL benchmark skips (the
+    wirewatch HTML path's CPU time per page in ``eval/extraction.py``); ``headroom`` covers stragglers,
     retries, the grouping and writing stages."""
     per_article = 1.0 / per_cpu_s + html_ms / 1000.0
     core_hours = month * per_article / 3600.0
@@ -226,11 +226,11 @@ def paper_estimate(per_cpu_s: float, words_per_article: float, *, month: float, 
     nodes = -(-cores // 16)
     return (f"Paper estimate: one month of CC-News = {month / 1e6:.0f} M articles (assumed) of "
             f"~{words_per_article:.0f} words; measured {per_cpu_s:.2f} articles per CPU-second end to end "
-            f"with NLP (1 worker) + "
-            f"{html_ms:.0f} ms/page assumed for HTML extraction = {per_article * 1000:.0f} CPU-ms/article -> "
+            f"with NLP (1 worker) + {html_ms:.1f} ms/page for HTML extraction (eval/extraction.py) = "
+            f"{per_article * 1000:.0f} CPU-ms/article -> "
             f"{core_hours:,.0f} core-hours; within {hours:.0f} h at {efficiency:.0%} scaling efficiency and "
-            f"x{headroom} headroom: {cores:,.0f} cores, i.e. {nodes:.0f} nodes of 16 vCPU (with ~1.2 GB RAM per "
-            f"Python worker plus the executor JVM: >= 32 GB per node).")
+            f"x{headroom} headroom: {cores:,.0f} cores, i.e. {nodes:.0f} nodes of 16 vCPU (RAM: each Python "
+            f"worker's peak above, plus the executor JVM).")
 
 
 def main() -> None:

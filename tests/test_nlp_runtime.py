@@ -55,3 +55,23 @@ def test_string_store_does_not_grow_with_each_new_text(nlp):
     # 200 never-seen tokens went through the model; none of them stays interned
     assert len(nlp.vocab.strings) - before < 10
     assert "Zorblax3x7" not in nlp.vocab.strings
+
+
+def test_batches_close_at_a_character_budget_and_keep_order():
+    arts = [_article("x" * n, source=f"a{i}.txt") for i, n in enumerate([100, 100, 900, 50, 2000, 10, 10, 10])]
+    batches = list(runtime._budgeted(arts, 3, 1000))
+    assert [a for b in batches for a in b] == arts
+    assert [len(b) for b in batches] == [2, 2, 1, 3]  # 100+100 | 900+50 | 2000 alone | 10+10+10
+    assert all(sum(len(a.text) for a in b) <= 1000 for b in batches if len(b) > 1)
+
+
+def test_results_do_not_depend_on_how_texts_are_batched(nlp):
+    texts = ['“We will stay,” said Amina Diallo, the mayor of Bamako, on Monday.',
+             "Kofi Mensah, the army chief, said troops left Lagos last week.",
+             "Officials in Kenya said on Friday that floods displaced thousands of families."]
+
+    def run(**kw):
+        arts = [_article(t, source=f"b{i}.txt") for i, t in enumerate(texts)]
+        return [a.to_dict() for a in runtime.annotate(arts, **kw)]
+
+    assert run(batch_size=8) == run(batch_size=1) == run(batch_size=8, max_batch_chars=80)
