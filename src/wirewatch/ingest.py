@@ -37,7 +37,7 @@ class Summary:
 
 
 def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None, allow_private: bool = False,
-           nlp: bool = True, batch_size: int = 64, n_process: int = 1,
+           nlp: bool = True, batch_size: int = 64,
            on_reject: Callable[[Rejected], None] | None = None,
            on_progress: Callable[[Summary], None] | None = None,
            on_commit: Callable[[list[Article]], None] | None = None) -> Summary:
@@ -52,7 +52,7 @@ def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None,
 
     def flush() -> None:
         if nlp:
-            annotate_all([a for a, _ in pending], n_process=n_process)
+            annotate_all([a for a, _ in pending])
         batch.articles = list(pending)
         batch.cleared = list(fine)
         store.write_batch(batch)

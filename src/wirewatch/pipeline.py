@@ -30,40 +30,40 @@ def clean_one(doc: Document, *, published: str | None = None) -> Article | Rejec
         return Rejected(doc.source, INTERNAL, f"unexpected error while cleaning: {type(exc).__name__}: {exc}")
 
 
-def annotate_all(articles: list[Article], *, n_process: int = 1, batch_size: int | None = None) -> list[Article]:
+def annotate_all(articles: list[Article], *, batch_size: int | None = None) -> list[Article]:
     """Run the NLP components over a list of articles (in place; returns the list)."""
     if articles:
         from .nlp.runtime import PIPE_BATCH, annotate
 
-        for _ in annotate(articles, n_process=n_process, batch_size=batch_size or PIPE_BATCH):
+        for _ in annotate(articles, batch_size=batch_size or PIPE_BATCH):
             pass
     return articles
 
 
 def process(items: Iterable[Document | Rejected], *, published: str | None = None, nlp: bool = True,
-            n_process: int = 1, batch_size: int = 64) -> Iterator[Article | Rejected]:
+            batch_size: int = 64) -> Iterator[Article | Rejected]:
     """Clean (and annotate) every document of a stream, in order."""
     chunk: list[Article | Rejected] = []
     for item in items:
         chunk.append(item if isinstance(item, Rejected) else clean_one(item, published=published))
         if len(chunk) >= batch_size:
-            yield from _finish(chunk, nlp=nlp, n_process=n_process)
+            yield from _finish(chunk, nlp=nlp)
             chunk = []
     if chunk:
-        yield from _finish(chunk, nlp=nlp, n_process=n_process)
+        yield from _finish(chunk, nlp=nlp)
 
 
-def _finish(chunk: list[Article | Rejected], *, nlp: bool, n_process: int) -> list[Article | Rejected]:
+def _finish(chunk: list[Article | Rejected], *, nlp: bool) -> list[Article | Rejected]:
     if nlp:
-        annotate_all([a for a in chunk if isinstance(a, Article)], n_process=n_process)
+        annotate_all([a for a in chunk if isinstance(a, Article)])
     return chunk
 
 
-def extract(items: Iterable[Document | Rejected], *, published: str | None = None, nlp: bool = True,
-            n_process: int = 1) -> Iterator[Article | Rejected]:
+def extract(items: Iterable[Document | Rejected], *, published: str | None = None,
+            nlp: bool = True) -> Iterator[Article | Rejected]:
     """``process`` plus story grouping within the stream: what ``wirewatch extract`` prints."""
     deduper = Deduper()
-    for rec in process(items, published=published, nlp=nlp, n_process=n_process):
+    for rec in process(items, published=published, nlp=nlp):
         if isinstance(rec, Article):
             rec.story_id = deduper.judge(rec).story_id
         yield rec

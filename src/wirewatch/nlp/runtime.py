@@ -132,9 +132,12 @@ def _run_steps(steps: list[tuple[str, Callable]], doc, art: Article) -> Article:
     return art
 
 
-def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, n_process: int = 1,
-             components: Iterable[str] | None = None, max_batch_chars: int = PIPE_BATCH_CHARS) -> Iterator[Article]:
-    """Fill the NLP fields of each article, streaming, in input order; the model loads once per process."""
+def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, components: Iterable[str] | None = None,
+             max_batch_chars: int = PIPE_BATCH_CHARS) -> Iterator[Article]:
+    """Fill the NLP fields of each article, streaming, in input order; the model loads once per process.
+
+    One process, one core: parallelism is whole documents over worker processes that each keep their
+    model warm (``wirewatch batch``; 0.96 scaling efficiency from 1 to 2 workers, BENCHMARKS.md)."""
     nlp = load_model()
     wanted = set(components) if components is not None else None
     steps = [(n, f) for n, f in _annotators() if wanted is None or n in wanted]
@@ -144,17 +147,6 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, n_pro
     # millions of pages cannot afford.  Nothing of a Doc outlives the zone: components copy
     # what they keep into the article's plain records.
     with nlp.memory_zone():
-        if n_process == 1:
-            for batch in _budgeted(articles, batch_size, max_batch_chars):
-                for art, doc in zip(batch, nlp.pipe([a.text for a in batch], batch_size=len(batch))):
-                    yield _run_steps(steps, doc, art)
-            return
-        pending: list[Article] = []  # spaCy's worker processes take one stream; order is kept
-
-        def texts() -> Iterator[str]:
-            for art in articles:
-                pending.append(art)
-                yield art.text
-
-        for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
-            yield _run_steps(steps, doc, pending.pop(0))
+        for batch in _budgeted(articles, batch_size, max_batch_chars):
+            for art, doc in zip(batch, nlp.pipe([a.text for a in batch], batch_size=len(batch))):
+                yield _run_steps(steps, doc, art)
