@@ -75,3 +75,16 @@ def test_results_do_not_depend_on_how_texts_are_batched(nlp):
         return [a.to_dict() for a in runtime.annotate(arts, **kw)]
 
     assert run(batch_size=8) == run(batch_size=1) == run(batch_size=8, max_batch_chars=80)
+
+
+def test_articles_in_another_language_keep_empty_nlp_fields(nlp):
+    french = _article("Le ministre a déclaré lundi à Bamako que les élections auront lieu en mars.", "fr.txt")
+    french.language = "fr"
+    english = _article("Kofi Mensah, the army chief, said troops left Lagos last week.", "en.txt")
+    english.language = "en"
+    unknown = _article("Amina Diallo arrived in Nairobi.", "unknown.txt")
+    out = list(runtime.annotate([french, english, unknown]))
+    assert out == [french, english, unknown]
+    assert french.entities == [] and french.places == [] and french.dates == [] and french.events == []
+    assert any(e.name == "Kofi Mensah" for e in english.entities)
+    assert any(e.name == "Amina Diallo" for e in unknown.entities)

@@ -134,7 +134,7 @@ def _run_steps(steps: list[tuple[str, Callable]], doc, art: Article) -> Article:
 
 def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, components: Iterable[str] | None = None,
              max_batch_chars: int = PIPE_BATCH_CHARS) -> Iterator[Article]:
-    """Fill the NLP fields of each article, streaming, in input order; the model loads once per process.
+    """Fill the NLP fields of each article in the model's language (or of unknown language), in input order.
 
     One process, one core: parallelism is whole documents over worker processes that each keep their
     model warm (``wirewatch batch``; 0.96 scaling efficiency from 1 to 2 workers, BENCHMARKS.md)."""
@@ -148,5 +148,9 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
     # what they keep into the article's plain records.
     with nlp.memory_zone():
         for batch in _budgeted(articles, batch_size, max_batch_chars):
-            for art, doc in zip(batch, nlp.pipe([a.text for a in batch], batch_size=len(batch))):
-                yield _run_steps(steps, doc, art)
+            todo = [a for a in batch if a.language in (None, nlp.lang)]
+            docs = iter(nlp.pipe([a.text for a in todo], batch_size=max(1, len(todo))))
+            for art in batch:
+                # a page detected as another language keeps its text and metadata; an English model
+                # would only invent entities and events from it
+                yield _run_steps(steps, next(docs), art) if art.language in (None, nlp.lang) else art
