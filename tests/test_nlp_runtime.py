@@ -88,3 +88,14 @@ def test_articles_in_another_language_keep_empty_nlp_fields(nlp):
     assert french.entities == [] and french.places == [] and french.dates == [] and french.events == []
     assert any(e.name == "Kofi Mensah" for e in english.entities)
     assert any(e.name == "Amina Diallo" for e in unknown.entities)
+
+
+def test_lemmatizer_cache_stays_bounded(nlp, monkeypatch):
+    monkeypatch.setattr(runtime, "LEMMA_CACHE_MAX", 50)
+    text = "Officials said " + " ".join(f"Quorvant{i} arrived" for i in range(60)) + " in Nairobi."
+    first = _article(text, "l1.txt")
+    list(runtime.annotate([first]))
+    assert len(nlp.get_pipe("lemmatizer").cache) <= 50
+    again = _article(text, "l2.txt")
+    list(runtime.annotate([again]))
+    assert again.to_dict() | {"id": "", "source": ""} == first.to_dict() | {"id": "", "source": ""}

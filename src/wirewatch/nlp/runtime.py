@@ -106,6 +106,10 @@ PIPE_BATCH = 8  # texts per spaCy batch
 # the text in flight, and eight long reads in one batch (40k words) peaked a worker at 1.1 GB
 # instead of ~0.5 GB.  A longer article goes through alone.
 PIPE_BATCH_CHARS = 40_000
+# spaCy's lemmatizer memoises every (word, tag) it has seen and never forgets (~3 KB per article over
+# the first 600 corpus articles, by tracemalloc), so a worker that runs for days keeps growing.  It
+# is a pure cache: emptying it changes no result.
+LEMMA_CACHE_MAX = 200_000
 
 
 def _budgeted(articles: Iterable[Article], size: int, max_chars: int) -> Iterator[list[Article]]:
@@ -154,3 +158,10 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
                 # a page detected as another language keeps its text and metadata; an English model
                 # would only invent entities and events from it
                 yield _run_steps(steps, next(docs), art) if art.language in (None, nlp.lang) else art
+    _bound_lemma_cache(nlp)
+
+
+def _bound_lemma_cache(nlp) -> None:
+    cache = getattr(nlp.get_pipe("lemmatizer"), "cache", None) if "lemmatizer" in nlp.pipe_names else None
+    if isinstance(cache, dict) and len(cache) > LEMMA_CACHE_MAX:
+        cache.clear()
