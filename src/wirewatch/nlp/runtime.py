@@ -103,8 +103,8 @@ def _annotators() -> list[tuple[str, Callable]]:
 
 PIPE_BATCH = 8  # texts per spaCy batch
 # A batch also closes once it holds this many characters: the parse's transient memory grows with
-# the text in flight, and eight long reads in one batch (40k words) peaked a worker at 1.1 GB
-# instead of ~0.5 GB.  A longer article goes through alone.
+# the text in flight: the corpora's eight longest reads (40k words) in one batch peaked a worker at
+# 1.1 GB, 0.64 GB with this budget.  A longer article goes through alone.
 PIPE_BATCH_CHARS = 40_000
 # spaCy's lemmatizer memoises every (word, tag) it has seen and never forgets (~3 KB per article over
 # the first 600 corpus articles, by tracemalloc), so a worker that runs for days keeps growing.  It
@@ -152,12 +152,12 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
     # what they keep into the article's plain records.
     with nlp.memory_zone():
         for batch in _budgeted(articles, batch_size, max_batch_chars):
-            todo = [a for a in batch if a.language in (None, nlp.lang)]
-            docs = iter(nlp.pipe([a.text for a in todo], batch_size=max(1, len(todo))))
+            # a page detected as another language keeps its text and metadata: an English model
+            # would only invent entities and events from it
+            todo = {id(a) for a in batch if a.language in (None, nlp.lang)}
+            docs = nlp.pipe([a.text for a in batch if id(a) in todo], batch_size=max(1, len(todo)))
             for art in batch:
-                # a page detected as another language keeps its text and metadata; an English model
-                # would only invent entities and events from it
-                yield _run_steps(steps, next(docs), art) if art.language in (None, nlp.lang) else art
+                yield _run_steps(steps, next(docs), art) if id(art) in todo else art
     _bound_lemma_cache(nlp)
 
 
