@@ -243,33 +243,24 @@ def test_reported_speech_leaves_the_dateline_out(nlp):
         assert text[reported[0].start:reported[0].end] == reported[0].text
 
 
-def test_time_heading_is_not_the_speaker(nlp):
-    text = ("The Latest: mourners gather in Carrow\n\n3:15 p.m.\n\n"
-            "Veteran horse trainer Ollie Brandt once said: “He was born in a barn. He died a champion.”")
-    q = _q(_run(nlp, text), "He was born in a barn")
-    assert q.speaker is not None and q.speaker.endswith("Brandt")
-
-
-def test_dateline_is_not_the_speaker(nlp):
-    text = ("RIVERTON, Dec. 3 (UPI) — The Harbor Commission released a statement on Monday, offering "
-            "“a full and public apology” to dock workers after leaked memos mocked their union.")
-    q = _q(_run(nlp, text), "a full and public apology")
-    assert q.speaker is not None and q.speaker.endswith("Harbor Commission")
-
-
-def test_subject_of_another_line_loses_to_the_nearest_one(nlp):
-    text = ("Marlow: ‘We Will Go All The Way To The Capital’\n\n"
-            "Tuesday in Dover, DE, after winning the state primary, Gov. Ann Marlow (D-DE), said, "
-            "“I am ready to rent a covered wagon. We will ride it all the way.”")
-    q = _q(_run(nlp, text), "I am ready to rent")
-    assert q.speaker is not None and q.speaker.endswith("Marlow")
-
-
-def test_speaker_named_before_the_cue_without_a_subject_link(nlp):
-    text = ("In a statement to the Gazette, her senior policy adviser, Tom Reddle, said: “Ms. Quill believes "
-            "that cooperation across the channel is essential. She has always valued it.”")
-    q = _q(_run(nlp, text), "Ms. Quill believes")
-    assert q.speaker is not None and q.speaker.endswith("Reddle")
+@pytest.mark.parametrize("text, quote, speaker_end", [
+    pytest.param("The Latest: mourners gather in Carrow\n\n3:15 p.m.\n\n"
+                 "Veteran horse trainer Ollie Brandt once said: “He was born in a barn. He died a champion.”",
+                 "He was born in a barn", "Brandt", id="time-heading-is-not-the-speaker"),
+    pytest.param("RIVERTON, Dec. 3 (UPI) — The Harbor Commission released a statement on Monday, offering "
+                 "“a full and public apology” to dock workers after leaked memos mocked their union.",
+                 "a full and public apology", "Harbor Commission", id="dateline-is-not-the-speaker"),
+    pytest.param("Marlow: ‘We Will Go All The Way To The Capital’\n\n"
+                 "Tuesday in Dover, DE, after winning the state primary, Gov. Ann Marlow (D-DE), said, "
+                 "“I am ready to rent a covered wagon. We will ride it all the way.”",
+                 "I am ready to rent", "Marlow", id="subject-of-another-line-loses-to-the-nearest-one"),
+    pytest.param("In a statement to the Gazette, her senior policy adviser, Tom Reddle, said: “Ms. Quill believes "
+                 "that cooperation across the channel is essential. She has always valued it.”",
+                 "Ms. Quill believes", "Reddle", id="speaker-named-before-the-cue-without-a-subject-link"),
+])
+def test_speaker_of_a_quote(nlp, text, quote, speaker_end):
+    q = _q(_run(nlp, text), quote)
+    assert q.speaker is not None and q.speaker.endswith(speaker_end)
 
 
 def test_phrasal_and_line_opening_cues(nlp):
