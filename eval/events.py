@@ -2,7 +2,7 @@
 
 Two runs over ``DATA/events/case2021-task2-dev.tsv``:
 
-- ``snippet``: :func:`wirewatch.nlp.event_types.classify_event_type` on the whole snippet (cue
+- ``snippet``: :func:`wirewatch.nlp.events.classify.classify_event_type` on the whole snippet (cue
   lexicons + combination rules, no parse);
 - ``pipeline``: end to end, spaCy + :func:`wirewatch.nlp.events.extract_events` on the snippet as an
   article, the type of its best event (what ``wirewatch extract`` would produce).
@@ -36,8 +36,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import DATA, require  # noqa: E402
 
-from wirewatch.nlp import event_types as ET  # noqa: E402
-from wirewatch.nlp.event_types import CASE_TYPES, classify_event_type  # noqa: E402
+from wirewatch.nlp.events import classify as ET  # noqa: E402
+from wirewatch.nlp.events.classify import CASE_TYPES, classify_event_type  # noqa: E402
 
 HELDOUT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "events_heldout.tsv"
 MIN_GRID = (1.0, 1.5, 2.0, 2.5, 3.0)
@@ -145,7 +145,7 @@ def exposure(rows: list[tuple[str, str]]) -> None:
 
 
 def honest(rows: list[tuple[str, str]], docs: list, mode: str) -> None:
-    from wirewatch.nlp.event_types import MIN_SCORE
+    from wirewatch.nlp.events.classify import MIN_SCORE
     from wirewatch.nlp.events import TYPE_ONLY_MIN
 
     if mode in ("snippet", "both"):

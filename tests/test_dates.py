@@ -5,7 +5,7 @@ import re
 import pytest
 
 from wirewatch.nlp import dates
-from wirewatch.nlp.timex import find
+from wirewatch.nlp.dates.timex import find
 from wirewatch.records import Article
 
 STORY = (
@@ -229,7 +229,7 @@ def test_the_year_and_year_end():
 
 
 def test_period_arithmetic():
-    from wirewatch.nlp.date_anaphora import Period, coarsen, shift
+    from wirewatch.nlp.dates.anaphora import Period, coarsen, shift
 
     q = Period.parse("2021-Q1")
     assert shift(q, "year", -1).value() == "2020-Q1"

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from wirewatch.nlp import events as events_mod
-from wirewatch.nlp.actors import actor_from_text, country_of, sector_of, state_actor
-from wirewatch.nlp.event_context import resolve_date
-from wirewatch.nlp.event_types import CASE_TYPES, classify_event_type, type_scores
+from wirewatch.nlp.events.actors import actor_from_text, country_of, sector_of, state_actor
+from wirewatch.nlp.events.context import resolve_date
+from wirewatch.nlp.events.classify import CASE_TYPES, classify_event_type, type_scores
 from wirewatch.nlp.events import PLOVER_TYPES, event_key, extract_events
 from wirewatch.records import Actor, Article, DateExpr, Entity, Event, Mention, Place
 
@@ -310,7 +310,7 @@ def test_syndicated_copies_with_reworded_place_share_a_key(nlp, monkeypatch):
 
 
 def test_regex_anchors():
-    from wirewatch.nlp.event_prefilter import anchors
+    from wirewatch.nlp.events.prefilter import anchors
 
     assert anchors(r"\b(?:clash(?:es|ed)?)(?!\w)") == {"clash"}
     two = anchors(r"\b(?:gun[\s-]?battle\w*|fire[\s-]?fight\w*)(?!\w)")
@@ -321,7 +321,7 @@ def test_regex_anchors():
 
 
 def _all_cue_scores(text: str) -> dict[str, float]:
-    from wirewatch.nlp.event_types import cues
+    from wirewatch.nlp.events.classify import cues
 
     low, out = text.lower(), {}
     for cue in cues():
@@ -331,7 +331,7 @@ def _all_cue_scores(text: str) -> dict[str, float]:
 
 
 def test_prefiltered_scores_equal_full_scan(fixtures):
-    from wirewatch.nlp.event_types import raw_scores
+    from wirewatch.nlp.events.classify import raw_scores
 
     texts = []
     for name in ("events_snippets.tsv", "events_heldout.tsv"):

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..records import Actor, Article, Event
+from ...records import Actor, Article, Event
 from .actors import country_of, normalise_actor, tables
 
 log = logging.getLogger(__name__)

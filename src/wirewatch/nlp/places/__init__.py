@@ -21,9 +21,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..records import Article, Entity, Mention, Place
-from .entities import NOT_NAME_WORDS
-from .gazetteer import Gazetteer, GeoEntry, get_gazetteer, haversine_km
+from ...records import Article, Entity, Mention, Place
+from ..entities import NOT_NAME_WORDS
+from ..gazetteer import Gazetteer, GeoEntry, get_gazetteer, haversine_km
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,12 @@
 """Events: who did what to whom, when and where, each with the sentence that says so.
 
 Method (no models to download): trigger words over the spaCy dependency parse.  A verb or noun
-from our PLOVER lexicon is a trigger (:mod:`.event_triggers`); its source and target come from
-the parse (:mod:`.event_args`) and resolve to coded actors (:mod:`.event_actors`; capitals are
-their governments).  The CASE-2021 type of an event comes from :mod:`.event_types` scored on its
+from our PLOVER lexicon is a trigger (:mod:`.triggers`); its source and target come from
+the parse (:mod:`.args`) and resolve to coded actors (:mod:`.resolve`; capitals are
+their governments).  The CASE-2021 type of an event comes from :mod:`.classify` scored on its
 sentence, restricted to types compatible with the PLOVER class; sentences with event language but
 no trigger (disasters, crime) still give an event with ``plover=None``.  Dates and places:
-:mod:`.event_context`; the article-level second pass: :mod:`.event_links`; identity across
+:mod:`.context`; the article-level second pass: :mod:`.links`; identity across
 copies: :mod:`.event_keys`.
 
 This module assembles those parts; it is the pipeline component (``annotate``).
@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import logging
 
-from ..records import Article, Event
+from ...records import Article, Event
 from .actors import normalise_actor
-from .event_actors import ArticleIndex, crowd_event, resolve_actor
-from .event_args import (clause_verb, is_passive, noun_arguments, not_an_agent, object_noun, security_subject,
+from .resolve import ArticleIndex, crowd_event, resolve_actor
+from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object_noun, security_subject,
                          verb_arguments)
-from .event_context import nearest
-from .event_keys import event_key
-from .event_links import DISASTERS, Found, link, victims
-from .event_triggers import intended, irrealis_verb, skip_trigger, trigger_type
-from .event_types import best_type, classify_event_type, cue_spans, type_scores
+from .context import nearest
+from .keys import event_key
+from .links import DISASTERS, Found, link, victims
+from .triggers import intended, irrealis_verb, skip_trigger, trigger_type
+from .classify import best_type, classify_event_type, cue_spans, type_scores
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Event triggers: which word of a sentence says that something happened, and whether it really did.
 
-A verb or noun from our PLOVER lexicon (``data/events_plover.json``) is a trigger: verbs by lemma,
+A verb or noun from our PLOVER lexicon (``data/plover.json``) is a trigger: verbs by lemma,
 phrasal verbs by their particle ("call on"), light verbs by their object ("provide support"),
 nouns by form or lemma.  A trigger that is negated, hypothetical or only asked for ("did not
 attack", "could help", "calls to help fight") reports no event, and a noun that only refers back
@@ -25,7 +25,7 @@ _REALIS_HEADS = {"quick", "first", "swift", "fast", "begin", "start", "continue"
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """PLOVER trigger lexicon (loaded once per process)."""
-    return json.loads(resources.files("wirewatch").joinpath("data", "events_plover.json").read_text("utf-8"))
+    return json.loads(resources.files(__package__).joinpath("data", "plover.json").read_text("utf-8"))
 
 
 def _dated(prep) -> bool:

@@ -13,9 +13,9 @@ Detection is the regex grammar of ``timex``; this module decides what each match
   otherwise.
 
 "now", "recently", "the future" get TimeML's ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF`` (see
-``date_values``).  Expressions that refer back to a date mentioned earlier ("a year earlier", "that
+``values``).  Expressions that refer back to a date mentioned earlier ("a year earlier", "that
 day", "the quarter", "the year-ago period") are resolved against the discourse's reference time
-(``date_anaphora``), in text order.
+(``anaphora``), in text order.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ import logging
 import re
 from typing import Any
 
-from ..records import Article, DateExpr
-from . import date_anaphora, date_values, timex
-from .date_anaphora import Discourse
-from .date_anaphora import add_months as _add_months
-from .date_anaphora import week_value as _week
+from ...records import Article, DateExpr
+from . import anaphora as date_anaphora
+from . import values as date_values
+from . import timex
+from .anaphora import Discourse
+from .anaphora import add_months as _add_months
+from .anaphora import week_value as _week
 from .timex import Candidate
 
 log = logging.getLogger(__name__)

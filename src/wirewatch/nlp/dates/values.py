@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .date_anaphora import week_value
+from .anaphora import week_value
 from .timex import Candidate
 
 Date = dt.date

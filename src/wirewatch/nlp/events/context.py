@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..records import Article, DateExpr
+from ...records import Article, DateExpr
 from .actors import country_of
 
 _TIMEX_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?|-W\d{2})?$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ..records import Event
+from ...records import Event
 from .actors import country_of, normalise_actor
 
 __all__ = ["event_key"]

@@ -4,14 +4,14 @@ Source = nsubj (or the "by" agent of a passive), target = dobj, nsubjpass, or a 
 fits the PLOVER class ("call on X", "clash with X", "talks between X and Y").  Subjects of
 controlled and coordinated verbs are found by climbing the parse ("Ottawa was quick to condemn"
 -> Ottawa).  These functions return tokens (or a scanned (first, head) phrase); turning them
-into actors is :mod:`.event_actors`' job.
+into actors is :mod:`.resolve`' job.
 """
 
 from __future__ import annotations
 
 from .actors import tables
-from .event_links import DISASTERS
-from .event_triggers import LIGHT
+from .links import DISASTERS
+from .triggers import LIGHT
 
 __all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects", "clause_verb", "object_noun",
            "is_passive", "security_subject", "not_an_agent"]

@@ -22,7 +22,7 @@ Further shapes: a signature after a dash (“...” ― Jane Doe); "X continued:
 break; a colon with no cue (the sentence subject presents the words); "as X put it"; a quote after
 a non-cue verb (chanted "..."); mixed and doubled-apostrophe marks.  Short Title Case spans with no
 cue ("Morning Joe") are titles or nicknames and are dropped.  A document that "says" speaks for its
-owner (``quote_speakers``).
+owner (``speakers``).
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ import logging
 import re
 from typing import Any
 
-from ..records import Article, Quote
-from . import quote_speakers as speakers
-from .docutil import sentence
-from .entities import dateline_span
+from ...records import Article, Quote
+from . import speakers
+from ..docutil import sentence
+from ..entities import dateline_span
 
 log = logging.getLogger(__name__)
 

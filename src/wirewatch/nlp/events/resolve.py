@@ -4,19 +4,19 @@ An argument token names an actor through the entity it mentions (canonical names
 entities component), a role in apposition ("the minister, Ana Diaz,"), a pronoun resolved to the
 person named before it, or the words of its phrase ("the Malian military").  Phrases that name
 no one who can act ("the coup", "concerns") give no actor; bare roles are completed with the
-event's country by :func:`.event_links.complete_actor`.
+event's country by :func:`.links.complete_actor`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..records import Actor, Article, Entity
+from ...records import Actor, Article, Entity
 from .actors import actor_from_text, is_actor_like
-from .docutil import doc_text, sentence
-from .event_context import article_dates, article_places, dateline_country, dateline_place
-from .event_links import Geo, complete_actor
-from .event_types import PROTEST_FAMILY
+from ..docutil import doc_text, sentence
+from .context import article_dates, article_places, dateline_country, dateline_place
+from .links import Geo, complete_actor
+from .classify import PROTEST_FAMILY
 
 __all__ = ["ArticleIndex", "resolve_actor", "crowd_event"]
 

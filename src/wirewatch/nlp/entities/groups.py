@@ -12,11 +12,11 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..records import Entity, Mention
+from ...records import Entity, Mention
 from . import roles as R
-from .docutil import doc_text, sentence
-from .entity_cands import CONNECTORS, LOC_KINDS, SPEECH_LEMMAS, Cand, surface_key
-from .gazetteer import Gazetteer, GeoEntry, bucket_key
+from ..docutil import doc_text, sentence
+from .cands import CONNECTORS, LOC_KINDS, SPEECH_LEMMAS, Cand, surface_key
+from ..gazetteer import Gazetteer, GeoEntry, bucket_key
 
 
 def propagate(text: str, ents: list[Entity]) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from ..records import Article, Mention
-from .docutil import sentence  # noqa: F401  (re-exported: quotes uses speakers.sentence)
+from ...records import Article, Mention
+from ..docutil import sentence  # noqa: F401  (re-exported: quotes uses speakers.sentence)
 
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "his", "their"})
 _SKIP_CHILD_DEPS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep_skip"})

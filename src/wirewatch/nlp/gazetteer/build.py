@@ -29,7 +29,7 @@ from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 
-from .gazetteer import LATIN_NAME, Gazetteer, GeoEntry, bucket_key, haversine_km
+from . import LATIN_NAME, Gazetteer, GeoEntry, bucket_key, haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ _COUNTY_SUFFIX = re.compile(r"\s+(?:County|Parish|Borough|Census Area|City and B
 
 
 def data_text(name: str) -> str:
-    return resources.files("wirewatch").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
 
 
 def rows(name: str) -> list[list[str]]:

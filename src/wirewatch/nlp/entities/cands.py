@@ -1,7 +1,7 @@
 """Entity candidates and the evidence for their types (first half of the entities component).
 
 Every candidate span (spaCy's entities, titled names, name patterns, the dateline, organisation
-patterns, gazetteer hits) collects votes for PERSON / ORG / PLACE / ...; ``entity_groups`` then
+patterns, gazetteer hits) collects votes for PERSON / ORG / PLACE / ...; ``groups`` then
 decides one type per name for the document.  Everything is dict lookups and precompiled patterns.
 """
 
@@ -15,8 +15,8 @@ from difflib import SequenceMatcher
 from spacy.attrs import IDX, IS_ALPHA, LENGTH
 
 from . import roles as R
-from .docutil import doc_text
-from .gazetteer import Gazetteer, GeoEntry, bucket_key, normalise
+from ..docutil import doc_text
+from ..gazetteer import Gazetteer, GeoEntry, bucket_key, normalise
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
                "LANGUAGE"}

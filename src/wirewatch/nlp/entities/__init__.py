@@ -16,7 +16,7 @@ evidence and decides one type per name for the whole document:
 - a capitalised common word opening a sentence ("Time is of the essence") is no entity without
   other evidence.
 
-Candidates and votes live in ``entity_cands``, grouping and role resolution in ``entity_groups``.
+Candidates and votes live in ``cands``, grouping and role resolution in ``groups``.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from __future__ import annotations
 import logging
 import re
 
-from ..records import Article, Entity, Mention
-from . import entity_cands as C
-from . import entity_groups as G
+from ...records import Article, Entity, Mention
+from . import cands as C
+from . import groups as G
 from . import roles as R
-from .docutil import doc_text
-from .entity_cands import DATELINE_RE, NOT_NAME_WORDS  # noqa: F401  (re-exported for places)
-from .gazetteer import Gazetteer, get_gazetteer
+from ..docutil import doc_text
+from .cands import DATELINE_RE, NOT_NAME_WORDS  # noqa: F401  (re-exported for places)
+from ..gazetteer import Gazetteer, get_gazetteer
 
 log = logging.getLogger(__name__)
 
