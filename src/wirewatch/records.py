@@ -111,10 +111,15 @@ class Event:
     end: int
     cue: str | None = None
     place_country: str | None = None  # ISO 3166 alpha-2 of ``place``, where known
+    status: str = "reported"  # "reported", "planned" or "background" (history well before the news)
+    confidence: float | None = None  # 0..1, how sure the coding path is; None where not scored
+    trigger: str | None = None  # the word(s) that evoked the event, as in the text
+    path: str | None = None  # what coded it: "rule:<name>" or "model:<name>"
+    evidence: list[Mention] = field(default_factory=list)  # every sentence of the article that reports it
 
 
 ARTICLE_FIELDS = (
-    "id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published",
+    "id", "story_id", "coverage_id", "source", "url", "title", "authors", "agency", "dateline", "published",
     "language", "text", "entities", "quotes", "dates", "places", "events",
 )
 
@@ -127,6 +132,7 @@ class Article:
     text: str
     id: str = ""
     story_id: str = ""
+    coverage_id: str = ""  # shared by every article that reports the same real-world happening
     url: str | None = None
     title: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -168,7 +174,8 @@ class Article:
         kw["events"] = [
             Event(**{**ev,
                      "source": Actor(**ev["source"]) if ev.get("source") else None,
-                     "target": Actor(**ev["target"]) if ev.get("target") else None})
+                     "target": Actor(**ev["target"]) if ev.get("target") else None,
+                     "evidence": [Mention(**m) for m in ev.get("evidence") or []]})
             for ev in data.get("events") or []
         ]
         return cls(**kw)
