@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -185,7 +185,7 @@ class Store:
     def _insert_articles(self, items: list[tuple[Article, Verdict]]) -> None:
         at = now()
         art: dict[str, list] = {k: [] for k in (
-            "id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published",
+            "id", "story_id", "coverage_id", "source", "url", "title", "authors", "agency", "dateline", "published",
             "language", "text", "content_hash", "n_shingles", "minhash", "record", "ingested_at")}
         ent: dict[str, list] = {k: [] for k in ("article_id", "story_id", "name", "type", "roles", "n_mentions")}
         quo: dict[str, list] = {k: [] for k in ("article_id", "story_id", "speaker", "text", "start_char",
@@ -194,7 +194,8 @@ class Store:
                                                  "geonameid", "n_mentions")}
         for a, v in items:
             a.story_id = v.story_id
-            for k in ("id", "story_id", "source", "url", "title", "authors", "agency", "dateline",
+            a.coverage_id = a.coverage_id or a.story_id  # until a coverage cluster says otherwise
+            for k in ("id", "story_id", "coverage_id", "source", "url", "title", "authors", "agency", "dateline",
                       "language", "text"):
                 art[k].append(getattr(a, k))
             art["published"].append(_date(a.published))
@@ -227,7 +228,7 @@ class Store:
         new: dict[str, list] = {k: [] for k in (
             "event_key", "type", "plover", "source_name", "source_country", "source_sector", "target_name",
             "target_country", "target_sector", "date", "date_basis", "place", "place_country", "text",
-            "first_article_id", "first_seen")}
+            "status", "confidence", "trigger", "path", "evidence", "first_article_id", "first_seen")}
         rep: dict[str, list] = {k: [] for k in ("event_key", "article_id", "story_id", "start_char", "end_char")}
         keys = [(a, ev, event_key(ev)) for a, ev in keys]
         wanted = sorted({k for _, _, k in keys})
@@ -243,7 +244,8 @@ class Store:
                         source_sector=src.sector if src else None, target_name=tgt.name if tgt else None,
                         target_country=tgt.country if tgt else None, target_sector=tgt.sector if tgt else None,
                         date=ev.date, date_basis=ev.date_basis, place=ev.place, place_country=ev.place_country,
-                        text=ev.text,
+                        text=ev.text, status=ev.status, confidence=ev.confidence, trigger=ev.trigger, path=ev.path,
+                        evidence=json.dumps([asdict(m) for m in ev.evidence], ensure_ascii=False),
                         first_article_id=a.id, first_seen=at)
             _append(rep, event_key=key, article_id=a.id, story_id=a.story_id, start_char=ev.start, end_char=ev.end)
         self._insert("events", new)
