@@ -17,7 +17,7 @@ from fastapi import HTTPException
 from ..store import Store
 
 if TYPE_CHECKING:
-    from .app import Context
+    from .context import Context
 
 log = logging.getLogger(__name__)
 

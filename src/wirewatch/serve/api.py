@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from . import alerting, situation, views
-from .app import Context, ctx
+from .context import Context, ctx
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import threading
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,6 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import StoreError, UsageError
 from ..store import default_path
+from . import api, pages
+from .context import Context, ctx, http_url, page_context
 from .security import CSRF_COOKIE, SECURITY_HEADERS, Guard, RateLimiter, resolve_token
 from .snapshot import SnapshotReader
 from .views import BadRequest, NotFound
@@ -40,29 +39,6 @@ from .writer import Writer, open_for_writing
 log = logging.getLogger(__name__)
 
 PACKAGE = resources.files("wirewatch")
-
-
-@dataclass
-class Context:
-    """Everything the routes share: reader, writer, guard, limits, templates, options."""
-
-    db_path: Path
-    reader: SnapshotReader
-    writer: Writer
-    guard: Guard
-    subscribe_limit: RateLimiter
-    login_limit: RateLimiter
-    templates: Jinja2Templates
-    allow_private: bool = False
-    deliver_interval: float = 5.0
-    token_generated: bool = False
-    stop: threading.Event = field(default_factory=threading.Event)
-    threads: list[threading.Thread] = field(default_factory=list)
-    vapid_key: str | None = None
-
-
-def ctx(request: Request) -> Context:
-    return request.app.state.ww
 
 
 def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = None,
@@ -109,8 +85,6 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
     _add_middleware(app)
     _add_error_handlers(app)
-
-    from . import api, pages  # noqa: PLC0415 - routes need the module-level helpers above
 
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -247,21 +221,3 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def store_error(request: Request, exc: StoreError):
         log.warning("store error on %s: %s", request.url.path, exc)
         return _error(request, 503, f"the store is not available right now: {exc}")
-
-
-def http_url(value: str | None) -> str:
-    """``value`` if it is an http(s) URL, else "" (a stored ``javascript:`` URL must never become a link)."""
-    if not value:
-        return ""
-    parsed = urlsplit(value.strip())
-    return value.strip() if parsed.scheme in ("http", "https") and parsed.netloc else ""
-
-
-def page_context(request: Request, **values: Any) -> dict[str, Any]:
-    """Values every template gets: the CSRF token for forms, admin state, the query."""
-    context = ctx(request)
-    csrf = request.cookies.get(CSRF_COOKIE)
-    if not csrf:
-        csrf = Guard.new_csrf()
-        request.state.csrf = csrf  # the middleware sets the same value as the cookie
-    return {"csrf": csrf, "is_admin": context.guard.is_admin(request), **values}

@@ -21,7 +21,7 @@ from ..store.db import now
 from . import alerting
 
 if TYPE_CHECKING:
-    from .app import Context
+    from .context import Context
 
 log = logging.getLogger(__name__)
 

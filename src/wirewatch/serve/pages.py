@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..store import web
 from . import alerting, situation, views
-from .app import ctx, page_context
+from .context import ctx, page_context
 from .highlight import highlight
 from .security import ADMIN_COOKIE
 
