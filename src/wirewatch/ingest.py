@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from .dedup import Verdict
 from .pipeline import annotate_all, clean_one
-from .records import Article, Rejected
+from .records import Article, Document, Rejected
 from .sources import iter_documents
 from .store import Batch, Store
 
@@ -40,8 +40,13 @@ def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None,
            nlp: bool = True, batch_size: int = 64,
            on_reject: Callable[[Rejected], None] | None = None,
            on_progress: Callable[[Summary], None] | None = None,
-           on_commit: Callable[[list[Article]], None] | None = None) -> Summary:
-    """Stream ``inputs`` (paths, folders, URLs, feeds, ``-``) into ``store``."""
+           on_commit: Callable[[list[Article]], None] | None = None,
+           documents: Iterable[Document | Rejected] | None = None) -> Summary:
+    """Stream ``inputs`` (paths, folders, URLs, feeds, ``-``) into ``store``.
+
+    ``documents``: an already-read stream to use instead of reading ``inputs`` (``wirewatch follow``
+    fetches politely itself, then hands its items over here).
+    """
     summary = Summary()
     deduper = store.load_deduper()
     batch = Batch()
@@ -63,7 +68,9 @@ def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None,
         if on_commit and stored:
             on_commit(stored)
 
-    for doc in iter_documents(inputs, allow_private=allow_private, feed_state=store):
+    if documents is None:
+        documents = iter_documents(inputs, allow_private=allow_private, feed_state=store)
+    for doc in documents:
         summary.seen += 1
         rec = doc if isinstance(doc, Rejected) else clean_one(doc, published=published)
         if isinstance(rec, Rejected):
