@@ -77,17 +77,50 @@ def test_results_do_not_depend_on_how_texts_are_batched(nlp):
     assert run(batch_size=8) == run(batch_size=1) == run(batch_size=8, max_batch_chars=80)
 
 
-def test_articles_in_another_language_keep_empty_nlp_fields(nlp):
-    french = _article("Le ministre a déclaré lundi à Bamako que les élections auront lieu en mars.", "fr.txt")
-    french.language = "fr"
+def test_articles_in_a_language_without_a_model_keep_empty_nlp_fields(nlp):
+    german = _article("Der Minister sagte am Montag in Bamako, die Wahlen finden im März statt.", "de.txt")
+    german.language = "de"
     english = _article("Kofi Mensah, the army chief, said troops left Lagos last week.", "en.txt")
     english.language = "en"
     unknown = _article("Amina Diallo arrived in Nairobi.", "unknown.txt")
-    out = list(runtime.annotate([french, english, unknown]))
-    assert out == [french, english, unknown]
-    assert french.entities == [] and french.places == [] and french.dates == [] and french.events == []
+    out = list(runtime.annotate([german, english, unknown]))
+    assert out == [german, english, unknown]
+    assert german.entities == [] and german.places == [] and german.dates == [] and german.events == []
     assert any(e.name == "Kofi Mensah" for e in english.entities)
     assert any(e.name == "Amina Diallo" for e in unknown.entities)
+
+
+def test_each_language_gets_its_own_model_in_input_order(nlp):
+    french = _article("Le ministre Amadou Koné a quitté Bamako hier.", "fr.txt")
+    french.language = "fr"
+    english = _article("Kofi Mensah, the army chief, said troops left Lagos yesterday.", "en.txt")
+    english.language = "en"
+    out = list(runtime.annotate([french, english]))
+    assert out == [french, english]
+    assert [d.value for d in english.dates] == ["2024-03-04"]
+    fr_model = runtime.load_model(lang="fr")
+    assert fr_model.lang == "fr" and nlp.lang == "en"
+    assert fr_model is runtime.load_model(lang="fr")  # once per process
+
+
+def test_the_model_table_is_data_and_an_unknown_language_is_a_usage_error(monkeypatch):
+    assert set(runtime.MODELS) >= {"en", "fr"}
+    monkeypatch.setenv("WIREWATCH_SPACY_MODEL_FR", "some_custom_fr_model")
+    assert runtime.model_name("fr") == "some_custom_fr_model"
+    assert runtime.has_model("xx") is False
+    with pytest.raises(runtime.UsageError, match="no spaCy model is configured for language 'xx'"):
+        runtime.model_name("xx")
+
+
+def test_a_language_whose_model_cannot_load_keeps_its_articles(nlp, monkeypatch, caplog):
+    monkeypatch.setitem(runtime.MODELS, "zz", ("no_such_spacy_package_zz",))
+    odd = _article("Some words that nobody will parse here.", "zz.txt")
+    odd.language = "zz"
+    english = _article("Kofi Mensah said troops left Lagos yesterday.", "en.txt")
+    with caplog.at_level(logging.WARNING, logger="wirewatch.nlp.runtime"):
+        out = list(runtime.annotate([odd, english]))
+    assert out == [odd, english] and odd.entities == [] and english.dates
+    assert "no spaCy model for language 'zz' is installed" in caplog.text
 
 
 def test_lemmatizer_cache_stays_bounded(nlp, monkeypatch):

