@@ -21,7 +21,12 @@ snippets.  Three honest checks are printed beside it (``--honest``, on by defaul
 - cue exposure: per type, how many cues fire on dev and how many fire on exactly one dev snippet
   (likely fitted to it), and dev F1 with those single-snippet cues removed (a pessimistic bound).
 
-    python3 eval/events.py [--mode snippet|pipeline|both] [--errors] [--no-honest]
+Split (before any rule change of issue 11): a dev snippet is *tuning* when the first hex digit of
+sha1("case:<id>") is even, else *checking* (93 / 110 snippets); ``--split checking`` is the figure to
+report, ``--split tuning`` the one to look at while changing rules (same function as
+``events_articles.split_of``).
+
+    python3 eval/events.py [--mode snippet|pipeline|both] [--split all|tuning|checking] [--errors] [--no-honest]
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import DATA, require  # noqa: E402
+from events_articles import split_of  # noqa: E402
 
 from wirewatch.nlp.events import classify as ET  # noqa: E402
 from wirewatch.nlp.events.classify import CASE_TYPES, classify_event_type  # noqa: E402
@@ -46,12 +52,13 @@ TYPE_ONLY_GRID = (2.0, 2.5, 3.0, 3.5, 4.0, 5.0)
 ANCHOR_WEIGHTED_F1 = 0.771  # best CASE 2021 task 2 system (all 30 types)
 
 
-def load(path: Path) -> list[tuple[str, str]]:
-    """(text, type) rows of the CASE-2021 dev file or of our held-out fixture (columns type, text)."""
+def load(path: Path, split: str = "all") -> list[tuple[str, str]]:
+    """(text, type) rows of the CASE-2021 dev file (of one split) or of our held-out fixture (columns type, text)."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     if rows and "EventSnippet" in rows[0]:
-        return [(r["EventSnippet"], r["SubType"].strip()) for r in rows if r.get("SubType")]
+        return [(r["EventSnippet"], r["SubType"].strip()) for r in rows if r.get("SubType")
+                and (split == "all" or split_of(f"case:{r['id']}") == split)]
     return [(r["text"], r["type"].strip()) for r in rows if r.get("type")]
 
 
@@ -180,12 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mode", choices=("snippet", "pipeline", "both"), default="both")
     ap.add_argument("--errors", action="store_true", help="list misclassified snippets")
+    ap.add_argument("--split", choices=("all", "tuning", "checking"), default="all",
+                    help="CASE dev half (see the module doc)")
     ap.add_argument("--no-honest", dest="honest", action="store_false", help="dev figures only")
     args = ap.parse_args(argv)
     sets = [("held-out (fictional, blind)", load(HELDOUT))] if args.honest and HELDOUT.exists() else []
     dev_path = DATA / "events" / "case2021-task2-dev.tsv"
     if dev_path.exists() or not sets:
-        sets.insert(0, ("CASE-2021 dev", load(require(dev_path))))
+        sets.insert(0, (f"CASE-2021 dev ({args.split})", load(require(dev_path), args.split)))
     for label, rows in sets:
         docs = parse(rows) if args.mode != "snippet" else []
         if args.mode in ("snippet", "both"):
