@@ -72,6 +72,23 @@ def test_bad_options_are_one_line_errors(tmp_path):
     assert r.returncode == 2 and "no such store" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("command", ["articles", "report"])
+@pytest.mark.parametrize("day", ["2019-02-30", "2019-13-45", "2019-99-99"])
+def test_impossible_dates_exit_2_with_one_line(store, command, day):
+    db, _ = store
+    args = [command, "Niger", "--since", day, "--db", db]
+    r = wirewatch(*args)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr
+    assert "--since" in r.stderr and day in r.stderr and r.stdout == ""
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(store):
+    db, _ = store
+    r = wirewatch("articles", "--db", db, "--since", "2020-02-01", "--until", "2020-01-01")
+    assert r.returncode == 2 and "after --until" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_extract_reads_stdin_and_uses_published_anchor():
     story = ("Officials tour flooded district\n\nDHAKA — Officials toured the flooded district of Sylhet on "
              "Sunday as water levels began to fall, the relief ministry said, and promised new embankments "

@@ -87,7 +87,7 @@ def test_search_api_finds_by_words_and_pages(site):
         assert body["count"] == 2 and all("harbour" in a["snippet"].lower() for a in body["articles"])
         page2 = c.get("/api/articles", params={"q": "harbour", "limit": 2, "offset": 2}).json()["articles"]
         assert not {a["id"] for a in page2} & {a["id"] for a in body["articles"]}
-        assert c.get("/api/articles", params={"limit": 0}).status_code == 422
+        assert c.get("/api/articles", params={"limit": 0}).status_code == 400
         bad = c.get("/api/articles", params={"since": "yesterday"})
         assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]
 
@@ -264,3 +264,29 @@ def test_openapi_lists_every_twin(site):
         assert c.get("/docs").status_code == 200
         sw = c.get("/sw.js")
         assert sw.status_code == 200 and sw.headers["service-worker-allowed"] == "/"
+
+
+@pytest.mark.parametrize("day", ["2019-02-30", "2019-13-45", "2019-99-99"])
+def test_impossible_dates_are_400_never_500(site, day):
+    """Every date parameter of every page and API answers 400 naming itself: JSON for the API and
+    for clients that do not ask for HTML, an error page for browsers."""
+    api = [("/api/articles", "since"), ("/api/articles", "until"), ("/api/situations/harbour", "since"),
+           ("/api/situations/harbour", "until"), ("/api/situations/harbour", "new_since")]
+    pages = [("/", "since"), ("/", "until"), ("/situations/harbour", "since"), ("/situations/harbour", "new_since")]
+    with httpx.Client(base_url=site["base"]) as c:
+        for path, name in api:
+            r = c.get(path, params={name: day})
+            assert r.status_code == 400, (path, name, r.text)
+            assert r.json() == {"error": r.json()["error"], "status": 400} and name in r.json()["error"]
+    with html_client(site["base"]) as c:
+        for path, name in pages:
+            r = c.get(path, params={name: day})
+            assert r.status_code == 400 and r.headers["content-type"].startswith("text/html"), (path, name)
+            assert day in r.text and "Traceback" not in r.text
+
+
+def test_bad_limits_and_offsets_are_400(site):
+    with httpx.Client(base_url=site["base"]) as c:
+        for params in ({"limit": 0}, {"limit": 1000}, {"limit": "many"}, {"offset": -3}):
+            r = c.get("/api/articles", params=params)
+            assert r.status_code == 400 and r.json()["status"] == 400, params

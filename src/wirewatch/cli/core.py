@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .. import pipeline
+from .. import pipeline, validation
 from ..ingest import Summary, ingest as run_ingest
 from ..records import Rejected
 from ..sources import iter_documents
@@ -18,13 +17,22 @@ from ..store import Store, queries
 from ._app import DB_HELP, app, fail
 
 DbOpt = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _check_date(value: str | None, option: str) -> str | None:
-    if value is not None and not _DATE.match(value):
-        fail(f"{option} takes a date as YYYY-MM-DD, not {value!r}")
-    return value
+    try:
+        return validation.date(value, option)
+    except validation.ParamError as exc:
+        fail(str(exc))
+        return None
+
+
+def _check_period(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    try:
+        return validation.period(since, until, names=("--since", "--until"))
+    except validation.ParamError as exc:
+        fail(str(exc))
+        return None, None
 
 
 def _say_reject(rec: Rejected) -> None:
@@ -123,7 +131,7 @@ def articles(
     until: Annotated[Optional[str], typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
 ) -> None:
     """List or search stored articles."""
-    _check_date(since, "--since"), _check_date(until, "--until")
+    since, until = _check_period(since, until)
     with Store(db, read_only=True) as store:
         rows = queries.search_articles(store.con, query, limit=limit, story_id=story, since=since, until=until)
     if as_json:

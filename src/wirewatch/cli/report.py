@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .. import validation
 from ..errors import WirewatchError
 from ..report import FORMATS, build_report, render
 from ..store import Store
 from ._app import DB_HELP, app, fail
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 def _date(value: str | None, option: str) -> str | None:
-    if value is not None and not _DATE.match(value):
-        fail(f"{option} takes a date as YYYY-MM-DD, not {value!r}")
-    return value
+    try:
+        return validation.date(value, option)
+    except validation.ParamError as exc:
+        fail(str(exc))
+        return None
 
 
 @app.command()
@@ -41,6 +40,10 @@ def report(
     stated positions, who does what to whom, places on a map, coverage volume, and what is new."""
     for value, option in ((since, "--since"), (until, "--until"), (new_since, "--new-since")):
         _date(value, option)
+    try:
+        validation.period(since, until, names=("--since", "--until"))
+    except validation.ParamError as exc:
+        fail(str(exc))
     if fmt.lower() not in (*FORMATS, "markdown"):
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     try:

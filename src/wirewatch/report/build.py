@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from .. import validation
 from ..errors import UsageError
 from ..store import situations as sq
 from . import actors as ac
@@ -123,9 +124,8 @@ def build_report(con: duckdb.DuckDBPyConnection, query: str, *, since: str | Non
     """Build the situation report on ``query`` from the store behind ``con``."""
     if not query or not query.strip():
         raise UsageError("a report needs a query: a country, an actor or a topic")
-    for value, option in ((since, "--since"), (until, "--until"), (new_since, "--new-since")):
-        if value is not None and not _DATE.match(value):
-            raise UsageError(f"{option} takes a date as YYYY-MM-DD, not {value!r}")
+    since, until = validation.period(since, until, names=("--since", "--until"))
+    new_since = validation.date(new_since, "--new-since")
     names, code = resolve_names(query)
     generated = (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
     with sq.select_articles(con, names, country=code, text=query, since=since, until=until) as sel:

@@ -16,9 +16,11 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api")
 
-Limit = Annotated[int, Query(ge=1, le=100, description="How many articles (1-100).")]
-Offset = Annotated[int, Query(ge=0, le=100_000, description="Skip this many (paging).")]
-DateQ = Annotated[Optional[str], Query(description="YYYY-MM-DD", max_length=10)]
+# ranges and calendar dates are checked by ``wirewatch.validation`` (one place for the web app and
+# the CLI): a bad value is a 400 with a JSON error, never a 500
+Limit = Annotated[int, Query(description="How many articles (1-100).")]
+Offset = Annotated[int, Query(description="Skip this many (paging).")]
+DateQ = Annotated[Optional[str], Query(description="YYYY-MM-DD (a real calendar day)", max_length=40)]
 
 
 def require_token(request: Request) -> None:

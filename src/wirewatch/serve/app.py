@@ -215,7 +215,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body"))
-        return _error(request, 422, f"{where or 'request'}: {first.get('msg', 'invalid')}")
+        # a malformed query-string or path parameter is a bad request like any other (400); a JSON
+        # body that does not fit its model keeps FastAPI's 422
+        status = 422 if first.get("loc", ("",))[0] == "body" else 400
+        return _error(request, status, f"{where or 'request'}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError):

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
-DateQ = Annotated[Optional[str], Query(max_length=10)]
+DateQ = Annotated[Optional[str], Query(max_length=40)]
 
 
 def render(request: Request, name: str, *, status_code: int = 200, **values: Any) -> HTMLResponse:
@@ -34,7 +34,7 @@ def render(request: Request, name: str, *, status_code: int = 200, **values: Any
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, q: Annotated[Optional[str], Query(max_length=300)] = None,
-                offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+                offset: Annotated[int, Query()] = 0,
                 since: DateQ = None, until: DateQ = None) -> HTMLResponse:
     reader = ctx(request).reader
     data = reader.read(

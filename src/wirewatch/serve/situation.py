@@ -17,10 +17,9 @@ from typing import Any
 
 import duckdb
 
-from ..errors import UsageError
+from .. import validation as check
 from ..report import Report, build_report
 from ..report.charts import bin_volume, volume_svg
-from .views import BadRequest, check_date, check_query
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +37,10 @@ class SituationPage:
 def report(cur: duckdb.DuckDBPyConnection, query: str | None, *, since: str | None = None,
            until: str | None = None, new_since: str | None = None, now: datetime | None = None) -> Report:
     """The situation report on ``query``, live on the snapshot behind ``cur``."""
-    q = check_query(query)
-    if not q:
-        raise BadRequest("a situation needs a query (a name, place, event type or keywords)")
-    dates = {name: check_date(value, name) for name, value in
-             (("since", since), ("until", until), ("new_since", new_since))}
-    try:
-        return build_report(cur, q, since=dates["since"], until=dates["until"], new_since=dates["new_since"],
-                            now=now)
-    except UsageError as exc:
-        raise BadRequest(str(exc)) from exc
+    q = check.query(query, "query", required=True)
+    since, until = check.period(since, until)
+    new_since = check.date(new_since, "new_since")
+    return build_report(cur, q, since=since, until=until, new_since=new_since, now=now)
 
 
 def page(cur: duckdb.DuckDBPyConnection, query: str | None, *, since: str | None = None,

@@ -8,42 +8,35 @@ JSON-ready data, or raises ``NotFound``.  Situations are the report stage's repo
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import duckdb
 
+from .. import validation as check
+from ..errors import UsageError
 from ..records import Article
 from ..store import queries
 from ..store import search as fulltext
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY = 300
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_QUERY = check.MAX_QUERY
 
 
 class NotFound(LookupError):
     """The thing asked for is not in the store."""
 
 
-class BadRequest(ValueError):
-    """A parameter is malformed; the message says which and how to fix it."""
+class BadRequest(UsageError):
+    """A request makes no sense as a whole; the message says why (parameters: ``validation``)."""
 
 
 def check_date(value: str | None, name: str) -> str | None:
-    if value in (None, ""):
-        return None
-    if not _DATE.match(value):
-        raise BadRequest(f"{name} takes a date as YYYY-MM-DD, not {value!r}")
-    return value
+    return check.date(value, name)
 
 
 def check_query(q: str | None) -> str | None:
-    q = " ".join((q or "").split())
-    if len(q) > MAX_QUERY:
-        raise BadRequest(f"the query is too long ({len(q)} characters, at most {MAX_QUERY})")
-    return q or None
+    return check.query(q, "q")
 
 
 def search(cur: duckdb.DuckDBPyConnection, q: str | None, *, limit: int = 20, offset: int = 0,
@@ -51,8 +44,9 @@ def search(cur: duckdb.DuckDBPyConnection, q: str | None, *, limit: int = 20, of
            index: fulltext.SearchIndex | None = None) -> dict[str, Any]:
     """The search page's data; ``index`` is the snapshot's search index (the same BM25 as
     ``queries.search_articles``, without looking the index up again)."""
-    q = check_query(q)
-    since, until = check_date(since, "since"), check_date(until, "until")
+    q = check.query(q, "q")
+    since, until = check.period(since, until)
+    limit, offset = check.limit(limit, hi=100), check.offset(offset)
     rows = None
     if q and index is not None:
         rows = fulltext.bm25(cur, q, limit=limit, offset=offset, since=since, until=until, index=index)
