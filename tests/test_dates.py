@@ -253,3 +253,74 @@ def test_quarter_of_a_relative_year():
                      published="2021-10-27")
     assert values["next year's first quarter"] == "2022-Q1"
     assert values["last year's fourth quarter"] == "2020-Q4"
+
+
+# --------------------------------------------------------------------------- French (nlp/dates/data/fr)
+
+FR_STORY = (
+    "BAMAKO — Le ministre malien de la Défense, Amadou Traoré, a annoncé hier la fin des opérations "
+    "lancées le 18 août dans la région de Tombouctou.\n\n"
+    "Les combats avaient commencé mardi dernier, selon l'armée, et 2000 soldats ont été déployés fin "
+    "septembre. La mission avait été créée il y a deux ans, en 2012 selon d'autres sources.\n\n"
+    "Une conférence se tiendra le mois prochain à Niamey et une autre début 2021. L'an dernier, la ville "
+    "avait déjà connu des violences, comme la semaine dernière. Le pays vit au XXe siècle une longue crise."
+)
+FR_PUBLISHED = "2020-11-15"  # a Sunday
+
+
+@pytest.fixture(scope="module")
+def fr_values():
+    from wirewatch.nlp.runtime import load_model
+
+    nlp_fr = load_model(lang="fr")
+    art = Article(source="t", text=FR_STORY, published=FR_PUBLISHED, language="fr")
+    dates.annotate(nlp_fr(FR_STORY), art)
+    return {d.text: d.value for d in art.dates}
+
+
+@pytest.mark.parametrize("expr, value", [
+    ("hier", "2020-11-14"),
+    ("18 août", "2020-08-18"),
+    ("mardi dernier", "2020-11-10"),
+    ("fin septembre", "2020-09"),
+    ("il y a deux ans", "2018"),
+    ("2012", "2012"),
+    ("le mois prochain", "2020-12"),
+    ("début 2021", "2021"),
+    ("L'an dernier", "2019"),
+    ("la semaine dernière", "2020-W45"),
+    ("au XXe siècle", "19"),
+])
+def test_french_expressions_resolve_to_the_same_timeml_values(fr_values, expr, value):
+    assert fr_values[expr] == value
+
+
+def test_french_counts_are_not_years(fr_values):
+    assert "2000" not in fr_values  # "2000 soldats" counts soldiers
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Il a été élu le 6 mai dernier.", "1999-05-27", {"6 mai dernier": "1999-05-06"}),
+    ("La réunion aura lieu le 3 mars.", "2020-11-15", {"3 mars": "2021-03-03"}),
+    ("Il est arrivé le 6 mai. La veille, il avait parlé. Deux jours plus tard, il est reparti.", "2020-11-15",
+     {"6 mai": "2020-05-06", "La veille": "2020-05-05", "Deux jours plus tard": "2020-05-07"}),
+    ("Aujourd'hui, le 1er août, et demain, dimanche 29 août, ce matin.", "2021-08-25",
+     {"Aujourd'hui": "2021-08-25", "1er août": "2021-08-01", "demain": "2021-08-26",
+      "dimanche 29 août": "2021-08-29", "ce matin": "2021-08-25"}),
+    ("Les années 90, octobre 98, le premier trimestre 2020, les 15/11/2020, récemment.", "2021-08-25",
+     {"Les années 90": "199", "octobre 98": "1998-10", "le premier trimestre 2020": "2020-Q1",
+      "15/11/2020": "2020-11-15", "récemment": "PAST_REF"}),
+])
+def test_french_grammar_without_a_parse(text, published, expected):
+    got = {d.text: d.value for d in dates.extract(text, published, lang="fr")}
+    assert got == expected
+
+
+def test_french_names_that_look_like_months_and_verbs_that_look_like_seasons():
+    got = {d.text for d in dates.extract("Selon Mars Traoré, il a été reçu par Mai Traoré en été 2019.", "2020-11-15",
+                                         lang="fr")}
+    assert got == {"en été 2019"}
+
+
+def test_a_language_without_a_grammar_file_uses_the_default_grammar():
+    assert [d.value for d in dates.extract("They met yesterday.", "2020-11-15", lang="xx")] == ["2020-11-14"]

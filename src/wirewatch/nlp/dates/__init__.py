@@ -26,7 +26,9 @@ import re
 from typing import Any
 
 from ...records import Article, DateExpr
+from .. import lang as L
 from . import anaphora as date_anaphora
+from . import grammar as date_grammar
 from . import values as date_values
 from . import timex
 from .anaphora import Discourse
@@ -152,7 +154,8 @@ def _resolve_day_month(c: Candidate, anchor: Date | None, tense: str | None) -> 
     elif anchor is None:
         return None
     else:
-        year = _pick_year_for_month(anchor, month, day, tense or "default")
+        # "le 6 mai dernier": the expression's own modifier, else the tense
+        year = _pick_year_for_month(anchor, month, day, _direction(c.parts.get("rel"), tense))
     d = _safe_date(year, month, day)
     return d.isoformat() if d else None
 
@@ -460,7 +463,8 @@ def _tense(c: Candidate, doc: Any, text: str) -> str | None:
 _NEEDS_TENSE = frozenset({"mdy", "dmy", "month", "rel_month", "weekday", "season", "weekend", "holiday"})
 
 
-def _value_in_discourse(c: Candidate, anchor: Date | None, disc: Discourse, doc: Any, text: str) -> str | None:
+def _value_in_discourse(c: Candidate, anchor: Date | None, disc: Discourse, doc: Any, text: str,
+                        grammar: date_grammar.Grammar) -> str | None:
     """Value of one candidate, reading and updating the discourse's reference time."""
     if c.kind in date_anaphora.ANAPHORIC_KINDS:
         return date_anaphora.resolve_anaphor(c, disc) if anchor is not None else None
@@ -469,24 +473,28 @@ def _value_in_discourse(c: Candidate, anchor: Date | None, disc: Discourse, doc:
         if framed:
             return framed
     anchored = c.kind in _NEEDS_TENSE and "year" not in c.parts
-    tense = _tense(c, doc, text) if anchored and anchor is not None else None
+    tense = grammar.tense(c, doc, text) if anchored and anchor is not None else None
     value = resolve(c, anchor, tense=tense)
     if value:
         disc.observe(value, c)
     return value
 
 
-def extract(text: str, published: str | Date | None, *, doc: Any = None) -> list[DateExpr]:
-    """All temporal expressions of ``text`` with TimeML values (``doc`` = its spaCy parse, optional)."""
+def extract(text: str, published: str | Date | None, *, doc: Any = None, lang: str | None = None) -> list[DateExpr]:
+    """All temporal expressions of ``text`` with TimeML values (``doc`` = its spaCy parse, optional).
+
+    ``lang`` picks the grammar (default: the language of ``doc``, else English); every language's
+    matches are resolved by the same resolvers, so the values follow the same conventions."""
     anchor = published if isinstance(published, Date) else parse_published(published)
+    grammar = date_grammar.grammar_for(lang or (L.doc_language(doc) if doc is not None else None))
     disc = Discourse(anchor)
     out: list[DateExpr] = []
-    for c in timex.find(text):
-        if not _plausible_text(c, text):
+    for c in grammar.find(text):
+        if not grammar.plausible(c, text):
             continue
-        if c.kind == "year" and "ymod" not in c.parts and doc is not None and not _plausible_year(c, doc):
+        if c.kind == "year" and "ymod" not in c.parts and doc is not None and not grammar.plausible_year(c, doc):
             continue
-        value = _value_in_discourse(c, anchor, disc, doc, text)
+        value = _value_in_discourse(c, anchor, disc, doc, text, grammar)
         if value:
             out.append(DateExpr(text=text[c.start:c.end], value=value, start=c.start, end=c.end))
     return out
@@ -494,4 +502,8 @@ def extract(text: str, published: str | Date | None, *, doc: Any = None) -> list
 
 def annotate(doc: Any, article: Article) -> None:
     """Fill ``article.dates`` from the text, anchored on ``article.published``."""
-    article.dates = extract(article.text, article.published, doc=doc)
+    article.dates = extract(article.text, article.published, doc=doc,
+                            lang=L.doc_language(doc) if doc is not None else article.language)
+
+
+date_grammar.register(L.DEFAULT, date_grammar.english(_plausible_text, _plausible_year, _tense))
