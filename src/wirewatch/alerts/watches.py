@@ -12,27 +12,21 @@ or a comma; inside one alternative every term must match.  A term is a word or a
 
 An unscoped term matches any of the four, so ``Mali`` follows the country whether it shows up
 as an entity, a place, or only in the words.  Matching is case-insensitive and on whole words
-("Mali" does not match "Somalia" or "Malian").
+("Mali" does not match "Somalia" or "Malian").  The parser is ``wirewatch.querylang``: situation
+pages and the event table read the same queries.
 """
 
 from __future__ import annotations
 
-import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ..errors import UsageError
+from ..querylang import FIELDS, Query, Term, parse_query  # noqa: F401 - the one parser, re-exported here
 from ..records import Article
 
 DIGESTS = ("hourly", "daily")
-FIELDS = ("entity", "place", "event", "keyword")
-_PREFIX = {"entity": "entity", "entities": "entity", "person": "entity", "org": "entity",
-           "place": "place", "places": "place", "country": "place",
-           "event": "event", "events": "event", "type": "event",
-           "kw": "keyword", "keyword": "keyword", "word": "keyword", "text": "keyword"}
-_OR = re.compile(r"\s+OR\s+|\s*[|,]\s*")
 
 
 @dataclass(slots=True)
@@ -80,69 +74,12 @@ class Watch:
                 "subscribers": [s.to_dict(secrets=secrets) for s in self.subscribers]}
 
 
-@dataclass(slots=True, frozen=True)
-class Term:
-    """One term of a query: its text, the field it is scoped to (None: any), and its word regex."""
-
-    text: str
-    field: str | None
-    pattern: re.Pattern
-
-    @property
-    def code(self) -> str:
-        """The term as an event-type code (``armed clash`` -> ``ARMED_CLASH``)."""
-        return re.sub(r"[\s\-]+", "_", self.text.strip()).upper()
-
-
-@dataclass(slots=True, frozen=True)
-class Query:
-    """A parsed query: alternatives (OR) of conjunctions (AND) of terms."""
-
-    text: str
-    alternatives: tuple[tuple[Term, ...], ...]
-
-
 @dataclass(slots=True)
 class Match:
     """Why a story matched: the terms that did, and where each was found."""
 
     terms: list[str]
     where: dict[str, list[str]]
-
-
-def _word_pattern(text: str) -> re.Pattern:
-    words = text.split()
-    body = r"\s+".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-
-
-def parse_query(text: str) -> Query:
-    """Parse a watch query (see the module docstring); ``UsageError`` when it names nothing."""
-    if not text or not text.strip():
-        raise UsageError("a watch needs a query (a name, place, event type or keywords)")
-    alternatives = []
-    for part in _OR.split(text.strip()):
-        if not part.strip():
-            continue
-        try:
-            tokens = shlex.split(part)
-        except ValueError as exc:
-            raise UsageError(f"cannot read the query {text!r}: {exc}") from None
-        terms = []
-        for tok in tokens:
-            if tok == "AND":
-                continue
-            scope, sep, rest = tok.partition(":")
-            fld = _PREFIX.get(scope.lower()) if sep else None
-            value = (rest if fld else tok).strip()
-            if not value or not re.search(r"\w", value):
-                continue
-            terms.append(Term(text=" ".join(value.split()), field=fld, pattern=_word_pattern(value)))
-        if terms:
-            alternatives.append(tuple(terms))
-    if not alternatives:
-        raise UsageError(f"the query {text!r} names nothing to match")
-    return Query(text=text.strip(), alternatives=tuple(alternatives))
 
 
 @dataclass(slots=True)
