@@ -290,3 +290,21 @@ def test_bad_limits_and_offsets_are_400(site):
         for params in ({"limit": 0}, {"limit": 1000}, {"limit": "many"}, {"offset": -3}):
             r = c.get("/api/articles", params=params)
             assert r.status_code == 400 and r.json()["status"] == 400, params
+
+
+@pytest.mark.parametrize("query", ["type:ARMED_CLASH", "event:fight", "harbour OR Korvana", "place:EV",
+                                   "place:Lumeria kw:quota", "Mira OR place:Nowhere", "type:PROTEST"])
+def test_situation_pages_read_watch_queries_as_watches_do(site, query):
+    """One parser: the stored copies a situation covers are those a watch with the same query
+    would be told about (``alerts.watches.match`` on each article)."""
+    from wirewatch.alerts.watches import Facts, match, parse_query
+
+    arts = [site["hostile"], *site["plains"], site["copy"]]
+    parsed = parse_query(query)
+    want = sum(1 for a in arts if match(parsed, Facts.of(a)))
+    with httpx.Client(base_url=site["base"]) as c:
+        rep = c.get(f"/api/situations/{query}").json()
+    assert rep["counts"]["articles"] == want, rep["match"]
+    with html_client(site["base"]) as c:
+        page = c.get("/situations/" + query.replace(" ", "%20"))
+    assert page.status_code == 200

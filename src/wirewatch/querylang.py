@@ -89,6 +89,7 @@ def parse_query(text: str) -> Query:
 
 
 def is_plain(query: Query) -> bool:
-    """One unscoped term and nothing else (``Mali``, ``"Assimi Goita"``): a name or topic that a
-    situation resolves to its aliases (country names, demonyms) rather than matching literally."""
-    return len(query.alternatives) == 1 and len(query.alternatives[0]) == 1 and query.alternatives[0][0].field is None
+    """No ``OR`` and no scoped term (``Mali``, ``Burkina Faso``, ``ceasefire talks``): a name or topic,
+    which a situation resolves as a whole to its aliases (country names, demonyms) rather than word
+    by word."""
+    return len(query.alternatives) == 1 and all(t.field is None for t in query.alternatives[0])

@@ -11,16 +11,18 @@ rules are those of ``store.situations``: events and stories once, however many c
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
 
-from .. import validation
+from .. import querylang, validation
 from ..errors import UsageError
 from ..store import situations as sq
 from . import actors as ac
@@ -61,7 +63,7 @@ class Report:
         return asdict(self)
 
 
-__all__ = ["Report", "build_report", "resolve_names", "safe_url"]
+__all__ = ["Report", "build_report", "resolve_names", "safe_url", "select"]
 
 
 # -- query resolution ------------------------------------------------------------------------
@@ -126,11 +128,38 @@ def build_report(con: duckdb.DuckDBPyConnection, query: str, *, since: str | Non
         raise UsageError("a report needs a query: a country, an actor or a topic")
     since, until = validation.period(since, until, names=("--since", "--until"))
     new_since = validation.date(new_since, "--new-since")
-    names, code = resolve_names(query)
     generated = (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
-    with sq.select_articles(con, names, country=code, text=query, since=since, until=until) as sel:
+    with select(con, query, since=since, until=until) as (sel, names, code):
         return _gather(con, sel, query=query, names=names, code=code, generated=generated, since=since,
                        until=until, new_since=new_since)
+
+
+@contextlib.contextmanager
+def select(con: duckdb.DuckDBPyConnection, query: str, *, since: str | None = None,
+           until: str | None = None) -> Iterator[tuple[sq.Selection, list[str], str | None]]:
+    """The stored copies a query is about, with the names and country it stands for.
+
+    The query language is the watches' (``wirewatch.querylang``, one parser): a plain name or topic
+    ("Mali") stands for its aliases (country names, demonyms) and falls back to the words of the
+    text; a query with alternatives or scoped terms (``Mali OR place:Niger``, ``type:ARMED_CLASH``)
+    selects what a watch with that query would be told about."""
+    parsed = querylang.parse_query(query)
+    if querylang.is_plain(parsed):
+        names, code = resolve_names(query)
+        with sq.select_articles(con, names, country=code, text=query, since=since, until=until) as sel:
+            yield sel, names, code
+        return
+    alternatives, all_names, codes = [], set(), set()
+    for alt in parsed.alternatives:
+        terms = []
+        for t in alt:
+            names, code = resolve_names(t.text) if t.field in (None, "place") else ([t.text], None)
+            all_names.update(names)
+            codes.update([code] if code else [])
+            terms.append({"field": t.field, "text": t.text, "names": names, "country": code, "code": t.code})
+        alternatives.append(terms)
+    with sq.select_query(con, alternatives, since=since, until=until) as sel:
+        yield sel, sorted(all_names), (codes.pop() if len(codes) == 1 else None)
 
 
 def _countries_or_none() -> Any:

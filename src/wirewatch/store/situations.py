@@ -97,6 +97,73 @@ def select_articles(con: duckdb.DuckDBPyConnection, names: list[str], *, country
         con.execute(f"DROP TABLE IF EXISTS {sel.table}")
 
 
+def _words_regex(text: str) -> str:
+    """RE2 pattern for ``text`` as whole words (case-insensitive), as ``querylang`` matches them."""
+    import re  # noqa: PLC0415
+
+    body = r"\s+".join(re.escape(w) for w in text.split())
+    return rf"(?i)(^|[^[:alnum:]_]){body}($|[^[:alnum:]_])"
+
+
+def _term_sql(field: str | None, text: str, names: list[str], country: str | None,
+              code: str) -> tuple[str, list[Any]]:
+    """Article ids matching one query term (``querylang.Term``): the SQL twin of ``alerts.watches``'
+    per-article match, widened by ``names`` (aliases such as a country's demonyms) and ``country``."""
+    folded = sorted({n.strip().lower() for n in [text, *names] if n and n.strip()})
+    rx = _words_regex(text)
+    parts: list[str] = []
+    params: list[Any] = []
+    q = "(SELECT strip_accents(unnest(CAST(? AS VARCHAR[]))))"
+    if field in (None, "entity"):
+        parts.append(f"SELECT article_id FROM entities en WHERE {_fold('en.name')} IN {q} "
+                     f"OR regexp_matches(en.name, ?)")
+        parts.append(f"SELECT r.article_id FROM events e JOIN event_reports r USING (event_key) "
+                     f"WHERE {_fold('e.source_name')} IN {q} OR {_fold('e.target_name')} IN {q}")
+        params += [folded, rx, folded, folded]
+    if field in (None, "place"):
+        cc = country or (text.upper() if field == "place" and len(text) == 2 and text.isalpha() else None)
+        parts.append(f"SELECT article_id FROM places p WHERE {_fold('p.name')} IN {q} OR regexp_matches(p.name, ?)"
+                     + (" OR p.country = ?" if cc else ""))
+        params += [folded, rx] + ([cc] if cc else [])
+    if field in (None, "event"):
+        parts.append("SELECT r.article_id FROM events e JOIN event_reports r USING (event_key) "
+                     "WHERE upper(e.type) = ? OR upper(e.plover) = ?")
+        params += [code, code]
+    if field in (None, "keyword"):
+        like = f"%{' '.join(text.split())}%"
+        parts.append("SELECT id FROM articles WHERE (title ILIKE ? OR text ILIKE ?) "
+                     "AND (regexp_matches(coalesce(title, ''), ?) OR regexp_matches(text, ?))")
+        params += [like, like, rx, rx]
+    return " UNION ".join(parts), params
+
+
+@contextmanager
+def select_query(con: duckdb.DuckDBPyConnection, alternatives: list[list[dict[str, Any]]], *,
+                 since: str | None = None, until: str | None = None) -> Iterator[Selection]:
+    """The copies matching a parsed query: any alternative, every term of it (each term a dict
+    ``{field, text, names, country, code}``, see ``_term_sql``).  Lives in a temporary table for the
+    ``with`` block, like ``select_articles``."""
+    period, pparams = _period("a", since, until)
+    sel = Selection(f"ww_sel_{uuid.uuid4().hex}", "query",
+                    sorted({n for alt in alternatives for t in alt for n in [t["text"], *t.get("names", [])]}))
+    try:
+        alts, params = [], []
+        for alt in alternatives:
+            sqls = []
+            for t in alt:
+                sql, ps = _term_sql(t.get("field"), t["text"], t.get("names") or [], t.get("country"), t["code"])
+                sqls.append(f"({sql})")
+                params += ps
+            alts.append(" INTERSECT ".join(sqls))
+        where = f"a.id IN ({' UNION '.join(f'({x})' for x in alts)})" if alts else "FALSE"
+        sel.size = _fill(con, sel.table, where + period, [*params, *pparams])
+        if not sel.size:
+            sel.method = "none"
+        yield sel
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {sel.table}")
+
+
 def totals(con: duckdb.DuckDBPyConnection, sel: Selection) -> dict[str, Any]:
     """Copies, stories, events and the span of publication dates of the selection."""
     row = con.execute(f"""
@@ -445,6 +512,7 @@ __all__ = [
     "quote_totals",
     "quotes",
     "select_articles",
+    "select_query",
     "stories",
     "story_first_seen",
     "timeline_events",
