@@ -11,6 +11,7 @@ import typer
 
 from .. import pipeline, validation
 from ..ingest import Summary, ingest as run_ingest
+from ..errors import WirewatchError
 from ..records import Rejected
 from ..sources import iter_documents
 from ..store import Store, queries
@@ -150,15 +151,39 @@ def articles(
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Argument(help="Output file: .parquet, .csv or .jsonl")],
+    out: Annotated[Path, typer.Argument(help="Output file: .csv, .parquet, .jsonl (events also .geojson).")],
+    table: Annotated[str, typer.Option(help="articles, events, quotes or entities.")] = "articles",
     db: DbOpt = None,
     fmt: Annotated[Optional[str], typer.Option(
-        "--format", help="parquet, csv or jsonl (default: by extension).")] = None,
+        "--format", help="csv, parquet, jsonl or geojson (default: by extension).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="events: on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="events: on or before this day (YYYY-MM-DD).")] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", help="events: this event type code.")] = None,
+    plover: Annotated[Optional[str], typer.Option(help="events: this PLOVER code.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="events: place or actor in this ISO country.")] = None,
 ) -> None:
-    """Export every stored article record."""
-    with Store(db, read_only=True) as store:
-        n = queries.export(store.con, out, fmt=fmt)
-    typer.echo(f"wrote {n} article(s) to {out}")
+    """Export a table: articles (every stored record), events (one row per distinct event, see
+    docs/codebook.md; .geojson gives one Point per located event), quotes or entities."""
+    from ..store import events as ev
+    from .data import event_filters
+
+    table = table.strip().lower()
+    try:
+        ev.export_format(out, fmt, table=table)
+    except WirewatchError as exc:
+        fail(str(exc))
+    filters = event_filters(since=since, until=until, type_=type_, plover=plover, country=country)
+    try:
+        with Store(db, read_only=True) as store:
+            if table == "articles":
+                n = queries.export(store.con, out, fmt=fmt)
+            else:
+                n = ev.export(store.con, out, table=table, fmt=fmt, filters=filters)
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
+        return
+    what = {"articles": "article(s)", "events": "event(s)", "quotes": "quote(s)", "entities": "entity row(s)"}
+    typer.echo(f"wrote {n} {what[table]} to {out}")
 
 
 @app.command()
@@ -213,3 +238,6 @@ def render_findings(f: dict) -> None:
     for r in f["rejects"]:
         con.print(f"rejected: {r['source']}: {r['reason']} [{r['code']}]", markup=False)
     con.print("Next: `wirewatch articles`, `wirewatch report Niger --format html --out niger.html`, `wirewatch serve`.")
+
+
+from . import data  # noqa: E402,F401 - registers `wirewatch events` (until cli/__init__ lists it)
