@@ -27,6 +27,7 @@ import re
 from ...records import Article, Entity, Mention
 from . import cands as C
 from . import groups as G
+from . import lexicon as L
 from . import roles as R
 from ..docutil import doc_text
 from .cands import DATELINE_RE, NOT_NAME_WORDS  # noqa: F401  (re-exported for places)
@@ -41,8 +42,12 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
     """Entities of a spaCy ``Doc``: corrected types, canonical names, roles and every mention."""
     gaz = gaz or get_gazetteer()
     text = doc_text(doc)
+    lang = L.language_of(doc)
     cands = C.spacy_cands(doc)
+    C.strip_honorifics(text, cands, lang)
     C.apply_titles(text, cands, gaz)
+    C.known_actors(text, cands, lang)
+    C.define_acronyms(text, cands, lang)
     C.name_patterns(text, cands, gaz)
     C.dateline(text, cands, gaz)
     C.split_merged(text, cands, gaz)

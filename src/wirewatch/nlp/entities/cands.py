@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from spacy.attrs import IDX, IS_ALPHA, LENGTH
 
+from . import lexicon as L
 from . import roles as R
 from ..docutil import doc_text
 from ..gazetteer import Gazetteer, GeoEntry, bucket_key, normalise
@@ -61,6 +62,8 @@ class Cand:
     votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     roles: list[R.RoleInfo] = field(default_factory=list)
     geo: GeoEntry | None = None
+    canon: str | None = None  # the name of the actor it belongs to, when known (aliases, acronyms)
+    gender: str | None = None  # "m"/"f" from an honorific before it ("Mrs Clinton")
 
     def key(self, text: str) -> str:
         return surface_key(text[self.start:self.end])
@@ -116,6 +119,8 @@ def _add(cands: list[Cand], new: Cand) -> Cand:
                 for k, v in c.votes.items():
                     new.votes[k] += v
                 new.roles.extend(c.roles)
+                new.canon = new.canon or c.canon
+                new.gender = new.gender or c.gender
             continue
         keep.append(c)
     keep.append(new)
@@ -125,15 +130,19 @@ def _add(cands: list[Cand], new: Cand) -> Cand:
 
 def apply_titles(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
     """A name after a title is a PERSON with that role; the title's place and organisation are entities."""
+    actors = L.actors().names
+
     def known(words: str) -> bool:
-        if gaz.lookup(words):
+        if gaz.lookup(words) or words in actors:
             return True
         return any(c.label == "ORG" and surface_key(text[c.start:c.end]) == words for c in cands)
 
+    hon = L.honorifics()
     for tn in R.titled_names(text, known):
-        if gaz.is_place(tn.names) and len(tn.names.split()) == 1:
-            continue  # "President Mali"? no: the place reading wins for a bare known place
-        c = Cand(tn.name_start, tn.name_end, "PERSON", prio=3)
+        honorific = text[tn.role_start:tn.name_start].strip()
+        if tn.role is not None and len(tn.names.split()) == 1 and _strong_place(gaz, tn.names):
+            continue  # "President Mali"? no: the place reading wins for a bare known place ("Mrs Clinton" is a person)
+        c = Cand(tn.name_start, tn.name_end, "PERSON", prio=3, gender=hon.get(honorific))
         c.votes["PERSON"] += 5.0
         if tn.role is not None:
             c.roles.append(tn.role)
@@ -149,6 +158,98 @@ def apply_titles(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
                 pc = Cand(s, tn.complement[1], "LOC" if hit.kind in LOC_KINDS else "GPE", prio=3, geo=hit)
                 pc.votes["PLACE"] += 4.0
                 _add(cands, pc)
+
+
+def _strong_place(gaz: Gazetteer, words: str) -> bool:
+    hit = gaz.best(words)
+    return hit is not None and (hit.kind in PLACE_KINDS_STRONG or hit.population >= BIG_CITY)
+
+
+def strip_honorifics(text: str, cands: list[Cand], lang: str = L.DEFAULT) -> None:
+    """"Mrs Clinton" -> Clinton (a woman), "Mr" alone -> nothing: an honorific is never a name.
+
+    Pure honorifics ("Mr", "Dr", "Gen", with or without a full stop) are cut from any span; titles
+    that also open names of organisations ("King", "Justice") only from spans of people.
+    """
+    hon = L.honorifics(lang)
+    keep = []
+    for c in cands:
+        while True:
+            m = re.match(r"(\S+)(\s+|$)", text[c.start:c.end])
+            word = m.group(1) if m else ""
+            if word not in hon or not (L.pure_honorific(word, lang) or c.label == "PERSON"):
+                break
+            c.gender = c.gender or hon[word]
+            c.start += m.end()
+            if c.label != "PERSON" and c.start < c.end and not NOT_NAME_WORDS.search(text[c.start:c.end]):
+                c.votes["PERSON"] += 1.0
+        if c.start < c.end:
+            keep.append(c)
+    cands[:] = keep
+
+
+def known_actors(text: str, cands: list[Cand], lang: str = L.DEFAULT) -> None:
+    """Aliases of well-known actors ("Isis", "Daesh", "Islamic State") under one canonical name and type.
+
+    An alias inside a longer name ("Australian Red Cross") is left to that name.
+    """
+    for s, e, name, typ in L.actors(lang).find(text):
+        before = text[max(0, s - 40):s]
+        if re.search(rf"(?<![\w\-’'])[{R.UP}][\w’']*\s$", before) \
+                and not re.search(r"(?:^|[.!?:;\n“\"]\s*)\S+\s$", before):
+            continue  # "Australian Red Cross" keeps its own name (not "US-backed", not a sentence's first word)
+        c = Cand(s, e, typ, prio=4, canon=name)
+        c.votes[_vote_label(typ)] += 10.0
+        _add(cands, c)
+
+
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]?[A-Z][A-Za-z]{0,5})\s*\)")
+_DEF_CONNECTORS = {"of", "the", "for", "and", "de", "du", "des", "al", "el", "on", "in", "to"}
+
+
+def define_acronyms(text: str, cands: list[Cand], lang: str = L.DEFAULT) -> None:
+    """"Syrian Democratic Forces (SDF)": the acronym and the name it follows are one actor.
+
+    The name is the run of capitalised words (with "of", "the" ...) right before the parenthesis; every
+    mention of the acronym then belongs to it, and candidates of either form take its canonical name.
+    """
+    table = L.actors(lang).names
+    defs: dict[str, str] = {}
+    for m in _ACRONYM_DEF.finditer(text):
+        words = list(re.finditer(r"[\w’'\-]+", text[max(0, m.start() - 120):m.start()]))
+        if not words or text[max(0, m.start() - 120) + words[-1].end():m.start()].strip():
+            continue
+        run: list[str] = []
+        for w in reversed(words[-9:]):
+            word = w.group()
+            if word[:1].isupper() or (word in _DEF_CONNECTORS and run):
+                run.insert(0, word)
+            else:
+                break
+        while run and (run[0] in _DEF_CONNECTORS or run[0] in {"The", "A", "An"}
+                       or re.search(r"-[a-z]", run[0])):  # "US-backed"
+            run.pop(0)
+        acr = m.group("acr")
+        if len(run) < 2 or acr in run:
+            continue
+        long = " ".join(run)
+        end = len(text[:m.start()].rstrip())
+        start = text.rfind(run[0], 0, end)
+        if start < 0 or text[start:end].split() != long.split():
+            continue
+        canon = table.get(long, table.get(acr, (long, "ORG")))[0]
+        defs[acr] = canon
+        c = Cand(start, end, "ORG", prio=2, canon=canon)
+        c.votes["ORG"] += 3.0
+        _add(cands, c)
+    for acr, canon in defs.items():
+        for m in re.finditer(rf"(?<![\w\-]){re.escape(acr)}(?![\w\-])", text):
+            c = Cand(m.start(), m.end(), "ORG", prio=2, canon=canon)
+            c.votes["ORG"] += 3.0
+            _add(cands, c)
+        for c in cands:
+            if surface_key(text[c.start:c.end]) == acr:
+                c.canon = canon
 
 
 def _affiliation(text: str, span: tuple[int, int], cands: list[Cand], gaz: Gazetteer) -> None:
@@ -271,9 +372,20 @@ def _capital_runs(doc) -> list[tuple[int, int]]:
     return runs
 
 
+def _and_countries(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
+    """"Trinidad and Tobago", "Bosnia and Herzegovina": one country, not two places."""
+    for m in re.finditer(rf"(?<![\w-])(?=({R.CAPW}\s+(?:and|&)\s+{R.CAPW})(?![\w-]))", text):
+        hit = gaz.best(m.group(1))
+        if hit is not None and hit.kind == "country":
+            c = Cand(m.start(1), m.end(1), "GPE", prio=2, geo=hit)
+            c.votes["PLACE"] += 4.0
+            _add(cands, c)
+
+
 def gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
     """Places the gazetteer knows that spaCy missed (whole capitalised runs only)."""
     full = doc_text(doc)
+    _and_countries(full, cands, gaz)
     covered = bytearray(len(full) + 1)  # characters already inside a candidate or a number/date
     spans = [(c.start, c.end) for c in cands]
     spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
@@ -368,11 +480,16 @@ def evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
                 c.votes["PLACE"] += 2.0
             elif c.label in {"GPE", "LOC"}:
                 c.votes["PLACE"] += 0.5
-        if c.label in NAMEISH_LABELS and g is None and _name_shaped(key):
+        if c.label in NAMEISH_LABELS and g is None and c.canon is None and _name_shaped(key, gaz):
             c.votes["PERSON"] += 1.25  # spaCy's small model files many people under FAC/ORG
         if _is_speaker(doc, c):
-            c.votes["PERSON"] += 1.5
-            c.votes["ORG"] += 0.5
+            # a verb after a name says it is an actor, not which kind: only a person-shaped name
+            # ("Elaine Pearson said") gains as a person; "Islamic State claimed" does not
+            if c.canon is None and (c.label == "PERSON" or c.gender or _name_shaped(key, gaz)):
+                c.votes["PERSON"] += 1.5
+                c.votes["ORG"] += 0.5
+            else:
+                c.votes["ORG"] += 1.0
             c.votes["PLACE"] -= 1.0
         end = R.find_apposition(text, c.end)
         if end is not None and c.votes.get("PLACE", 0) < 3:
@@ -388,11 +505,18 @@ NOT_NAME_WORDS = re.compile(
 )
 
 
-def _name_shaped(key: str) -> bool:
-    """"Frederic Bontems", "Ibrahim Boubacar Keita": 2-4 capitalised words, none an organisation word."""
+def _name_shaped(key: str, gaz: Gazetteer | None = None) -> bool:
+    """"Frederic Bontems", "Ibrahim Boubacar Keita": 2-4 capitalised words, none an organisation word,
+    not opening with a people's adjective ("Syrian Democratic ...") or a country or region."""
     words = key.split()
-    return (2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:2].islower() for w in words)
-            and not any(ch.isdigit() for ch in key) and not NOT_NAME_WORDS.search(key))
+    if not (2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:2].islower() for w in words)
+            and not any(ch.isdigit() for ch in key) and not NOT_NAME_WORDS.search(key)):
+        return False
+    if gaz is not None:
+        first = gaz.best(words[0])
+        if gaz.demonym(words[0]) or (first is not None and first.kind in PLACE_KINDS_STRONG):
+            return False
+    return True
 
 
 COMMON_ZIPF = 4.5  # wordfreq Zipf value of "justice", "target": everyday words in English

@@ -70,7 +70,7 @@ def group(text: str, cands: list[Cand]) -> list[Group]:
     """One group per name: same surface first, then surnames, acronyms and place spellings join."""
     by_key: dict[tuple[str, bool], Group] = {}
     for c in sorted(cands, key=lambda c: c.start):
-        key = c.key(text)
+        key = c.canon or c.key(text)
         if not key:
             continue
         # "French" the language and "French" the people are two entities
@@ -79,7 +79,7 @@ def group(text: str, cands: list[Cand]) -> list[Group]:
     for g in groups:
         g.type = _type_of(g.votes, [c.label for c in g.cands], g.cands[0].geo)
     merged: set[int] = set()
-    _merge_surnames(groups, merged)
+    _merge_surnames(text, groups, merged)
     _merge_acronyms(groups, merged)
     _merge_places(groups, merged)
     out = [g for g in groups if id(g) not in merged]
@@ -89,17 +89,55 @@ def group(text: str, cands: list[Cand]) -> list[Group]:
     return out
 
 
-def _merge_surnames(groups: list[Group], merged: set[int]) -> None:
-    """Surnames and first+last names join the one full name they end ("Butterfield", "G.K. Butterfield")."""
+def _merge_surnames(text: str, groups: list[Group], merged: set[int]) -> None:
+    """Surnames and first+last names join the full name they end ("Butterfield", "G.K. Butterfield").
+
+    When several people of the article share the surname ("Bill Clinton", "Hillary Clinton"), each
+    mention goes to the one whose gender agrees with its honorific ("Mrs Clinton"), then to the one
+    named most recently before it.
+    """
     persons = [g for g in groups if g.type == "PERSON" and len(g.name.split()) >= 2]
+    genders = {id(p): group_gender(text, p) for p in persons}
     for g in groups:
         if g.type in {"GPE", "LOC"} and g.votes.get("PLACE", 0) >= 3 or g in persons or g.type == "LANGUAGE":
             continue
+        if g.type not in {"PERSON", "ORG", "FAC", "GPE", "LOC", "NORP"}:
+            continue
         owners = [p for p in persons if p.name.endswith(" " + g.name) and p is not g]
-        if len({p.name for p in owners}) == 1 and g.type in {"PERSON", "ORG", "FAC", "GPE", "LOC", "NORP"}:
+        if not owners:
+            continue
+        if len({p.name for p in owners}) == 1:
             for c in g.cands:
                 owners[0].add(c)
             merged.add(id(g))
+            continue
+        if g.type != "PERSON" and not any(c.gender for c in g.cands):
+            continue
+        for c in g.cands:
+            fit = [p for p in owners if not c.gender or genders[id(p)] in (None, c.gender)] or owners
+            before = [p for p in fit if min(x.start for x in p.cands) < c.start]
+            pick = max(before, key=lambda p: max(x.start for x in p.cands if x.start < c.start)) if before \
+                else min(fit, key=lambda p: min(x.start for x in p.cands))
+            pick.add(c)
+        merged.add(id(g))
+
+
+_GENDER_PRONOUN = re.compile(r"(?<![\w-])(he|him|his|himself|she|her|hers|herself)(?![\w-])", re.I)
+
+
+def group_gender(text: str, g: Group) -> str | None:
+    """"m"/"f" for a person: an honorific before a mention ("Mrs"), else the first third-person pronoun
+    in the sentence after the first mention ("Hillary Clinton arrived ... She said")."""
+    for c in g.cands:
+        if c.gender:
+            return c.gender
+    first = min(g.cands, key=lambda c: c.start)
+    stop = text.find(".", text.find(".", first.end) + 1)
+    window = text[first.end:stop if 0 < stop < first.end + 400 else first.end + 250]
+    m = _GENDER_PRONOUN.search(window)
+    if m is None:
+        return None
+    return "f" if m.group(1).lower().startswith(("she", "her")) else "m"
 
 
 def _merge_acronyms(groups: list[Group], merged: set[int]) -> None:

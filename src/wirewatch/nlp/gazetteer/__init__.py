@@ -191,7 +191,7 @@ def _cache_key() -> str:
     here = Path(__file__).parent
     for src in (here / "__init__.py", here / "build.py"):
         h.update(src.read_bytes())
-    for name in ("admin1.tsv", "regions.tsv", "countries_extra.tsv"):
+    for name in ("admin1.tsv", "regions.tsv", "countries_extra.tsv", "features.tsv"):
         h.update(resources.files(__package__).joinpath("data", name).read_bytes())
     return h.hexdigest()[:16]
 

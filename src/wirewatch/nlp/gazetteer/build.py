@@ -294,7 +294,7 @@ def add_tables(gaz: Gazetteer, continents: dict, pops: dict[tuple[str, str], int
             gaz.add(n, entry)
         for k in keys:
             gaz.admin1_names.setdefault((cc, k), entry)
-    for row in rows("regions.tsv"):
+    for row in rows("regions.tsv") + rows("features.tsv"):
         rid, names, kind, lat, lon = row[0], row[1].split("|"), row[2], float(row[3]), float(row[4])
         members = tuple(m for m in (row[5] if len(row) > 5 else "").split(",") if m)
         cc = members[0] if kind == "subregion" and len(members) == 1 else None

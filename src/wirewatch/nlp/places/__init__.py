@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ...records import Article, Entity, Mention, Place
 from ..entities import NOT_NAME_WORDS
+from ..entities.cands import same_name
 from ..gazetteer import Gazetteer, GeoEntry, get_gazetteer, haversine_km
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,9 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
     ents = [e for e in entities if e.type in PLACE_TYPES
             and not (text and all(_NOT_A_PLACE_AFTER.match(text, m.end) for m in e.mentions))]
     cands = {id(e): _candidates(e, gaz, text) for e in ents}
+    weak: set[int] = set()
+    if text:
+        ents, weak = _toponym_evidence(ents, cands, entities, text)
     ctx = _Context()
     for code in demonyms or []:
         ctx.countries[code] += 1
@@ -173,7 +177,7 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
     quals = {id(e): _qualifiers(e, text, gaz) for e in ents}
     for e in ents:  # pass 1: names with a clear winner fix the context
         cs = sorted(cands[id(e)], key=prior, reverse=True)
-        if not cs or quals[id(e)]:
+        if not cs or quals[id(e)] or id(e) in weak and not _strong(cs[0]):
             continue
         margin = CLEAR_MARGIN if cs[0].kind != "city" else 2.5 * CLEAR_MARGIN  # towns share names
         if len(cs) == 1 or prior(cs[0]) - prior(cs[1]) >= margin:
@@ -190,11 +194,15 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
             continue
         q = quals[id(e)]
         best = max(cands[id(e)], key=lambda c: _score(c, ctx, gaz, _qualified(c, q, gaz)))
+        if id(e) in weak and not (_qualified(best, q, gaz) or _in_context(best, ctx, gaz)):
+            continue  # a first name or an everyday word: a place only where the article backs it
         chosen[id(e)] = best
         ctx.add(best, gaz)
     out = []
     for e in ents:
         g = chosen.get(id(e))
+        if g is None and id(e) in weak:
+            continue
         out.append(_place(g, e.name, e.mentions) if g is not None else Place(name=e.name, mentions=list(e.mentions)))
     if text:
         _add_embedded(out, entities, text, ctx, gaz)
@@ -202,10 +210,113 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
     return out
 
 
+STRONG_KINDS = {"country", "admin1", "region", "continent", "subregion", "sea"}
+COMMON_ZIPF = 4.3  # wordfreq Zipf of everyday English words ("save", "human", "green")
+_GLUE_WORD = re.compile(r"[A-Z][\w'’\-]*")
+
+
+def _toponym_evidence(ents: list[Entity], cands: dict[int, list[GeoEntry]], entities: list[Entity],
+                      text: str) -> tuple[list[Entity], set[int]]:
+    """Keep what the text supports as a toponym; mark first names and everyday words as weak.
+
+    - A mention glued to other capitalised words that are not titles ("Bethnal Green", "Scotland
+      Yard") is part of a longer name: unless the name itself is a country, division or region, that
+      mention is not a place (the place would come from a piece of another name).
+    - A one-word name that is the first name of a person of the article ("Paul" of Paul Ronalds,
+      "Vladimir") or an everyday word ("Save", "Human", "Gulf") is *weak*: placed only where the
+      article backs it (a qualifier, or its country already named).
+    """
+    first_names = {e.name.split()[0] for e in entities if e.type == "PERSON" and len(e.name.split()) >= 2}
+    person_starts = {m.start for e in entities if e.type in {"PERSON", "ORG"} for m in e.mentions}
+    keep: list[Entity] = []
+    weak: set[int] = set()
+    for e in ents:
+        cs = cands[id(e)]
+        strong = any(_strong(c) for c in cs)
+        if not strong:
+            mentions = [m for m in e.mentions if not _glued(text, m, person_starts)]
+            if not mentions:
+                continue
+            e = Entity(name=e.name, type=e.type, roles=e.roles, mentions=mentions)
+            cands[id(e)] = cs
+        word = e.name
+        if " " not in word and (word in first_names or _everyday(word, text)):
+            if not strong or word in first_names and not any(c.kind == "country" for c in cs):
+                weak.add(id(e))
+        forms = [e.name] + [m.text for m in e.mentions]
+        if cs and not any(c.kind == "country" or any(same_name(c.name, f) for f in forms) for c in cs):
+            weak.add(id(e))  # only another place's alternate name ("Roj" listed for Roy, Utah)
+        keep.append(e)
+    return keep, weak
+
+
+def _strong(c: GeoEntry) -> bool:
+    """A country, region, sea or populous first-order division: a name that stands on its own."""
+    return c.kind in STRONG_KINDS - {"admin1"} or c.kind == "admin1" and c.population >= STRONG_ADMIN1_POP
+
+
+STRONG_ADMIN1_POP = 200_000
+
+
+def _glued(text: str, m: Mention, person_starts: set[int]) -> bool:
+    """Whether a capitalised word that is not a title or function word touches the mention."""
+    from ..entities import roles as R
+
+    after = _GLUE_WORD.match(text, m.end + 1) if text[m.end:m.end + 1] == " " else None
+    if after is not None and (m.end + 1 in person_starts or not R.is_function_word(after.group())
+                              and not NOT_NAME_WORDS.fullmatch(after.group())
+                              and after.group() not in COMMON_WORDS):
+        return True
+    if m.start >= 2 and text[m.start - 1] == " ":
+        j = m.start - 1
+        i = j
+        while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "'’-"):
+            i -= 1
+        word = text[i:j]
+        if word[:1].isupper() and i > 0 and text[max(0, i - 2):i].strip(" ") not in {".", "\n", ":", "“", '"'} \
+                and not R.is_function_word(word) and word not in _LEAD_WORDS:
+            return True
+    return False
+
+
+_LEAD_WORDS = {"The", "In", "At", "From", "To", "Near", "Outside", "Inside", "North", "South", "East", "West",
+               "Northern", "Southern", "Eastern", "Western", "Central", "Greater", "Upper", "Lower", "Across",
+               "Of", "And", "On", "For", "By", "With", "Like", "Both", "About", "Around"}
+
+
+def _everyday(word: str, text: str) -> bool:
+    """An everyday English word ("Save", "Human", "Gulf"): written in lower case in the article, or common."""
+    low = word.lower()
+    if low == word or not word.isalpha():
+        return False
+    if re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text):
+        return True
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
+        return False
+    return zipf_frequency(low, "en", wordlist="small") >= COMMON_ZIPF
+
+
+def _in_context(c: GeoEntry, ctx: _Context, gaz: Gazetteer) -> bool:
+    """The article already names this candidate's division, or its country more than once, or a point near it."""
+    a1 = _admin1_id(c, gaz)
+    if a1 and ctx.admin1.get(a1):
+        return True
+    if c.country and ctx.countries.get(c.country, 0) >= 2:
+        return True
+    return any(haversine_km(c.lat, c.lon, lat, lon) <= NEAR_KM for lat, lon, _ in ctx.points)
+
+
 _WORD = re.compile(r"[A-Z][\w'’.\-]*")
 EMBED_MIN_POP = 20_000
 EMBED_KINDS = {"ORG": {"country", "admin1", "admin2", "city"}, "FAC": {"country", "admin1", "admin2", "city"},
                "PERSON": {"admin2"}}
+# Inside another name a place must say it is one: a division word ("Licking County"), or "of/in/at"
+# before it ("University of Pennsylvania"); a town's name as a modifier ("Save the Children",
+# "Scotland Yard", "Ain Issa") is no evidence.
+_DIVISION_WORD = re.compile(r"\b(?:County|Parish|District|Province|Governorate|Region|Oblast|Prefecture|State)$")
+_PLACE_PREP = re.compile(r"(?:\bof|\bin|\bat|\bfor)\s+(?:the\s+)?$")
 
 
 def _add_embedded(out: list[Place], entities: list[Entity], text: str, ctx: _Context, gaz: Gazetteer) -> None:
@@ -228,6 +339,9 @@ def _add_embedded(out: list[Place], entities: list[Entity], text: str, ctx: _Con
                     sub = text[s0:e0]
                     if ((s0, e0) == (m.start, m.end) or re.search(r"[^\w\s'’.\-]", sub)
                             or sub in COMMON_WORDS or NOT_NAME_WORDS.fullmatch(sub)):
+                        continue
+                    said = _DIVISION_WORD.search(sub) or _PLACE_PREP.search(text, max(m.start, s0 - 12), s0)
+                    if not said and not (e.type != "PERSON" and any(_strong(c) for c in gaz.lookup(sub))):
                         continue
                     cs = [c for c in gaz.lookup(sub) if c.kind in kinds
                           and not (c.kind == "city" and c.population < EMBED_MIN_POP)]

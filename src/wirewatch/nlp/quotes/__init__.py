@@ -535,7 +535,7 @@ def extract(doc: Any, article: Article) -> list[Quote]:
     direct = extract_direct(doc, article, resolver)
     taken = [(q.start, q.end) for q in direct]
     reported = extract_reported(doc, article, resolver, taken)
-    return sorted(direct + reported, key=lambda q: q.start)
+    return speakers.settle(sorted(direct + reported, key=lambda q: q.start), article)
 
 
 def annotate(doc: Any, article: Article) -> None:

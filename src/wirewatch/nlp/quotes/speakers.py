@@ -10,9 +10,11 @@ the span's own text.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
-from ...records import Article, Mention
+from ...records import Article, Mention, Quote
+from ..entities import lexicon as L
 from ..docutil import sentence  # noqa: F401  (re-exported: quotes uses speakers.sentence)
 
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "his", "their"})
@@ -44,6 +46,100 @@ ORG_NOUNS = frozenset(
 )
 
 
+# heads of a noun phrase that speak for the organisation named in it ("a Foreign Office spokesman")
+SPEAKS_FOR = frozenset(
+    """spokesman spokeswoman spokesperson spokespeople representative official statement
+    spokesmen spokeswomen officials""".split()
+)
+# verbs of belief: who believes, fears or hopes something has not said it (per language)
+BELIEF_FORMS = {
+    "en": frozenset("""believe believes believed believing think thinks thought thinking feel feels felt
+        hope hopes hoped fear fears feared worry worries worried expect expects expected know knows knew
+        known learn learns learned learnt show shows showed shown find finds found suspect suspects
+        suspected assume assumes assumed doubt doubts doubted wonder wonders wondered""".split()),
+}
+_ADDRESSEE_VERBS = frozenset({"tell", "inform", "warn", "advise", "assure", "ask", "urge", "remind"})
+SCARE_MAX_WORDS = 3  # a short quoted phrase inside a sentence with no cue is a scare quote or a title
+
+
+def person_genders(text: str, entities: list[Any], lang: str = L.DEFAULT) -> dict[str, str]:
+    """name -> "m"/"f" for the people of an article whose gender the text shows: an honorific before a
+    mention ("Mrs Clinton"), else the he/she pronouns that follow its mentions before any other person
+    is named (a clear majority of them)."""
+    hon = L.honorifics(lang)
+    gender = L.pronouns(lang)[0]
+    people = [e for e in entities if e.type == "PERSON"]
+    starts = sorted(m.start for e in people for m in e.mentions)
+    out: dict[str, str] = {}
+    for e in people:
+        votes = {"m": 0, "f": 0}
+        for m in e.mentions:
+            before = text[max(0, m.start - 12):m.start].split()
+            if before and hon.get(before[-1]):
+                votes[hon[before[-1]]] += 5
+                continue
+            nxt = bisect.bisect_right(starts, m.start)
+            stop = min(starts[nxt] if nxt < len(starts) else len(text), m.end + 200)
+            for w in _WORD.findall(text[m.end:stop]):
+                if w.lower() in gender:
+                    votes[gender[w.lower()]] += 1
+                    break
+        if votes["m"] != votes["f"] and max(votes.values()) >= 1 and min(votes.values()) * 3 <= max(votes.values()):
+            out[e.name] = max(votes, key=votes.get)
+    return out
+
+
+_WORD = re.compile(r"[\w’']+")
+
+
+def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> list[Quote]:
+    """Last pass over one article's quotes, through the discourse:
+
+    - "I"/"we" as a speaker: inside another quote, that quote's speaker; else the speaker of the
+      nearest earlier quote in the same or the previous paragraph; else nobody (not "I");
+    - a quote whose cue is a verb of belief ("the family believe ...") is nobody's speech;
+    - a short quoted phrase inside a sentence with no cue and no speaker ("a 'beheaded head'") is a
+      scare quote, not speech.
+    """
+    text = article.text
+    lang = lang or article.language or L.DEFAULT
+    first = L.pronouns(lang)[1]
+    beliefs = BELIEF_FORMS.get(lang, BELIEF_FORMS["en"])
+    out: list[Quote] = []
+    for q in quotes:
+        cue = (q.cue or "").lower().split()
+        if cue and cue[-1] in beliefs:
+            continue
+        if q.direct and q.cue is None and q.speaker is None and _scare(text, q):
+            continue
+        out.append(q)
+    for i, q in enumerate(out):
+        m = q.speaker_mention
+        if m is None or m.text.lower() not in first or (q.speaker or "").lower() not in first | {""}:
+            continue
+        outer = [o for o in out if o is not q and o.direct and o.start <= m.start < o.end]
+        if outer:
+            q.speaker = outer[0].speaker
+            continue
+        q.speaker = None
+        for prev in reversed(out[:i]):
+            gap = text[prev.end:q.start]
+            if gap.count("\n\n") > 1 or len(gap) > 600:
+                break
+            if prev.speaker and prev.speaker.lower() not in first:
+                q.speaker = prev.speaker
+                break
+    return out
+
+
+def _scare(text: str, q: Quote) -> bool:
+    words = q.text.split()
+    if len(words) > SCARE_MAX_WORDS or q.text.rstrip()[-1:] in ".?!…":
+        return False
+    before = text[max(0, q.start - 3):q.start].rstrip(" \u00a0\"“‘'")
+    return bool(before) and before[-1] not in ".:\n!?"
+
+
 def _pruned_subtree(head: Any) -> list[Any]:
     """The subtree of ``head`` without clauses and punctuation hanging off it (who ..., which ...)."""
     out = [head]
@@ -68,6 +164,9 @@ class Resolver:
         self._person_end = {e.end: e for e in doc.ents if e.label_ == "PERSON"}
         self.names = [self.trim(sp) for sp in self._name_spans(doc)]
         self._name_starts = [s.start_char for s in self.names]
+        self.lang = L.language_of(doc)
+        self.types = {e.name: e.type for e in article.entities}
+        self.genders = person_genders(self.text, article.entities, self.lang)
 
     @staticmethod
     def _name_spans(doc: Any) -> list[Any]:
@@ -164,20 +263,50 @@ class Resolver:
         return None
 
     def _antecedent(self, pron: Any) -> Any | None:
-        """Most recent person-like subject before a pronoun (else the most recent name)."""
+        """Most recent person-like subject before a pronoun (else the most recent name) that agrees
+        with it: "she" is a woman of the article (or of unknown gender), never an organisation or a
+        place; a subject with a name in apposition ("the shadow home secretary, Diane Abbott, said")
+        counts as that name."""
         doc = self.doc
         sent_start = sentence(pron).start
+        gender = L.pronouns(self.lang)[0].get(pron.lower_)
         fallback = None
         for tok in reversed(doc[max(0, sent_start - 120):pron.i]):
-            if tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_SPEAKER_TYPES:
-                if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in _PRONOUNS:
-                    return tok
-                if fallback is None and tok.dep_ not in ("compound", "flat", "poss"):
-                    fallback = tok
+            if tok.pos_ != "PROPN" or tok.ent_type_ in _NOT_SPEAKER_TYPES or not self._agrees(tok, gender):
+                continue
+            subject = tok.dep_ in ("nsubj", "nsubjpass") or (
+                tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass"))
+            if subject and tok.lower_ not in _PRONOUNS:
+                return tok
+            if fallback is None and tok.dep_ not in ("compound", "flat", "poss"):
+                fallback = tok
         return fallback
+
+    def _agrees(self, tok: Any, gender: str | None) -> bool:
+        """Whether a name token can be what a he/she pronoun refers to."""
+        if gender is None:
+            return True
+        name = self.entity_name(tok.idx, tok.idx + len(tok.text))
+        if name is None:
+            return True
+        kind = self.types.get(name)
+        if kind not in (None, "PERSON"):
+            # "she" is not Facebook; but a person's surname mistyped ORG ("Lynch") still may be her
+            full = [p for p, t in self.types.items() if t == "PERSON" and p.endswith(" " + name)]
+            if kind != "ORG" or not full:
+                return False
+            return any(self.genders.get(p) in (None, gender) for p in full)
+        return self.genders.get(name) in (None, gender)
 
     def resolve(self, head: Any) -> tuple[str | None, Mention | None]:
         """(canonical speaker, the span it was resolved from) for a speaker head token."""
+        if head.dep_ == "nsubjpass" and head.head.lemma_ in _ADDRESSEE_VERBS:
+            # "Begum has been told (by the home secretary) that ...": she heard it; the agent said it
+            agent = next((c for c in head.head.children if c.dep_ == "agent"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            if obj is None:
+                return None, None
+            head = obj
         head = self._relative_antecedent(head)
         owner = self._owner(head)
         if owner is not None:
@@ -252,6 +381,8 @@ class Resolver:
     def _canonical(self, span: Any) -> str:
         name = self.entity_name(span.start_char, span.end_char)
         if name and self._names_head(name, span):
+            if self._member_of(span, name):
+                return span.text  # "a former Isis member" is not Isis
             return name
         name = self._org_name(span)
         if name:
@@ -267,6 +398,17 @@ class Resolver:
         person = [s for s in names if len(s) >= 2 and (s[-1].i == span.root.i or s[-1].ent_type_ == "PERSON"
                                                        or s.end == span.end)]
         return person[-1].text if person else span.text
+
+    def _member_of(self, span: Any, name: str) -> bool:
+        """A common-noun phrase that only names an organisation as a modifier ("a former Isis member",
+        "an SDF fighter"): a person inside it, not the organisation (its spokesman speaks for it)."""
+        root = span.root
+        if root.pos_ != "NOUN" or self.entity_name(root.idx, root.idx + len(root.text)) is not None:
+            return False
+        if self.types.get(name) in ("NORP", "GPE", "LOC"):
+            return True  # "a Kurdish intelligence official" is not "Kurdish"
+        former = any(t.lower_ in ("former", "ex", "ex-") for t in span)
+        return former or root.lemma_.lower() not in SPEAKS_FOR
 
     @staticmethod
     def _names_head(name: str, span: Any) -> bool:
