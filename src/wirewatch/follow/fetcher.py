@@ -1,0 +1,210 @@
+"""Polite fetching for the follower: robots.txt honoured, at most one request per second per host,
+bounded concurrency, every fetch through ``sources.web.fetch`` (private-address guard, size cap, time limit).
+
+``PoliteFetcher.get`` waits for the host's turn (one request at a time per host, the next one a
+second after the previous one ended, so threads sharing a host queue up instead of racing);
+``map_bounded`` runs a function over items with a few daemon threads and stops handing out work
+when told to stop, so a SIGTERM never waits for a queue of pages, at most for the requests already
+on the wire.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from ..errors import FETCH, InputError
+from ..sources.web import DEFAULT_MAX_BYTES, FetchResult, fetch
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+ROBOTS_AGENT = "wirewatch"
+ROBOTS_TTL = 3600.0  # a robots.txt is trusted for an hour
+ROBOTS_RETRY = 300.0  # an unreachable robots.txt is asked again after five minutes
+ROBOTS_MAX_BYTES = 500_000
+MAX_CRAWL_DELAY = 60.0
+ROBOTS = "robots"  # the code of a fetch refused by robots.txt
+_HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """(scheme://host[:port], host[:port]) of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}", parts.netloc.lower()
+
+
+class Pacer:
+    """One request at a time per host, the next starting ``interval`` seconds (more where robots.txt
+    asks) after the previous one ended: ``with pacer.slot(host, stop) as go: if go: ...``."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._next: dict[str, float] = {}
+        self._delay: dict[str, float] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def set_delay(self, host: str, seconds: float) -> None:
+        with self._lock:
+            self._delay[host] = min(MAX_CRAWL_DELAY, max(self.interval, seconds))
+
+    @contextlib.contextmanager
+    def slot(self, host: str, stop: threading.Event | None = None) -> Iterator[bool]:
+        """Hold the host's turn; yields False (make no request) when ``stop`` was set while waiting."""
+        with self._lock:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:
+            pause = self._next.get(host, 0.0) - time.monotonic()
+            if pause > 0:
+                if stop is not None:
+                    stop.wait(pause)
+                else:
+                    time.sleep(pause)
+            go = stop is None or not stop.is_set()
+            try:
+                yield go
+            finally:
+                if go:
+                    with self._lock:
+                        self._next[host] = time.monotonic() + self._delay.get(host, self.interval)
+
+
+class PoliteFetcher:
+    """``get(url)`` with robots.txt, per-host pacing and one shared HTTP client (thread-safe)."""
+
+    def __init__(self, *, allow_private: bool = False, timeout: float = 10.0, max_bytes: int = DEFAULT_MAX_BYTES,
+                 per_host_interval: float = 1.0, stop: threading.Event | None = None) -> None:
+        self.allow_private = allow_private
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.stop = stop
+        self.pacer = Pacer(per_host_interval)
+        self._robots: dict[str, tuple[float, RobotFileParser | None, str | None]] = {}
+        self._robots_lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._client = httpx.Client(follow_redirects=False, trust_env=False)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _fetch(self, url: str, headers: dict[str, str] | None = None, *, max_bytes: int | None = None) -> FetchResult:
+        _, host = _origin(url)
+        with self.pacer.slot(host, self.stop) as go:
+            if not go:
+                raise InputError(FETCH, "not fetched: the follower is stopping", source=url)
+            return fetch(url, allow_private=self.allow_private, timeout=self.timeout,
+                         max_bytes=max_bytes or self.max_bytes, headers=headers, client=self._client)
+
+    def _rules(self, url: str) -> tuple[RobotFileParser | None, str | None]:
+        """The host's parsed robots.txt (None: everything allowed) or the reason it is unknown."""
+        origin, host = _origin(url)
+        with self._robots_lock:
+            lock = self._host_locks.setdefault(host, threading.Lock())
+        with lock:  # one robots.txt request per host, however many threads ask
+            cached = self._robots.get(host)
+            if cached and cached[0] > time.monotonic():
+                return cached[1], cached[2]
+            rules, problem, ttl = self._load_robots(origin, host)
+            self._robots[host] = (time.monotonic() + ttl, rules, problem)
+            return rules, problem
+
+    def _load_robots(self, origin: str, host: str) -> tuple[RobotFileParser | None, str | None, float]:
+        try:
+            result = self._fetch(f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES)
+        except InputError as exc:
+            m = _HTTP_STATUS.search(exc.reason)
+            if m and 400 <= int(m.group(1)) < 500:  # RFC 9309: no robots.txt, no restriction
+                return None, None, ROBOTS_TTL
+            # unreachable or a server error: RFC 9309 says assume everything is disallowed, for now
+            return None, f"robots.txt could not be read ({exc.reason})", ROBOTS_RETRY
+        rules = RobotFileParser()
+        rules.parse(result.content.decode("utf-8", errors="replace").splitlines())
+        delay = rules.crawl_delay(ROBOTS_AGENT)
+        if delay:
+            self.pacer.set_delay(host, float(delay))
+        return rules, None, ROBOTS_TTL
+
+    def allowed(self, url: str) -> None:
+        """Raise ``InputError`` (code ``robots``) when robots.txt forbids ``url`` or cannot be read."""
+        rules, problem = self._rules(url)
+        if problem:
+            raise InputError(ROBOTS, problem, source=url)
+        if rules is not None and not rules.can_fetch(ROBOTS_AGENT, url):
+            raise InputError(ROBOTS, "disallowed by the site's robots.txt", source=url)
+
+    def get(self, url: str, headers: dict[str, str] | None = None) -> FetchResult:
+        """GET ``url`` politely; ``InputError`` on any failure (robots, address, HTTP status, time, size)."""
+        if not url.lower().startswith(("http://", "https://")):
+            raise InputError(FETCH, "only http(s) URLs are fetched", source=url)
+        self.allowed(url)
+        return self._fetch(url, headers)
+
+
+def map_bounded(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 4,
+                stop: threading.Event | None = None) -> list[R]:
+    """``[fn(x) for x in items]`` on up to ``workers`` daemon threads, in input order.
+
+    Once ``stop`` is set no new item is started; the result then holds only the leading items that
+    finished (a prefix, so what is handed on next is exactly what was read, in order).
+    """
+    items = list(items)
+    if not items:
+        return []
+    todo: queue.Queue[int] = queue.Queue()
+    for i in range(len(items)):
+        todo.put(i)
+    results: dict[int, R] = {}
+    errors: dict[int, BaseException] = {}
+    done = threading.Condition()
+
+    def work() -> None:
+        while not (stop is not None and stop.is_set()):
+            try:
+                i = todo.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                value = fn(items[i])
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                with done:
+                    errors[i] = exc
+                    done.notify_all()
+                continue
+            with done:
+                results[i] = value
+                done.notify_all()
+        with done:
+            done.notify_all()
+
+    threads = [threading.Thread(target=work, name="wirewatch-follow-fetch", daemon=True)
+               for _ in range(min(workers, len(items)))]
+    for t in threads:
+        t.start()
+    with done:
+        while len(results) + len(errors) < len(items):
+            if stop is not None and stop.is_set():
+                break
+            if not any(t.is_alive() for t in threads):
+                break
+            done.wait(0.2)
+    if errors:
+        raise errors[min(errors)]
+    out: list[R] = []
+    for i in range(len(items)):
+        if i not in results:
+            break
+        out.append(results[i])
+    return out
