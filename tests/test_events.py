@@ -253,9 +253,13 @@ def test_event_noun_takes_actors_and_date_of_its_fuller_report(nlp):
             "Envoys voiced concern over the March 3 coup that saw the Korvalan army seize power from the civilian "
             "government.")
     art = Article(source="t", text=text, published="2021-04-10")
-    coups = [e for e in extract_events(nlp(text), art) if e.cue and "coup" in e.cue]
+    coups = [e for e in extract_events(nlp(text), art, merge=False) if e.cue and "coup" in e.cue]
     assert len(coups) == 2 and len({event_key(e) for e in coups}) == 1
     assert coups[0].date == "2021-03-03" and coups[0].source is not None
+    # one happening, one event: both mentions are its evidence
+    (coup,) = [e for e in extract_events(nlp(text), art) if e.cue and "coup" in e.cue]
+    assert [(m.start, m.end) for m in coup.evidence] == [(c.start, c.end) for c in coups]
+    assert all(text[m.start:m.end] == m.text for m in coup.evidence)
 
 
 def test_event_key_uses_the_place_country():
@@ -346,3 +350,84 @@ def test_prefiltered_scores_equal_full_scan(fixtures):
         assert got == _all_cue_scores(t), t
         hits += bool(got)
     assert hits > len(texts) // 2
+
+
+# --- assertion, status, confidence, evidence (issue 11) ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The army could attack the town of Tamsa.",
+    "The rebels did not attack the convoy near Tamsa.",
+    "There have been no major battles with government forces near Tamsa.",
+    "They would be ashamed of me if they survived the bombing.",
+    "Did the army shell the village of Tamsa?",
+    "Officials denied that rebels attacked an army base near Tamsa.",
+    "There are fears of renewed clashes near Tamsa.",
+    "The minister urged the rebels to withdraw from Tamsa.",
+])
+def test_unasserted_triggers_give_no_such_event(nlp, text):
+    art = Article(source="t", text=text, published="2021-04-10")
+    evs = extract_events(nlp(text), art)
+    assert not [e for e in evs if e.plover in ("ASSAULT", "RETREAT")], [(e.plover, e.trigger) for e in evs]
+
+
+def test_requested_act_is_not_reported_but_the_request_is(nlp):
+    text = "The minister urged the rebels to withdraw from Tamsa."
+    evs = extract_events(nlp(text), Article(source="t", text=text, published="2021-04-10"))
+    assert [e.plover for e in evs] == ["REQUEST"] and evs[0].status == "reported"
+
+
+def test_planned_and_background_statuses(nlp):
+    text = ("The president announced that troops would withdraw from Tamsa.\n\n"
+            "Rebels attacked an army base near Tamsa in March 2015.\n\n"
+            "The talks come more than a year after the army withdrew from Obo.\n\n"
+            "Rebels attacked a police post near Obo on Tuesday.")
+    art = Article(source="t", text=text, published="2021-04-10")
+    evs = extract_events(nlp(text), art)
+    by_trigger = {e.trigger: e for e in evs}
+    assert by_trigger["withdraw"].status == "planned"
+    old = [e for e in evs if e.date == "2015-03"]
+    assert old and old[0].status == "background"
+    withdrew = by_trigger["withdrew"]
+    assert withdrew.status == "background" and withdrew.date is None and withdrew.date_basis == "unknown"
+    tuesday = [e for e in evs if e.date == "2021-04-06"]
+    assert tuesday and tuesday[0].status == "reported"
+
+
+def test_events_explain_themselves(nlp):
+    text = "Rebels attacked an army base near Tamsa on Tuesday, killing four soldiers."
+    art = Article(source="t", text=text, published="2021-04-10")
+    (ev,) = _find(extract_events(nlp(text), art), plover="ASSAULT")
+    assert ev.trigger == "attacked" and ev.path == "rule:trigger-verb"
+    assert 0.5 < ev.confidence <= 1.0
+    assert [(m.start, m.end) for m in ev.evidence] == [(ev.start, ev.end)]
+    hedged = "Rebels allegedly attacked an army base near Tamsa on Tuesday, killing four soldiers."
+    (ev2,) = _find(extract_events(nlp(hedged), Article(source="t", text=hedged, published="2021-04-10")),
+                   plover="ASSAULT")
+    assert ev2.confidence < ev.confidence
+
+
+def test_one_happening_one_event_with_all_evidence(nlp):
+    text = ("Rebels attacked an army base near Tamsa on Tuesday, killing four soldiers.\n\n"
+            "The governor said the attack on the base began at dawn.\n\n"
+            "Separately, police arrested ten traders in Obo on Monday.")
+    art = Article(source="t", text=text, published="2021-04-10")
+    evs = extract_events(nlp(text), art)
+    attacks = _find(evs, plover="ASSAULT")
+    assert len(attacks) == 1 and len(attacks[0].evidence) == 2
+    assert _find(evs, plover="COERCE")  # another happening stays apart
+    assert len(extract_events(nlp(text), art, merge=False)) > len(evs)
+
+
+def test_split_shown_leaves_out_and_counts():
+    from wirewatch.nlp.events import MIN_CONFIDENCE, is_shown, split_shown
+
+    base = dict(type="ATTACK", plover="ASSAULT", source=None, target=None, date=None, date_basis="published",
+                place=None, text="x", start=0, end=1)
+    evs = [Event(**base, status="reported", confidence=0.9), Event(**base, status="planned", confidence=0.9),
+           Event(**base, status="reported", confidence=MIN_CONFIDENCE - 0.1), Event(**base, status="background"),
+           {"status": "reported", "confidence": 0.8}, {"type": "ATTACK"}]
+    shown, left = split_shown(evs)
+    assert left == 2 and len(shown) == 4
+    assert not is_shown(evs[1]) and is_shown(evs[1], statuses=("planned",))
+    assert split_shown(evs, min_confidence=0.0)[1] == 1

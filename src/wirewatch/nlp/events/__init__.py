@@ -7,7 +7,14 @@ their governments).  The CASE-2021 type of an event comes from :mod:`.classify` 
 sentence, restricted to types compatible with the PLOVER class; sentences with event language but
 no trigger (disasters, crime) still give an event with ``plover=None``.  Dates and places:
 :mod:`.context`; the article-level second pass: :mod:`.links`; identity across
-copies: :mod:`.event_keys`.
+copies: :mod:`.keys`.
+
+Only asserted events are emitted (:mod:`.assertion`: negation, modality, conditionals, questions,
+requests and wishes read through the parse); each carries its ``status`` (``reported``,
+``planned``, or ``background`` when its own date ends well before the news), a ``confidence``, its
+``trigger``, the ``path`` that coded it and its ``evidence`` sentences; mentions of one happening
+are merged (:mod:`.merge`).  Default views show reported events above a threshold
+(:mod:`.shown`).
 
 This module assembles those parts; it is the pipeline component (``annotate``).
 """
@@ -16,20 +23,24 @@ from __future__ import annotations
 
 import logging
 
-from ...records import Article, Event
+from ...records import Article, Event, Mention
+from .assertion import assertion, history
+from .merge import merge_mentions
+from .shown import MIN_CONFIDENCE, is_shown, split_shown
 from .actors import normalise_actor
 from .resolve import ArticleIndex, crowd_event, resolve_actor
 from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object_noun, security_subject,
                          verb_arguments)
-from .context import nearest
+from .context import background_date, nearest
 from .keys import event_key
 from .links import DISASTERS, Found, link, victims
-from .triggers import intended, irrealis_verb, skip_trigger, trigger_type
+from .triggers import refers_back, trigger_type
 from .classify import best_type, classify_event_type, cue_spans, type_scores
 
 log = logging.getLogger(__name__)
 
-__all__ = ["annotate", "extract_events", "event_key", "classify_event_type", "PLOVER_TYPES", "best_event"]
+__all__ = ["annotate", "extract_events", "event_key", "classify_event_type", "PLOVER_TYPES", "best_event",
+           "MIN_CONFIDENCE", "is_shown", "split_shown"]
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
                 "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
@@ -114,16 +125,44 @@ def _event_type(scores: dict[str, float], plover: str | None) -> str | None:
     return best_type({t: s for t, s in scores.items() if t in allowed})
 
 
-def _make_event(ctx: ArticleIndex, tok, etype, plover, cue, source, target, spans, start: int, end: int) -> Event:
-    """An event with its own date and nearest place (not one of its actors' spans) and that place's country."""
+def _make_event(ctx: ArticleIndex, tok, etype, plover, cue, source, target, spans, start: int, end: int, *,
+                status: str = "reported", path: str = "rule", confidence: float | None = None) -> Event:
+    """An event with its own date and nearest place (not one of its actors' spans) and that place's country;
+    history dated well before the article's news is ``background``."""
     date = _event_date(tok, ctx.dates, start, end)
-    place = nearest(ctx.places, start, end, tok.idx, exclude=[s for s in spans if s])
+    place = _event_place(ctx, tok, start, end, [s for s in spans if s])
     art = ctx.article
-    ev = Event(type=etype, plover=plover, source=source, target=target,
-               date=date.value if date else art.published, date_basis="text" if date else "published",
+    undated_history = date is None and history(tok)
+    if status == "reported" and (undated_history or (date is not None and background_date(date.value, art.published))):
+        status = "background"
+    when, basis = (date.value, "text") if date else (None, "unknown") if undated_history else (art.published,
+                                                                                                 "published")
+    ev = Event(type=etype, plover=plover, source=source, target=target, date=when, date_basis=basis,
                place=place.name if place else ctx.fallback_place, text=art.text[start:end],
-               start=start, end=end, cue=cue, place_country=place.country if place else ctx.fallback_country)
+               start=start, end=end, cue=cue, place_country=place.country if place else ctx.fallback_country,
+               status=status, confidence=confidence, trigger=cue or tok.text, path=path,
+               evidence=[Mention(art.text[start:end], start, end)])
     return ev
+
+
+def _event_place(ctx: ArticleIndex, tok, start: int, end: int, exclude: list):
+    """The place of the trigger's own clause (its subtree, then its clause verb's), else the nearest
+    in the sentence."""
+    verb = clause_verb(tok) if tok.pos_ not in ("VERB", "AUX") else tok
+    for root in (tok, verb):
+        sub = list(root.subtree)
+        lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1])
+        place = nearest(ctx.places, max(start, lo), min(end, hi), tok.idx, exclude=exclude)
+        if place is not None:
+            return place
+    return nearest(ctx.places, start, end, tok.idx, exclude=exclude)
+
+
+def _confidence(is_verb: bool, source, target, etype, penalty: float) -> float:
+    """How sure the rule path is: a verb with its arguments and a type, less for bare nouns and hedges."""
+    base = 0.6 if is_verb else 0.5
+    score = base + 0.15 * (source is not None) + 0.1 * (target is not None) + 0.1 * (etype is not None)
+    return round(max(0.05, min(0.99, score - penalty)), 3)
 
 
 def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: str | None) -> list[Found]:
@@ -131,7 +170,10 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
     crowd = crowd_event(scores)
     for tok in sent:
         plover, cue = trigger_type(tok)
-        if plover is None or skip_trigger(tok):
+        if plover is None or refers_back(tok):
+            continue
+        status, penalty = assertion(tok)
+        if status is None:
             continue
         is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
         if is_verb and not_an_agent(tok, plover, scores):
@@ -150,7 +192,9 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
         start, end = _sentence_bounds(sent, tok.idx)
         if target is None and etype in DISASTERS:
             target = victims(ctx.article.text[start:end], country=country)
-        ev = _make_event(ctx, tok, etype, plover, cue, source, target, (s_span, t_span), start, end)
+        ev = _make_event(ctx, tok, etype, plover, cue, source, target, (s_span, t_span), start, end,
+                         status=status, path=f"rule:trigger-{'verb' if is_verb else 'noun'}",
+                         confidence=_confidence(is_verb, source, target, etype, penalty))
         f = Found(ev, tok.lemma_.lower(), not is_verb, object_noun(tok) if is_verb and target is None else None)
         prev = found.get((plover, start))
         if prev is None or _richness(ev) > _richness(prev.event):
@@ -165,6 +209,7 @@ def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: s
     or intended clause ("sanctions could follow") reports no event."""
     doc = sent.doc
     tok = None
+    status, penalty = "reported", 0.0
     for s, e in cue_spans(sent.text, etype):
         span = doc.char_span(sent.start_char + s, sent.start_char + e, alignment_mode="expand")
         if span is not None:
@@ -175,7 +220,8 @@ def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: s
     spans: tuple = ()
     if tok is not None:
         verb = tok if tok.pos_ in ("VERB", "AUX") else clause_verb(tok)
-        if verb.pos_ in ("VERB", "AUX") and (irrealis_verb(verb) or intended(verb)):
+        status, penalty = assertion(tok)
+        if status is None:
             return None
         if etype not in DISASTERS and verb.pos_ in ("VERB", "AUX"):
             s_tok, t_tok = verb_arguments(verb, "", None)
@@ -185,22 +231,29 @@ def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: s
     if etype in DISASTERS:
         target = victims(ctx.article.text[start:end], country=country)
     anchor = tok if tok is not None else doc[sent.start]
-    ev = _make_event(ctx, anchor, etype, None, None, source, target, spans, start, end)
+    ev = _make_event(ctx, anchor, etype, None, None, source, target, spans, start, end, status=status,
+                     path=f"rule:type-cues:{scores.get(etype, 0.0):.1f}",
+                     confidence=round(max(0.05, min(0.9, 0.3 + scores.get(etype, 0.0) / 10) - penalty), 3))
+    if tok is not None:
+        ev.trigger = tok.text
+    else:
+        ev.trigger = None
     if tok is None:
         date = nearest(ctx.dates, start, end, start)
         ev.date, ev.date_basis = (date.value, "text") if date else (ctx.article.published, "published")
     return Found(ev, None, False)
 
 
-def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MIN) -> list[Event]:
-    """All events of one article, in text order, each with its evidence sentence and offsets.
+def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MIN, merge: bool = True) -> list[Event]:
+    """All asserted events of one article, in text order, each with its evidence sentences and offsets.
 
-    ``type_only_min``: the cue score a sentence without any trigger needs to report an event.
+    ``type_only_min``: the cue score a sentence without any trigger needs to report an event;
+    ``merge``: one event per happening (mentions merged), else one per mention.
     """
     ctx = ArticleIndex.build(doc, article)
     doc.user_data["wirewatch.dateline_end"] = ctx.geo.skip_before
     found: list[Found] = []
-    for sent in doc.sents:
+    for si, sent in enumerate(doc.sents):
         if not sent.text.strip():
             continue
         scores = type_scores(sent.text)
@@ -215,12 +268,17 @@ def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MI
             extra = _type_only_event(sent, ctx, scores, etype, country) if etype else None
             if extra is not None:
                 sent_found.append(extra)
+        for f in sent_found:
+            f.extra["sent"] = si
         found.extend(sent_found)
     link(found)
     for f in found:
-        if f.event.date is None:
+        if f.event.date is None and f.event.date_basis != "unknown":
             f.event.date_basis = "published"
-    return [f.event for f in found]
+    if not merge:
+        return [f.event for f in found]
+    sent_of = [f.extra.get("sent", 0) for f in found]
+    return merge_mentions([f.event for f in found], sent_of, [f.cue_lemma for f in found])
 
 
 def _richness(ev: Event) -> int:

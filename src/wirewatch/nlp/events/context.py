@@ -29,6 +29,36 @@ _M = re.compile(r"(?:^|\b)" + _MONTH_RE + r"(?:\s+(\d{4}))?\b", re.I)
 _Y = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 
 
+BACKGROUND_DAYS = 60  # an event whose own date ends this long before publication is history (report.timeline's too)
+
+
+def date_end(value: str | None) -> dt.date | None:
+    """The last day a TimeML date value can mean ("2016" -> 2016-12-31, "2020-W45" -> its Sunday)."""
+    if not value:
+        return None
+    try:
+        if "-W" in value:
+            y, w = value.split("-W")
+            return dt.date.fromisocalendar(int(y), int(w[:2]), 7)
+        parts = value.split("-")
+        y = int(parts[0])
+        if len(parts) == 1:
+            return dt.date(y, 12, 31)
+        m = int(parts[1])
+        if len(parts) == 2:
+            nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return dt.date(y, m, int(parts[2][:2]))
+    except (ValueError, IndexError):
+        return None
+
+
+def background_date(value: str | None, published: str | None, *, days: int = BACKGROUND_DAYS) -> bool:
+    """Whether an event dated ``value`` is history for an article published on ``published``."""
+    end, pub = date_end(value), parse_published(published)
+    return end is not None and pub is not None and end < pub - dt.timedelta(days=days)
+
+
 def parse_published(value: str | None) -> dt.date | None:
     if not value:
         return None

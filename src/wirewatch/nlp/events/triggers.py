@@ -13,7 +13,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["lexicon", "trigger_type", "irrealis_verb", "skip_trigger", "intended", "LIGHT"]
+__all__ = ["lexicon", "trigger_type", "irrealis_verb", "skip_trigger", "refers_back", "intended", "LIGHT"]
 
 _HYPOTHETICAL = {"could", "would", "might", "may", "can", "should", "must", "will"}
 LIGHT = {"launch", "stage", "carry", "hold", "conduct", "mount", "begin", "start", "lead", "sign", "reach", "announce"}
@@ -107,6 +107,18 @@ def skip_trigger(tok) -> bool:
                 return intended(cur)
         return False
     return intended(tok, self_checked=True)
+
+
+def refers_back(tok) -> bool:
+    """A noun that only refers back to an event another trigger is about ("condemned the coup")."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = tok.head
+    if tok.dep_ in ("dobj", "pobj", "nsubjpass") and head is not tok:
+        gov = head.head if tok.dep_ == "pobj" else head
+        if gov.pos_ == "VERB" and trigger_type(gov)[0] and gov.lemma_.lower() not in LIGHT:
+            return True
+    return False
 
 
 def intended(verb, *, self_checked: bool = False) -> bool:

@@ -1,0 +1,171 @@
+"""Whether an event trigger is asserted to have happened, read through the dependency parse.
+
+A trigger is an event only when the text says the event happened or is happening.  Walking from
+the trigger up its clause and the clauses that govern it (controlled verbs, complements,
+adverbial clauses; for a noun, the verb it belongs to), we look for:
+
+- negation: a ``neg`` dependent ("did not attack"), a negative determiner on a noun ("no major
+  battles"), "never", "without", "failed to";
+- modality: modal auxiliaries ("could help", "would be ashamed"); "will"/"shall" and verbs of
+  plan and intent ("plans to", "vowed to", "is set to", "threatened to") make the event *planned*;
+- conditionals and concessive hypotheticals: a clause introduced by "if", "unless", "whether",
+  "in case", "lest" (anywhere up the chain);
+- questions: a trigger in a sentence that ends with "?";
+- requests and wishes: the content of a call, demand, hope or wish ("urged X to withdraw": the
+  request is the event, the withdrawal is not);
+- possibility nouns: "the threat of an attack", "fears of clashes", "the risk of war".
+
+Each test is about the language, not about one article; the answer is a status (``reported``,
+``planned``) or ``None`` (not asserted: no event), plus a confidence penalty for hedges
+("allegedly", "suspected of", "reportedly").
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["assertion", "history", "words"]
+
+# climbing stops at these dependencies: a relative clause or an apposition says something else
+_CLIMB = {"xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "attr", "oprd",
+          "acomp", "advmod", "npadvmod", "amod", "compound"}
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, frozenset[str]]:
+    """Word lists of assertion (``data/assertion.json``), language-keyed by file, loaded once."""
+    raw = json.loads(resources.files(__package__).joinpath("data", "assertion.json").read_text("utf-8"))
+    return {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
+
+
+def _negated(tok) -> bool:
+    w = words()
+    for c in tok.children:
+        if c.dep_ == "neg" or c.lower_ in w["negators"] and c.dep_ in ("advmod", "det", "neg"):
+            return True
+    return False
+
+
+def _modal(tok) -> str | None:
+    """'hypothetical' for could/would/might..., 'planned' for will/shall, else None.  "would" in a
+    clause reported or announced ("announced troops would leave") is the future of the past."""
+    w = words()
+    for c in tok.children:
+        if c.dep_ in ("aux", "auxpass"):
+            if c.lower_ in ("would", "'d") and tok.dep_ == "ccomp" and not _conditional(tok) and (
+                    tok.head.lemma_.lower() in w["report_verbs"] or tok.head.lemma_.lower() in w["plan_verbs"]):
+                return "planned"
+            if c.lower_ in w["modals"]:
+                return "hypothetical"
+            if c.lower_ in w["future"]:
+                return "planned"
+    return None
+
+
+def _conditional(tok) -> bool:
+    w = words()
+    for c in tok.children:
+        if c.dep_ in ("mark", "advmod") and c.lower_ in w["conditional"] and c.i < tok.i:
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("in",) and any(g.lower_ == "case" for g in c.children):
+            return True
+    return False
+
+
+def _hedged(tok) -> bool:
+    w = words()
+    return any(c.lower_ in w["hedges"] for c in tok.children if c.dep_ in ("advmod", "aux"))
+
+
+def assertion(tok) -> tuple[str | None, float]:
+    """(status, confidence penalty) of a trigger token: ``reported``, ``planned`` or None (not asserted)."""
+    w = words()
+    sent = tok.sent
+    if sent.text.rstrip().rstrip("\"'”’»)").endswith("?"):
+        return None, 0.0
+    penalty = 0.0
+    status = "reported"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        for c in tok.children:
+            if c.dep_ == "det" and c.lower_ in w["negators"]:
+                return None, 0.0
+            if c.dep_ in ("amod", "compound") and c.lower_ in w["planned_modifiers"]:
+                status = "planned"
+            if c.dep_ in ("amod", "advmod") and c.lower_ in w["hedges"]:
+                penalty += 0.15
+        head = tok.head
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head is not head:
+            gov = head.head
+            if gov.lemma_.lower() in w["possibility_nouns"] or gov.lemma_.lower() in w["plan_nouns"]:
+                status = "planned" if gov.lemma_.lower() in w["plan_nouns"] else None
+                if status is None:
+                    return None, 0.0
+    cur, prev_dep = tok, ""
+    for depth in range(8):
+        if prev_dep != "conj" and _negated(cur):
+            return None, 0.0
+        mod = _modal(cur)
+        if mod == "hypothetical":
+            return None, 0.0
+        if mod == "planned":
+            status = "planned"
+        if _conditional(cur):
+            return None, 0.0
+        if _hedged(cur):
+            penalty += 0.15
+        if depth > 0:
+            lemma = cur.lemma_.lower()
+            if lemma in w["wish_verbs"] and prev_dep in ("xcomp", "ccomp", "dobj", "acomp"):
+                return None, 0.0
+            if lemma in w["plan_verbs"] and prev_dep in ("xcomp", "ccomp", "dobj"):
+                status = "planned"
+            if lemma in w["plan_nouns"] and prev_dep in ("acl", "prep", "xcomp"):
+                status = "planned"
+            if lemma in w["possibility_nouns"] and prev_dep in ("acl", "prep", "xcomp"):
+                return None, 0.0
+            if lemma in w["allegation_words"] and prev_dep in ("pcomp", "prep", "xcomp", "ccomp"):
+                penalty += 0.15
+        dep, head = cur.dep_, cur.head
+        infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in cur.children)
+        if infinitive and dep == "relcl":
+            dep = "acl"  # "a plot to shoot": an infinitival relative is the noun's content
+        if infinitive and dep == "advcl":
+            return None, 0.0  # purpose: "troops were sent to protect the town"
+        if head is cur or dep not in _CLIMB or (dep == "conj" and depth > 0):
+            break
+        if dep == "prep" and head.pos_ in ("VERB", "AUX"):
+            # "called for the release of": the object of a wish is not asserted; other verbs do not govern it
+            hl = head.lemma_.lower()
+            if hl in w["wish_verbs"] and cur.lower_ in ("for", "to"):
+                return None, 0.0
+            if hl in w["plan_verbs"] and cur.lower_ == "for":
+                status = "planned"
+            break
+        # a reported clause keeps its own assertion: "X said rebels attacked" is reported by X
+        if dep == "ccomp" and head.lemma_.lower() in w["report_verbs"] and not _negated(head) \
+                and _modal(head) is None:
+            break
+        prev_dep, cur = dep, head
+    return status, penalty
+
+
+def history(tok) -> bool:
+    """A trigger whose clause puts it a long time before the clause it depends on: "more than a year
+    after Canada wrapped up its mission", "two decades since the army seized power"."""
+    w = words()
+    cur = tok
+    for _ in range(4):
+        if cur.pos_ in ("VERB", "AUX"):
+            break
+        if cur.head is cur:
+            return False
+        cur = cur.head
+    marks = {c.lower_ for c in cur.children if c.dep_ in ("mark", "prep", "advmod")}
+    if not marks & {"after", "since"}:
+        return False
+    long = w["long_durations"]
+    return any(c.dep_ in ("npadvmod", "advmod")
+               and (c.lemma_.lower() in long or any(g.lemma_.lower() in long for g in c.children))
+               for c in cur.children)

@@ -1,0 +1,133 @@
+"""One happening, one event per article: mentions of the same event merged, with all their evidence.
+
+News tells one happening several times: the lead ("a British soldier has died in an explosion"),
+the detail paragraph ("the roadside bomb blast in Manbij"), the reaction ("behind the attack").
+Two extracted events are mentions of one happening when nothing they say disagrees and something
+concrete ties them:
+
+- compatible kinds: the same CASE type, or the same PLOVER class with at most one type;
+- the same status (a planned withdrawal is not the withdrawal);
+- no disagreement: dates that can be the same (one is a prefix of the other, or one is only the
+  publication date), actors that can be the same on each side (equal codes or names, or one
+  side unknown), places in the same country when both say one;
+- a tie: the same explicit date, a shared named actor, the same place, or the same trigger word,
+  or adjacent sentences.
+
+The merged event keeps the most informative mention as its representative (its sentence is
+``text``), takes missing arguments from the others, and lists every evidence sentence.
+"""
+
+from __future__ import annotations
+
+from ...records import Actor, Event, Mention
+from .actors import normalise_actor
+
+__all__ = ["merge_mentions"]
+
+_ADJACENT = 1  # sentences apart that still tie two argument-less mentions
+
+
+def _date_ok(a: Event, b: Event) -> bool:
+    if a.date_basis != "text" or b.date_basis != "text" or not a.date or not b.date:
+        return True
+    return a.date.startswith(b.date) or b.date.startswith(a.date)
+
+
+def _actor_key(x: Actor | None) -> str | None:
+    return None if x is None else normalise_actor(x)
+
+
+def _actor_ok(x: Actor | None, y: Actor | None) -> bool:
+    if x is None or y is None:
+        return True
+    if _actor_key(x) == _actor_key(y):
+        return True
+    nx, ny = x.name.casefold(), y.name.casefold()
+    return nx in ny or ny in nx or (x.country is not None and x.country == y.country and x.sector == y.sector)
+
+
+def _kind_ok(a: Event, b: Event) -> bool:
+    if a.type and b.type:
+        return a.type == b.type
+    if a.plover and b.plover:
+        return a.plover == b.plover
+    return bool(a.type or b.type) and (a.plover is None or b.plover is None) and (a.type or b.type) is not None \
+        and (a.plover or b.plover) in ("ASSAULT", "COERCE", "PROTEST", None)
+
+
+def _tied(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) -> bool:
+    if a.date_basis == b.date_basis == "text" and a.date and a.date == b.date:
+        return True
+    for x in (a.source, a.target):
+        for y in (b.source, b.target):
+            if x is not None and y is not None and _actor_key(x) == _actor_key(y):
+                return True
+    if a.place and a.place == b.place and a.place_country:
+        return True
+    if ta and ta == tb:
+        return True
+    return abs(sa - sb) <= _ADJACENT
+
+
+def _same(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) -> bool:
+    if not (a.status == b.status or {a.status, b.status} == {"reported", "background"}):
+        return False
+    if not _kind_ok(a, b) or not _date_ok(a, b):
+        return False
+    if not (_actor_ok(a.source, b.source) and _actor_ok(a.target, b.target)):
+        return False
+    if a.place_country and b.place_country and a.place_country != b.place_country:
+        return False
+    return _tied(a, b, sa, sb, ta, tb)
+
+
+def _richness(ev: Event) -> tuple:
+    return ((ev.source is not None) + (ev.target is not None) + (ev.type is not None) + (ev.date_basis == "text")
+            + (ev.place is not None), ev.confidence or 0.0, -ev.start)
+
+
+def _fold(group: list[Event]) -> Event:
+    best = max(group, key=_richness)
+    for ev in sorted(group, key=_richness, reverse=True):
+        if best.source is None and ev.source is not None and _actor_ok(ev.source, best.target):
+            best.source = ev.source
+        if best.target is None and ev.target is not None:
+            best.target = ev.target
+        if best.type is None and ev.type is not None:
+            best.type = ev.type
+        if best.plover is None and ev.plover is not None:
+            best.plover = ev.plover
+        if ev.date_basis == "text" and (best.date_basis != "text" or len(ev.date or "") > len(best.date or "")):
+            best.date, best.date_basis = ev.date, "text"
+        if best.place is None and ev.place is not None:
+            best.place, best.place_country = ev.place, ev.place_country
+    statuses = {ev.status for ev in group}
+    if len(statuses) > 1:  # reported and background: the mention that dates it decides
+        dated = [ev for ev in group if ev.date_basis == "text"]
+        best.status = max(dated, key=lambda e: len(e.date or "")).status if dated else "reported"
+    spans: dict[tuple[int, int], Mention] = {}
+    for ev in group:
+        for m in ev.evidence or [Mention(ev.text, ev.start, ev.end)]:
+            spans.setdefault((m.start, m.end), m)
+    best.evidence = [spans[k] for k in sorted(spans)]
+    if len(group) > 1 and best.confidence is not None:
+        best.confidence = round(min(1.0, max(e.confidence or 0.0 for e in group) + 0.05 * (len(spans) - 1)), 3)
+    return best
+
+
+def merge_mentions(events: list[Event], sentence_of: list[int], lemmas: list[str | None]) -> list[Event]:
+    """Merge the mentions of one happening (greedy, in text order).  ``sentence_of[i]`` is the index
+    of event i's sentence, ``lemmas[i]`` its trigger lemma; returns events in text order."""
+    groups: list[list[int]] = []
+    for i, ev in enumerate(events):
+        home = None
+        for g in groups:
+            if all(_same(events[j], ev, sentence_of[j], sentence_of[i], lemmas[j], lemmas[i]) for j in g):
+                home = g
+                break
+        if home is None:
+            groups.append([i])
+        else:
+            home.append(i)
+    out = [_fold([events[j] for j in g]) for g in groups]
+    return sorted(out, key=lambda e: e.start)
