@@ -150,7 +150,7 @@ class FeedServer:
             if self.status != 200:
                 return self.status, "text/plain", b"server trouble", {}
             if self.garbage:
-                return 200, "application/rss+xml", b"<rss><channel><item><title>broken", {}
+                return 200, "application/rss+xml", b'<?xml version="1.0"?><rss version="2.0"><chan<<nel>&bogus;', {}
             body = self.feed() if path == "/feed.xml" else self.sitemap()
             etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             if headers.get("If-None-Match") == etag:

@@ -92,7 +92,7 @@ class PoliteFetcher:
         self.max_bytes = max_bytes
         self.stop = stop
         self.pacer = Pacer(per_host_interval)
-        self._robots: dict[str, tuple[float, RobotFileParser | None, str | None]] = {}
+        self._robots: dict[str, tuple[float, RobotFileParser | None, InputError | None]] = {}
         self._robots_lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
         self._client = httpx.Client(follow_redirects=False, trust_env=False)
@@ -108,8 +108,8 @@ class PoliteFetcher:
             return fetch(url, allow_private=self.allow_private, timeout=self.timeout,
                          max_bytes=max_bytes or self.max_bytes, headers=headers, client=self._client)
 
-    def _rules(self, url: str) -> tuple[RobotFileParser | None, str | None]:
-        """The host's parsed robots.txt (None: everything allowed) or the reason it is unknown."""
+    def _rules(self, url: str) -> tuple[RobotFileParser | None, InputError | None]:
+        """The host's parsed robots.txt (None: everything allowed), or why nothing may be fetched."""
         origin, host = _origin(url)
         with self._robots_lock:
             lock = self._host_locks.setdefault(host, threading.Lock())
@@ -121,15 +121,17 @@ class PoliteFetcher:
             self._robots[host] = (time.monotonic() + ttl, rules, problem)
             return rules, problem
 
-    def _load_robots(self, origin: str, host: str) -> tuple[RobotFileParser | None, str | None, float]:
+    def _load_robots(self, origin: str, host: str) -> tuple[RobotFileParser | None, InputError | None, float]:
         try:
             result = self._fetch(f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES)
         except InputError as exc:
             m = _HTTP_STATUS.search(exc.reason)
             if m and 400 <= int(m.group(1)) < 500:  # RFC 9309: no robots.txt, no restriction
                 return None, None, ROBOTS_TTL
-            # unreachable or a server error: RFC 9309 says assume everything is disallowed, for now
-            return None, f"robots.txt could not be read ({exc.reason})", ROBOTS_RETRY
+            if m:  # a server error: RFC 9309 says assume everything is disallowed, for now
+                return None, InputError(ROBOTS, f"robots.txt answered {exc.reason}: nothing is fetched from "
+                                        "this host until it can be read"), ROBOTS_RETRY
+            return None, exc, 0.0  # the host cannot be reached (or is refused): that is the error, asked anew
         rules = RobotFileParser()
         rules.parse(result.content.decode("utf-8", errors="replace").splitlines())
         delay = rules.crawl_delay(ROBOTS_AGENT)
@@ -140,8 +142,8 @@ class PoliteFetcher:
     def allowed(self, url: str) -> None:
         """Raise ``InputError`` (code ``robots``) when robots.txt forbids ``url`` or cannot be read."""
         rules, problem = self._rules(url)
-        if problem:
-            raise InputError(ROBOTS, problem, source=url)
+        if problem is not None:
+            raise InputError(problem.code, problem.reason, source=url)
         if rules is not None and not rules.can_fetch(ROBOTS_AGENT, url):
             raise InputError(ROBOTS, "disallowed by the site's robots.txt", source=url)
 
