@@ -1,11 +1,14 @@
 """Body extraction quality and speed on fundus-eval: trafilatura alone vs wirewatch's HTML path.
 
-Run: ``python3 eval/extraction.py [--rounds 3] [--worst 10]``.  Reads
+Run: ``python3 eval/extraction.py [--rounds 3] [--worst 10] [--bylines] [--metadata]``.  Reads
 ``DATA/extraction/fundus-eval`` (``html/*.html.gz`` plus ``ground_truth.json``, whose keys are
 the file names and whose ``body`` lists the gold paragraphs).  Scores are bag-of-words token
 F1 (lower-cased ``\\w+`` tokens, multiset overlap) per page, then averaged over pages; times
 are CPU seconds, the median of ``--rounds`` full passes over all pages, for each extractor in
 the same run (interleaved).
+
+``--bylines`` scores authors against bylines read by hand (issue 13) on the *checking half* of the
+pages (odd first SHA-1 byte of the file name); the other half was used to develop the rules.
 """
 
 from __future__ import annotations
@@ -167,14 +170,76 @@ def metadata_agreement(pages: dict[str, str]) -> dict[str, int]:
     return agree
 
 
+BYLINES = Path(__file__).resolve().parent / "data" / "fundus_bylines.json"
+
+
+def half_of(key: str) -> str:
+    """``check`` or ``tune``: the deterministic half a page belongs to (odd first SHA-1 byte of its file name)."""
+    import hashlib
+
+    return "check" if hashlib.sha1(key.encode("utf-8")).digest()[0] & 1 else "tune"
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().replace("’", "'").split())
+
+
+def byline_scores(pages: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Authors against our hand-read bylines of the checking half (``eval/data/fundus_bylines.json``).
+
+    Persons: micro precision/recall/F1 over (page, case-folded name) pairs; trafilatura's author
+    string is split on ";" as it comes.  Organisations: of the pages credited to an organisation
+    only (wire agency or desk), how many keep it (our ``agency``; trafilatura's author string).
+    """
+    gold = json.loads(BYLINES.read_text(encoding="utf-8"))["pages"]
+    counts = {who: {"tp": 0, "fp": 0, "fn": 0, "org": 0} for who in ("trafilatura", "wirewatch")}
+    n_org = 0
+    for name, g in gold.items():
+        html = pages.get(name)
+        if html is None:
+            continue
+        theirs = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+        t_names = [n.strip() for n in ((theirs.author if theirs else None) or "").split(";") if n.strip()]
+        try:
+            art = clean_document(Document(source=name, content=html, format="html"))
+            o_names, o_org = art.authors, art.agency
+        except InputError:
+            o_names, o_org = [], None
+        want = {_fold(n) for n in g["authors"]}
+        org = g.get("organisation")
+        n_org += bool(org)
+        for who, names, credited in (("trafilatura", t_names, " ".join(t_names)), ("wirewatch", o_names, o_org)):
+            got = {_fold(n) for n in names}
+            c = counts[who]
+            c["tp"] += len(got & want)
+            c["fp"] += len(got - want)
+            c["fn"] += len(want - got)
+            if org and credited and _fold(org) in _fold(credited):
+                c["org"] += 1
+    out = {}
+    for who, c in counts.items():
+        p = c["tp"] / max(1, c["tp"] + c["fp"])
+        r = c["tp"] / max(1, c["tp"] + c["fn"])
+        out[who] = {"P": p, "R": r, "F1": 2 * p * r / (p + r) if p + r else 0.0,
+                    "org_kept": c["org"] / max(1, n_org), "pages": len(gold), "org_pages": n_org}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--worst", type=int, default=0, help="list the N pages where wirewatch scores lowest")
     ap.add_argument("--metadata", action="store_true", help="compare our page metadata with trafilatura's")
+    ap.add_argument("--bylines", action="store_true",
+                    help="authors against hand-read bylines of the checking half (eval/data/fundus_bylines.json)")
     args = ap.parse_args(argv)
     folder = require(DATA / "extraction" / "fundus-eval")
     pages, gold = load_pages(folder)
+    if args.bylines:
+        for who, r in byline_scores(pages).items():
+            print(f"{who:12} persons P {r['P']:.3f} R {r['R']:.3f} F1 {r['F1']:.3f}; organisation bylines kept "
+                  f"{r['org_kept']:.3f} of {r['org_pages']} (checking half, {r['pages']} pages)")
+        return 0
     if args.metadata:
         agree = metadata_agreement(pages)
         print(f"metadata agreement with trafilatura on {len(pages)} pages: "

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from wirewatch.clean.metadata import parse_date, split_authors
+from wirewatch.clean.metadata import parse_date, split_byline
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,8 @@ _TITLE_KEYS = ("og:title", "twitter:title", "headline", "parsely-title", "sailth
                "citation_title", "title")
 _AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator",
                 "dcterms.creator", "citation_author", "authors", "creator", "og:article:author",
-                "og:author", "rbauthors", "dcsext.author", "atc-metaauthor")
+                "og:author", "rbauthors", "dcsext.author", "atc-metaauthor", "article:author_name", "author_name",
+                "cxenseparse:author", "dc.contributor")
 _SITE_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher", "og:site", "twitter:site",
               "article:publisher")
 _DATE_KEYS = ("article:published_time", "og:article:published_time", "og:published_time", "datepublished",
@@ -47,8 +48,11 @@ _ARTICLE_TYPES = frozenset(
 )
 _ISO_DAY = re.compile(r"\s*((?:19|20)\d\d)-?(\d\d)-?(\d\d)")
 _BYLINE_XPATH = (
-    "//*[self::a or self::address or self::div or self::p or self::span or self::strong]"
-    "[@rel='author' or @itemprop='author' or @class='author' or @class='byline' or @id='author']"
+    "//*[self::a or self::address or self::div or self::p or self::span or self::strong or self::li]"
+    "[@rel='author' or @itemprop='author' or @class='author' or @class='byline' or @id='author'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
+    " or contains(@class, 'byline__') or contains(@class, 'author-name') or contains(@class, 'author__name')"
+    " or contains(@class, 'article-author') or contains(@class, 'byline-name')]"
 )
 _BY_PREFIX = re.compile(r"^\s*by\s+", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:/|-|$)")
@@ -99,7 +103,8 @@ def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
 def _meta_values(tree: HtmlElement) -> dict[str, str]:
     """{lower-cased name/property/itemprop: content} of the page's ``<meta>`` tags (first wins).
 
-    Authors are the exception: several ``article:author``/``author`` tags are joined with ";".
+    Authors are the exception: several tags of one author key (``author``, ``citation_author`` ...)
+    are joined with ";" (multi-author pages list one tag per person).
     """
     values: dict[str, str] = {}
     for el in tree.iter("meta"):
@@ -114,22 +119,25 @@ def _meta_values(tree: HtmlElement) -> dict[str, str]:
             if not key:
                 continue
             key = key.strip().lower()
-            if key in values and key in ("author", "article:author") and content not in values[key]:
+            if key in values and key in _AUTHOR_KEYS and content not in values[key]:
                 values[key] = f"{values[key]}; {content}"
             else:
                 values.setdefault(key, content)
     return values
 
 
-def _names(value: Any) -> list[str]:
-    """Person or organisation names out of a JSON-LD ``author``/``publisher`` value."""
+def _names(value: Any, nodes: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Person or organisation names out of a JSON-LD ``author``/``publisher`` value; a bare
+    ``{"@id": ...}`` reference (WordPress/Yoast graphs) is looked up among the page's nodes."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
+        if "name" not in value and nodes and isinstance(value.get("@id"), str) and value["@id"] in nodes:
+            value = nodes[value["@id"]]
         name = value.get("name")
         return [name] if isinstance(name, str) else _names(name) if isinstance(name, list) else []
     if isinstance(value, list):
-        return [n for item in value for n in _names(item)]
+        return [n for item in value for n in _names(item, nodes)]
     return []
 
 
@@ -164,21 +172,24 @@ def _json_ld(tree: HtmlElement) -> dict[str, str]:
             data = json.loads(script.text, strict=False)
         except ValueError:
             continue
-        objs = sorted((o for o in _json_objects(data) if _is_article(o)),
+        every = _json_objects(data)
+        nodes = {o["@id"]: o for o in every if isinstance(o.get("@id"), str) and "name" in o}
+        objs = sorted((o for o in every if _is_article(o)),
                       key=lambda o: str(o.get("@type")).lower() == "webpage")  # WebPage last
         for obj in objs:
             headline = obj.get("headline")
             if isinstance(headline, str) and headline.strip():
                 out.setdefault("title", _text(headline))
-            authors = [_text(n) for n in _names(obj.get("author")) if n and n.strip()]
+            authors = [_text(n) for n in _names(obj.get("author") or obj.get("creator"), nodes) if n and n.strip()]
             if authors:
                 out.setdefault("author", "; ".join(dict.fromkeys(authors)))
             published = obj.get("datePublished") or obj.get("dateCreated")
             if isinstance(published, str) and iso_day(published):
                 out.setdefault("date", published.strip())  # the raw stamp: its zone matters
-            publisher = _names(obj.get("publisher"))
+            publisher = _names(obj.get("publisher"), nodes)
             if publisher:
                 out.setdefault("sitename", _text(publisher[0]))
+                out["publishers"] = "; ".join(dict.fromkeys(filter(None, [out.get("publishers"), *publisher])))
             url = obj.get("url")
             if isinstance(url, str) and url.startswith("http"):
                 out.setdefault("url", url)
@@ -241,12 +252,18 @@ def _heading_title(tree: HtmlElement) -> str | None:
 
 
 def _byline_author(tree: HtmlElement) -> str | None:
-    """A short byline element (``rel=author``, ``itemprop=author``, ``class=byline``)."""
+    """The short byline elements (``rel=author``, ``itemprop=author``, byline classes), joined:
+    a multi-author byline often marks each name in its own element."""
+    found: list[str] = []
     for el in tree.xpath(_BYLINE_XPATH):
-        text = _BY_PREFIX.sub("", " ".join(el.text_content().split()))
-        if 2 < len(text) < 120:
-            return text
-    return None
+        name_el = el.xpath(".//*[@itemprop='name']")
+        text = " ".join((name_el[0] if name_el else el).text_content().split())
+        text = _BY_PREFIX.sub("", text)
+        if 2 < len(text) < 120 and text not in found:
+            found.append(text)
+        if len(found) >= 8:
+            break
+    return "; ".join(found) or None
 
 
 def _local_day(stamp: str | None, day: str | None, url: str | None) -> str | None:
@@ -279,21 +296,30 @@ def _published(tree: HtmlElement, ld: dict[str, str], metas: dict[str, str], url
 def _authors(
     tree: HtmlElement, ld: dict[str, str], metas: dict[str, str], sitename: str | None
 ) -> tuple[list[str], str | None]:
-    """Persons from the first author entry that names any, and a wire agency among them.
+    """Persons named by the page's author markup, and the organisation credited (a wire agency, or
+    the desk: "Guardian staff reporter", "BBC News"), which goes to ``agency`` instead of being lost.
 
-    An entry may name only the desk ("Guardian staff reporter") or the publisher; the next
-    one may name the reporter.  Byline elements are searched (a whole-tree XPath) only when
-    neither JSON-LD nor the meta tags name a person.
+    Every markup is read: JSON-LD ``author`` (lists and ``@id`` references), the author meta tags
+    (several tags joined), then byline elements.  JSON-LD and meta tags are alternatives: the one
+    naming the most persons wins (one lists only the first of four authors, another all four), the
+    earlier on a tie.  Byline elements (a whole-tree XPath; sidebars list other articles' authors) are
+    read only when neither names a person.  Names of the publisher are organisations, never persons.
     """
-    agency = None
+    orgs = {n.casefold() for n in (ld.get("publishers") or "").split("; ") if n}
+    if sitename:
+        orgs.add(sitename.casefold())
+    agency = org = None
+    best: list[str] = []
     candidates = (ld.get("author"), *(metas.get(k) for k in _AUTHOR_KEYS))
     for raw in filter(None, dict.fromkeys(candidates)):
-        names, found = split_authors(raw, sitename=sitename)
-        agency = agency or found
-        if names:
-            return names, agency
-    names, found = split_authors(_byline_author(tree), sitename=sitename)
-    return names, agency or found
+        names, found, desk = split_byline(raw, sitename=sitename, orgs=orgs)
+        agency, org = agency or found, org or desk
+        if len(names) > len(best):
+            best = names
+    if not best:
+        best, found, desk = split_byline(_byline_author(tree), sitename=sitename, orgs=orgs)
+        agency, org = agency or found, org or desk
+    return best, agency or (None if best else org)
 
 
 def read_page_metadata(tree: HtmlElement, *, url: str | None = None) -> PageMeta:

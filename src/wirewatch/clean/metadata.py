@@ -208,11 +208,29 @@ def split_authors(raw: str | None, *, sitename: str | None = None) -> tuple[list
     Why: metadata often says "Jane Doe; John Roe", "THE ASSOCIATED PRESS" or lists the site
     and its URL as authors; the record wants persons, and the agency in its own field.
     """
+    names, agency, _desk = split_byline(raw, sitename=sitename)
+    return names, agency
+
+
+_DESK_TAIL = re.compile(
+    r"(?:\s*(?:\.com|\.co\.uk))?\s+(?:staff(?:\s+(?:reporters?|writers?))?|reporters?|correspondents?|"
+    r"writers?|desk|newsroom|editors?|editorial(?:\s+(?:team|board))?|team|wires?|wire\s+services?)$", re.I)
+_DESK_ONLY = re.compile(r"^(?:staff|reporters?|editors?|newsroom|desk|editorial|team|wires?)$", re.I)
+
+
+def split_byline(raw: str | None, *, sitename: str | None = None,
+                 orgs: set[str] | frozenset[str] = frozenset()) -> tuple[list[str], str | None, str | None]:
+    """(persons, wire agency, organisation credited) of an author string.
+
+    Organisation bylines are not lost: "Guardian staff reporter" -> "Guardian", "BBC News" -> "BBC
+    News", "Staff" -> the site's name.  ``orgs`` are names of the publisher (case-folded): never persons.
+    """
     if not raw:
-        return [], None
+        return [], None, None
     raw = re.sub(r"^\s*by\s+", "", raw, flags=re.I)
     authors: list[str] = []
     agency: str | None = None
+    desk: str | None = None
     site = (sitename or "").casefold().strip()
     for part in _AUTHOR_SPLIT.split(raw):
         part = part.strip(" .")
@@ -223,10 +241,18 @@ def split_authors(raw: str | None, *, sitename: str | None = None) -> tuple[list
             agency = agency or found
             continue
         low = part.casefold()
-        if ("http" in low or "www" in low or ".com" in low or "@" in part or low == site
-                or low.startswith("the ") or _ORG_WORDS & set(low.split())):
+        if "http" in low or "www" in low or "@" in part:
+            continue
+        if (low == site or low in orgs or low.startswith("the ") or _ORG_WORDS & set(low.split())
+                or low.endswith((".com", ".co.uk"))):
+            if desk is None:
+                if _DESK_ONLY.match(part):
+                    desk = sitename or None
+                else:
+                    org = _DESK_TAIL.sub("", part).strip(" .") or part
+                    desk = title_case(org) if org.isupper() and len(org) > 5 else org
             continue
         name = clean_name(part)
         if _NAME_RE.match(name) and name not in authors:
             authors.append(name)
-    return authors, agency
+    return authors, agency, desk
