@@ -18,20 +18,24 @@ engine are deterministic; Spark names its files itself, so only the rows are ide
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import json
-import shutil
-from collections.abc import Iterable, Iterator
+import os
+import resource
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from ..dedup import signature
 from ..pipeline import process
 from ..records import Article, Rejected, content_hash
-from ..sources import iter_documents
-from ..sources.files import walk_files
+from .storage import Location, Task
 
 NESTED = ("entities", "quotes", "dates", "places", "events")
 ARTICLE_SCHEMA = pa.schema([
@@ -53,31 +57,61 @@ class Options:
     nlp: bool = True
 
 
-def list_tasks(inputs: Iterable[str]) -> list[str]:
-    """Inputs expanded to single files (folders walked in the order ``sources`` reads them)."""
-    tasks: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if item != "-" and path.is_dir():
-            tasks.extend(walk_files(item))
-        else:
-            tasks.append(item)
-    return tasks
+# -- bounded worker memory ------------------------------------------------------------------------------
+# A worker's resident memory crept up over thousands of articles (native memory: freed blocks that glibc
+# keeps in its arenas).  Workers run with few malloc arenas (set in their environment before they start)
+# and hand freed memory back to the system every TRIM_EVERY articles; BENCHMARKS.md has the curves.
+WORKER_ENV = {"MALLOC_ARENA_MAX": "2"}
+TRIM_EVERY = 64
 
 
-def iter_task(index: int, item: str, options: Options) -> Iterator[tuple[str, dict[str, Any]]]:
+def worker_env() -> dict[str, str]:
+    """Environment variables for worker processes (the user's own settings win)."""
+    return {k: os.environ.get(k, v) for k, v in WORKER_ENV.items()}
+
+
+def _trim_every() -> int:
+    try:
+        return max(0, int(os.environ.get("WIREWATCH_TRIM_EVERY", TRIM_EVERY)))
+    except ValueError:
+        return TRIM_EVERY
+
+
+_LIBC: Any = None
+
+
+def release_memory() -> None:
+    """Collect garbage and return free heap pages to the system (glibc ``malloc_trim``; a no-op elsewhere)."""
+    global _LIBC
+    gc.collect()
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim  # noqa: B018 - missing on musl/macOS: AttributeError
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+def iter_task(index: int, item: str | Task, options: Options) -> Iterator[tuple[str, dict[str, Any]]]:
     """("A", article row) and ("R", reject row) of one task, streamed: a large WARC or JSONL file
     never sits in memory whole.  The model loads once per process, not per task."""
-    docs = iter_documents([item], allow_private=options.allow_private)
+    from .storage import open_documents
+
+    every = _trim_every() if options.nlp else 0
+    docs = open_documents(item, allow_private=options.allow_private)
     for pos, rec in enumerate(process(docs, published=options.published, nlp=options.nlp)):
         ordinal = index * ORDINAL_STRIDE + pos
         if isinstance(rec, Rejected):
             yield "R", {"ordinal": ordinal, "source": rec.source, "code": rec.code, "reason": rec.reason}
         else:
             yield "A", article_row(rec, ordinal)
+        if every and (pos + 1) % every == 0:
+            release_memory()
 
 
-def run_task(index: int, item: str, options: Options) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def run_task(index: int, item: str | Task, options: Options) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Article rows and reject rows of one task, as two lists."""
     articles, rejects = [], []
     for kind, row in iter_task(index, item, options):
@@ -116,30 +150,97 @@ class BatchSummary:
     seconds: float
     out: str
     worker_peak_mb: int = 0  # highest peak RSS of one worker process (Python side)
+    reject_codes: dict[str, int] | None = None  # rejects by code
+    reject_sample: str = ""  # the first reject's reason (for the diagnosis of a job that read nothing)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
-def staging(out: Path) -> Path:
-    """A fresh folder beside the output, swapped in by ``publish`` when the run succeeds."""
-    tmp = out / ".staging"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    return tmp
+# -- staged parts: what a worker writes, and how story ids are stamped into them ---------------------------
+
+FLUSH_ROWS = 500  # rows per staged part: bounds a worker's memory on large WARC / JSONL files
+KEYS = ("ordinal", "id", "content_hash", "minhash", "n_shingles")
+KEY_SCHEMA = pa.schema([(f.name, f.type) for f in ARTICLE_SCHEMA if f.name in KEYS])
 
 
-def publish(out: Path, tmp: Path) -> None:
-    """Replace ``out/articles`` and ``out/rejects`` by the staged ones."""
-    for name in ("articles", "rejects"):
-        target, new = out / name, tmp / name
-        old = out / f".old-{name}"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        if new.exists():
-            new.rename(target)
-        else:
-            target.mkdir()
-        shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(tmp, ignore_errors=True)
+def peak_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+@dataclass(slots=True)
+class TaskResult:
+    index: int
+    articles: int
+    parts: list[str]  # staged article parts (paths inside the staging location)
+    keys: list[tuple]  # dedup keys, in document order (empty when spilled to ``keys_file``)
+    keys_file: str | None
+    rejects: list[dict[str, Any]]  # reject rows (empty when spilled to ``rejects_file``)
+    reject_codes: dict[str, int]
+    reject_sample: str
+    peak_mb: int
+
+
+def write_task(index: int, item: str | Task, options: Options, stage: Location, *, spill: bool) -> TaskResult:
+    """Process one task in a worker, writing its article rows to staged Parquet parts on ``stage``
+    (local disk or object storage) as they come.  The driver gets back only what story grouping
+    needs (the keys) and the rejects; with ``spill`` (Spark, where a crawl's keys would not fit in
+    the driver) keys and rejects are written beside the parts too and only counts come back."""
+    fs = stage.arrow_fs
+    for sub in ("parts", "keys", "rejects"):
+        stage.makedirs(sub)
+    res = TaskResult(index, 0, [], [], None, [], {}, "", 0)
+    buffer: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if buffer:
+            path = stage.join("parts", f"part-{index:06d}-{len(res.parts):04d}.parquet")
+            pq.write_table(pa.Table.from_pylist(buffer, schema=ARTICLE_SCHEMA), path, filesystem=fs)
+            res.parts.append(path)
+            buffer.clear()
+
+    for kind, row in iter_task(index, item, options):
+        if kind == "R":
+            res.rejects.append(row)
+            res.reject_codes[row["code"]] = res.reject_codes.get(row["code"], 0) + 1
+            res.reject_sample = res.reject_sample or f"{row['source']}: {row['reason']}"
+            continue
+        res.articles += 1
+        res.keys.append(tuple(row[k] for k in KEYS))
+        buffer.append(row)
+        if len(buffer) >= FLUSH_ROWS:
+            flush()
+    flush()
+    if spill:
+        if res.keys:
+            res.keys_file = stage.join("keys", f"keys-{index:06d}.parquet")
+            table = pa.Table.from_pylist([dict(zip(KEYS, k)) for k in res.keys], schema=KEY_SCHEMA)
+            pq.write_table(table, res.keys_file, filesystem=fs)
+        if res.rejects:
+            pq.write_table(pa.Table.from_pylist(res.rejects, schema=REJECT_SCHEMA),
+                           stage.join("rejects", f"part-{index:06d}.parquet"), filesystem=fs)
+        res.keys, res.rejects = [], []
+    res.peak_mb = peak_mb()
+    return res
+
+
+def stamp(part: str, stories: dict, *, by: str, stage: Location) -> int:
+    """Write one staged part, with its story ids, into ``stage/articles/month=.../``; its row count.
+
+    ``stories`` maps the ``by`` column (ordinal or content hash) to a story id; a content hash that is
+    not in the map is the story id itself (the first copy of a story names it)."""
+    fs = stage.arrow_fs
+    table = pq.read_table(part, filesystem=fs)
+    keys = table.column(by).to_pylist()
+    ids = [stories[k] for k in keys] if by == "ordinal" else [stories.get(k, k) for k in keys]
+    table = table.set_column(table.schema.get_field_index("story_id"), "story_id", pa.array(ids, pa.string()))
+    stem = part.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    ds.write_dataset(table, stage.join("articles"), format="parquet", filesystem=fs,
+                     basename_template=stem + "-{i}.parquet",
+                     partitioning=ds.partitioning(pa.schema([("month", pa.string())]), flavor="hive"),
+                     existing_data_behavior="overwrite_or_ignore")
+    if fs is None:
+        os.unlink(part)
+    else:
+        fs.delete_file(part)
+    return table.num_rows

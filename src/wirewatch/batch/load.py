@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pyarrow.dataset as ds
@@ -20,6 +19,7 @@ from ..errors import UsageError
 from ..records import Rejected
 from ..store import Batch, Store
 from .common import row_to_article
+from .storage import Location, storage_errors
 
 BATCH = 500
 
@@ -46,12 +46,23 @@ def _judge_in_order(dataset: ds.Dataset, deduper: Deduper) -> dict[int, Verdict]
 
 
 def load_parquet(folder: str | os.PathLike, *, store: Store) -> LoadSummary:
-    folder = Path(folder)
-    arts_dir, rej_dir = folder / "articles", folder / "rejects"
-    if not arts_dir.is_dir():
+    """Load a batch output folder (local, or ``s3://bucket/prefix``) into ``store``."""
+    where = Location(folder)
+    if not where.isdir("articles"):
+        if where.remote:  # say "access denied" or "no such bucket" rather than "not a batch output"
+            with storage_errors(where.uri):
+                where.fs.ls(where.path)
         raise UsageError(f"{folder}: not a wirewatch batch output (no articles/ folder inside)")
+    if not where.remote:
+        return _load(where, store)
+    with storage_errors(where.uri):
+        return _load(where, store)
+
+
+def _load(where: Location, store: Store) -> LoadSummary:
+    fs = where.arrow_fs
     summary = LoadSummary()
-    dataset = ds.dataset(arts_dir, format="parquet", partitioning="hive")
+    dataset = ds.dataset(where.join("articles"), format="parquet", partitioning="hive", filesystem=fs)
     verdicts = _judge_in_order(dataset, store.load_deduper())
     batch = Batch()
     for rb in dataset.to_batches(batch_size=BATCH):
@@ -67,8 +78,8 @@ def load_parquet(folder: str | os.PathLike, *, store: Store) -> LoadSummary:
             summary.stored += 1
         store.write_batch(batch)
         batch = Batch()
-    if rej_dir.is_dir():
-        for row in ds.dataset(rej_dir, format="parquet").to_table().to_pylist():
+    if where.isdir("rejects"):
+        for row in ds.dataset(where.join("rejects"), format="parquet", filesystem=fs).to_table().to_pylist():
             batch.rejects.append(Rejected(row["source"], row["code"], row["reason"]))
         summary.rejected = len(batch.rejects)
         store.write_batch(batch)

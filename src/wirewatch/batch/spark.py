@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import resource
 import shutil
 import sys
 import time
@@ -35,16 +34,8 @@ import numpy as np
 
 from ..dedup import LSH_THRESHOLD, NUM_PERM, same_story
 from ..errors import UsageError
-from .common import (
-    ARTICLE_SCHEMA,
-    REJECT_SCHEMA,
-    BatchSummary,
-    Options,
-    iter_task,
-    list_tasks,
-    publish,
-    staging,
-)
+from .common import REJECT_SCHEMA, BatchSummary, Options, TaskResult, stamp, worker_env, write_task
+from .storage import Location, Task, publish, resolve_inputs, staging
 
 log = logging.getLogger(__name__)
 
@@ -90,32 +81,13 @@ def _spark_schema(arrow_schema, *, extra: tuple[str, ...] = ()):
     return T.StructType(fields)
 
 
-STAGED_EXTRA = ("kind", "code", "reason")  # one staged table holds articles (kind A) and rejects (kind R)
-
-
-def _partition(items, options: Options, peak):
-    """Rows of the tasks of one partition, articles and rejects in one stream (kind A / R)."""
-    names = ARTICLE_SCHEMA.names
-    for index, item in items:
-        for kind, row in iter_task(index, item, options):
-            if kind == "A":
-                yield tuple(row[n] for n in names) + ("A", None, None)
-            else:
-                yield tuple(row.get(n) for n in names) + ("R", row["code"], row["reason"])
-    peak.add(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-
-
-def _max_param():
-    from pyspark.accumulators import AccumulatorParam
-
-    class MaxParam(AccumulatorParam):
-        def zero(self, value: int) -> int:
-            return 0
-
-        def addInPlace(self, a: int, b: int) -> int:
-            return max(a, b)
-
-    return MaxParam()
+def use_driver_python() -> str:
+    """The interpreter Spark's Python workers run: ``$PYSPARK_PYTHON`` when the user set it, else this
+    very interpreter (a virtual environment's, whether or not it is activated).  PySpark reads the
+    variable when the context starts (the ``spark.pyspark.python`` setting alone is not enough when the
+    driver is a plain Python process), and without it workers run whatever ``python3`` is on the PATH,
+    where wirewatch may not be installed."""
+    return os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 def _session(SparkSession, master: str | None, workers: int):
@@ -126,13 +98,17 @@ def _session(SparkSession, master: str | None, workers: int):
             log.warning("using the active Spark session (%s), not %s", active.sparkContext.master, master)
         return active, False
     _require_java()
+    python = use_driver_python()
     builder = (SparkSession.builder.master(master or f"local[{workers}]").appName("wirewatch batch")
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-               .config("spark.python.worker.reuse", "true").config("spark.sql.adaptive.enabled", "true"))
+               .config("spark.python.worker.reuse", "true").config("spark.sql.adaptive.enabled", "true")
+               .config("spark.pyspark.python", python).config("spark.pyspark.driver.python", sys.executable))
+    for key, value in worker_env().items():  # bounded worker memory (see common.WORKER_ENV)
+        builder = builder.config(f"spark.executorEnv.{key}", value)
+    if "WIREWATCH_TRIM_EVERY" in os.environ:
+        builder = builder.config("spark.executorEnv.WIREWATCH_TRIM_EVERY", os.environ["WIREWATCH_TRIM_EVERY"])
     if master is None or master.startswith("local"):
-        builder = (builder.config("spark.sql.shuffle.partitions", str(max(2, workers * 2)))
-                   .config("spark.pyspark.python", sys.executable)
-                   .config("spark.pyspark.driver.python", sys.executable))
+        builder = builder.config("spark.sql.shuffle.partitions", str(max(2, workers * 2)))
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # Java gateway failures surface as runtime errors without a hint
@@ -148,57 +124,81 @@ def run_spark(inputs: list[str], out: str | os.PathLike, *, master: str | None =
     SparkSession = _require_spark()
     t0 = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
-    tasks = list_tasks(inputs)
-    out = Path(out).resolve()
+    tasks = resolve_inputs(inputs)  # absolute URIs, checked on the driver before any task is made
+    target = Location(out)
+    target.check_writable()
     spark, owned = _session(SparkSession, master, workers)
     cores = spark.sparkContext.defaultParallelism
-    tmp = staging(out)
+    stage = staging(target)
     try:
-        peak = _process(spark, tasks, options, tmp / "staged")
-        n_articles, n_rejects, n_stories = _finish(spark, tmp)
+        results = _process(spark, tasks, options, stage)
+        n_articles, n_stories = _finish(spark, results, stage)
     finally:
         if owned:
             spark.stop()
-    shutil.rmtree(tmp / "staged", ignore_errors=True)
-    publish(out, tmp)
-    return BatchSummary("spark", cores, len(tasks), n_articles, n_rejects, n_stories,
-                        round(time.perf_counter() - t0, 3), str(out), worker_peak_mb=peak)
+    publish(target, stage)
+    codes: dict[str, int] = {}
+    for res in results:
+        for code, count in res.reject_codes.items():
+            codes[code] = codes.get(code, 0) + count
+    return BatchSummary("spark", cores, len(tasks), n_articles, sum(codes.values()), n_stories,
+                        round(time.perf_counter() - t0, 3), target.uri,
+                        worker_peak_mb=max((r.peak_mb for r in results), default=0), reject_codes=codes,
+                        reject_sample=next((r.reject_sample for r in results if r.reject_sample), ""))
 
 
-def _process(spark, tasks: list[str], options: Options, staged: Path) -> int:
-    """Run the per-document function over every task, once, into one staged Parquet table."""
+def _process(spark, tasks: list[Task], options: Options, stage: Location) -> list[TaskResult]:
+    """Run the per-document function over every task, once.  Each Python worker writes its article
+    rows, dedup keys and rejects to staged Parquet on the output's storage itself (local disk or
+    object storage, through pyarrow: no Hadoop connector needed), and returns only counts and paths."""
     sc = spark.sparkContext
-    peak = sc.accumulator(0, _max_param())
     # one partition per input file (up to MAX_SLICES): a crawl's files are big (a CC-News WARC is ~1 GB,
     # CPU-hours of work), so grouping several into one partition would leave cores idle at the end
     slices = max(1, min(len(tasks), MAX_SLICES))
-    rows = sc.parallelize(list(enumerate(tasks)), slices).mapPartitions(lambda it: _partition(it, options, peak))
-    spark.createDataFrame(rows, _spark_schema(ARTICLE_SCHEMA, extra=STAGED_EXTRA), verifySchema=False) \
-        .write.mode("overwrite").parquet(str(staged))
-    return int(peak.value)
+    jobs = sc.parallelize(list(enumerate(tasks)), slices)
+    results = jobs.mapPartitions(lambda it: [write_task(i, t, options, stage, spill=True) for i, t in it]).collect()
+    return sorted(results, key=lambda r: r.index)
 
 
-def _finish(spark, tmp: Path) -> tuple[int, int, int]:
-    """Rejects and story-grouped articles from the staged table; (articles, rejects, stories)."""
-    from pyspark.sql import functions as F
+def _keys_rows(path: str, stage: Location):
+    """Rows of one staged keys file (cheap and deterministic: Spark may recompute it at will)."""
+    import pyarrow.parquet as pq
 
-    staged = spark.read.parquet(str(tmp / "staged"))
-    counts = {r["kind"]: r["count"] for r in staged.groupBy("kind").count().collect()}
-    rejects = staged.where(F.col("kind") == "R").select(*REJECT_SCHEMA.names)
-    rejects.coalesce(1).sortWithinPartitions("ordinal").write.mode("overwrite").parquet(str(tmp / "rejects"))
-    articles = staged.where(F.col("kind") == "A").select(*ARTICLE_SCHEMA.names)
-    reps, n_bodies = _representatives(articles)
-    stories = _stories(spark, reps)
-    moved = {h: s for h, s in stories.items() if h != s}
-    story_col = F.col("content_hash")
-    if moved:
-        lookup = spark.createDataFrame(list(moved.items()), "content_hash string, story string")
-        articles = articles.join(lookup, "content_hash", "left")
-        story_col = F.coalesce(F.col("story"), F.col("content_hash"))
-    final = articles.withColumn("story_id", story_col).select(*ARTICLE_SCHEMA.names)
-    (final.sortWithinPartitions("month", "ordinal").write.mode("overwrite").partitionBy("month")
-     .parquet(str(tmp / "articles")))
-    return counts.get("A", 0), counts.get("R", 0), n_bodies - len(moved)
+    table = pq.read_table(path, columns=["ordinal", "content_hash", "n_shingles", "minhash"],
+                          filesystem=stage.arrow_fs)
+    return zip(*(table.column(i).to_pylist() for i in range(table.num_columns)))
+
+
+def _finish(spark, results: list[TaskResult], stage: Location) -> tuple[int, int]:
+    """Story grouping over the staged keys, then the story ids stamped into the month-partitioned
+    output and an (empty) rejects file when nothing was rejected; (articles, stories)."""
+    sc = spark.sparkContext
+    key_files = [r.keys_file for r in results if r.keys_file]
+    parts = [p for r in results for p in r.parts]
+    n_stories = 0
+    if key_files:
+        rows = sc.parallelize(key_files, min(len(key_files), MAX_SLICES)).flatMap(lambda f: _keys_rows(f, stage))
+        keys = spark.createDataFrame(rows, "ordinal long, content_hash string, n_shingles int, minhash binary")
+        reps, n_bodies = _representatives(keys)
+        moved = {h: s for h, s in _stories(spark, reps).items() if h != s}
+        n_stories = n_bodies - len(moved)
+        story_map = sc.broadcast(moved)
+        n_articles = (sc.parallelize(parts, min(len(parts), MAX_SLICES))
+                      .map(lambda p: stamp(p, story_map.value, by="content_hash", stage=stage)).sum())
+        story_map.unpersist()
+    else:
+        n_articles = 0
+    stage.makedirs("articles")
+    if not any(r.reject_codes for r in results):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        stage.makedirs("rejects")
+        pq.write_table(pa.Table.from_pylist([], schema=REJECT_SCHEMA), stage.join("rejects", "part-empty.parquet"),
+                       filesystem=stage.arrow_fs)
+    stage.rmtree("parts")
+    stage.rmtree("keys")
+    return int(n_articles), n_stories
 
 
 def _representatives(articles):

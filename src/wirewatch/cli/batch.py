@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..batch import ENGINES, load_parquet, run_batch
+from ..batch import ENGINES, diagnose, load_parquet, run_batch
 from ..store import Store
 from ._app import DB_HELP, app, fail
 
@@ -25,14 +25,17 @@ BATCH_HELP = (
 
 @app.command(help=BATCH_HELP)
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="WARC(.gz), JSONL, text, HTML files or folders, URLs.")],
-    out: Annotated[str, typer.Option("--out", help="Output folder: its articles/ and rejects/ are replaced "
-                                     "as a whole when the run succeeds, and left as they were when it fails.")],
+    inputs: Annotated[list[str], typer.Argument(
+        help="WARC(.gz), JSONL, text, HTML files or folders, s3://bucket/prefix, URLs.")],
+    out: Annotated[str, typer.Option("--out", help="Output folder or s3://bucket/prefix: its articles/ and "
+                                     "rejects/ are replaced as a whole when the run succeeds, and left as "
+                                     "they were when it fails.")],
     engine: Annotated[str, typer.Option(help="local (process pool) or spark.")] = "local",
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes / Spark cores.")] = None,
     master: Annotated[Optional[str], typer.Option(
         help="Spark master URL, e.g. spark://host:7077 or yarn (default local[WORKERS]); wirewatch and its "
-             "model must be installed on the executors, and inputs/--out on storage they all see.")] = None,
+             "model must be installed on the executors (see docs/deploy.md). Relative paths are made absolute "
+             "here; local inputs/--out must be mounted at the same place on every executor, or use s3://.")] = None,
     published: Annotated[Optional[str], typer.Option(help="Date for documents that carry none.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private")] = False,
     no_nlp: Annotated[bool, typer.Option("--no-nlp", help="Clean and group only.")] = False,
@@ -43,11 +46,14 @@ def batch(
     summary = run_batch(inputs, out, engine=engine, workers=workers, master=master, published=published,
                         allow_private=allow_private, nlp=not no_nlp)
     typer.echo(json.dumps(summary.to_dict()))
+    problem = diagnose(summary)
+    if problem:
+        fail(problem, code=1)
 
 
 @app.command()
 def load(
-    folder: Annotated[str, typer.Argument(help="A `wirewatch batch` output folder.")],
+    folder: Annotated[str, typer.Argument(help="A `wirewatch batch` output folder or s3://bucket/prefix.")],
     db: Annotated[Optional[str], typer.Option("--db", help=DB_HELP)] = None,
 ) -> None:
     """Bring batch output into the DuckDB store (reports and the web app then see it)."""

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import StoreError, UsageError
 from ..store import default_path
-from . import api, pages
+from . import api, pages, sources
 from .context import Context, ctx, http_url, page_context
 from .security import CSRF_COOKIE, SECURITY_HEADERS, Guard, RateLimiter, resolve_token
 from .snapshot import SnapshotReader
@@ -44,12 +44,14 @@ PACKAGE = resources.files("wirewatch")
 def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = None,
                allow_private: bool = False, refresh_interval: float = 0.5,
                subscribe_rate: tuple[int, float] = (5, 60.0), deliver_interval: float = 5.0,
-               deliver: bool = True, snapshot_dir: str | os.PathLike | None = None) -> FastAPI:
+               deliver: bool = True, snapshot_dir: str | os.PathLike | None = None,
+               follow: bool = False) -> FastAPI:
     """The wirewatch web app and API over the store at ``db_path``.
 
     ``token`` guards write endpoints (else ``$WIREWATCH_TOKEN``, else a random one, readable as
     ``app.state.ww.guard.token``); ``allow_private`` lets ingest and alert delivery reach private
-    and loopback addresses (tests); ``deliver`` runs alert delivery in the background.
+    and loopback addresses (tests); ``deliver`` runs alert delivery in the background; ``follow``
+    polls the followed sources in the background (``serve --follow``, see ``sources.py``).
     """
     path = Path(db_path or default_path())
     _prepare_store(path)
@@ -73,6 +75,8 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
             from .background import start_delivery  # noqa: PLC0415
 
             start_delivery(context)
+        if follow:
+            sources.start_follower(context)
         try:
             yield
         finally:
@@ -88,6 +92,7 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(sources.router)
 
     @app.get("/sw.js", include_in_schema=False)
     def service_worker() -> Response:
