@@ -324,3 +324,37 @@ def test_kill_9_then_rerun_gives_the_articles_of_one_clean_run(tmp_path: Path) -
         assert articles(crashed) == articles(clean)
         assert len(articles(clean)) == len(slugs)
 
+
+
+def test_serve_shows_source_health_and_follows_in_the_background(site: FeedServer, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from wirewatch.follow import add_source
+    from wirewatch.serve import sources as served
+    from wirewatch.serve.app import create_app
+
+    db = tmp_path / "web.duckdb"
+    with Store(db) as store:
+        add_source(store, site.url + "/feed.xml", every="1h", name="courier")
+    app = create_app(db, token="t", allow_private=True, deliver=False, snapshot_dir=tmp_path / "snaps")
+    with TestClient(app) as client:
+        first = client.get("/api/sources").json()
+        assert first["following"] is False and first["sources"][0]["health"] == "new"
+        served.start_follower(app.state.ww, nlp=False)  # what `serve --follow` starts (without NLP: fast)
+        got = wait_for(lambda: [s for s in client.get("/api/sources").json()["sources"] if s["items_stored"] == 2],
+                       timeout=30, what="the served follower's first poll")
+        assert got[0]["kind"] == "feed" and got[0]["last_status"] == "ok" and got[0]["failures"] == 0
+        html = client.get("/sources", headers={"accept": "text/html"}).text
+        assert "courier" in html and "this server follows them" in html and "feed" in html
+        assert client.get("/api/articles").status_code == 200
+    assert articles(db) and len(articles(db)) == 2
+
+
+def test_serve_follow_flag_starts_the_follower(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from wirewatch.serve.app import create_app
+
+    app = create_app(tmp_path / "f.duckdb", token="t", deliver=False, follow=True, snapshot_dir=tmp_path / "snaps")
+    with TestClient(app) as client:
+        assert client.get("/api/sources").json() == {"following": True, "sources": []}

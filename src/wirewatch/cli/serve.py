@@ -19,6 +19,8 @@ def serve(
     allow_private: Annotated[bool, typer.Option(
         "--allow-private", help="Let ingest and alert delivery reach private/loopback addresses.")] = False,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    follow: Annotated[bool, typer.Option(
+        "--follow", help="Also poll the followed sources (`wirewatch sources`), as `wirewatch follow` does.")] = False,
 ) -> None:
     """Serve the web app (search, articles, stories, situations, watches) and its JSON API (/docs)."""
     from ..errors import StoreError
@@ -31,6 +33,6 @@ def serve(
 
     try:
         run(db, host=host, port=port, token=token, allow_private=allow_private, log_level=log_level,
-            on_token=announce)
+            on_token=announce, follow=follow)
     except StoreError as exc:
         fail(str(exc))
