@@ -308,3 +308,67 @@ def test_situation_pages_read_watch_queries_as_watches_do(site, query):
     with html_client(site["base"]) as c:
         page = c.get("/situations/" + query.replace(" ", "%20"))
     assert page.status_code == 200
+
+
+def test_event_table_api_pages_and_downloads(site):
+    """/api/events: one row per distinct event with the total, paging, CSV and GeoJSON twins."""
+    with httpx.Client(base_url=site["base"]) as c:
+        body = c.get("/api/events").json()
+        assert body["total"] == body["count"] == 1
+        row = body["events"][0]
+        assert row["event_type"] == "ARMED_CLASH" and row["place"] == "Port Adel"
+        assert (row["latitude"], row["longitude"]) == (40.75, 13.5)
+        assert row["evidence"] == "after two days of fighting." and row["status"] == "reported"
+        assert c.get("/api/events", params={"type": "PROTEST"}).json()["total"] == 0
+        assert c.get("/api/events", params={"q": "harbour"}).json()["total"] == 0
+        assert c.get("/api/events", params={"q": "Korvana", "since": "2031-03-01"}).json()["total"] == 1
+        assert c.get("/api/events", params={"until": "2031-03-01"}).json()["total"] == 0
+        csv_ = c.get("/api/events", params={"format": "csv"})
+        assert csv_.headers["content-type"].startswith("text/csv")
+        lines = csv_.text.strip().splitlines()
+        assert lines[0].startswith("event_id,date,date_basis") and len(lines) == 2
+        geo = c.get("/api/events.geojson").json()
+        assert geo["type"] == "FeatureCollection" and geo["features"][0]["geometry"] == {
+            "type": "Point", "coordinates": [13.5, 40.75]}
+        one = c.get(f"/api/events/{row['event_id']}").json()
+        t, start = site["hostile"].text, site["hostile"].events[0].start
+        assert one["context"]["sentence"] == t[start:site["hostile"].events[0].end]  # the stored offsets
+        assert one["context"]["before"].endswith(t[start - 20:start]) and "two days" not in one["context"]["before"]
+        assert [r["article_id"] for r in one["report_list"]] == [site["hostile"].id]
+        assert c.get("/api/events/nope").status_code == 404
+        for bad in ({"since": "2019-02-30"}, {"country": "Estavia"}, {"limit": 0}, {"format": "xml"},
+                    {"type": "1;DROP"}):
+            r = c.get("/api/events", params=bad)
+            assert r.status_code == 400 and r.json()["status"] == 400, bad
+
+
+def test_event_article_and_story_pages_link_back_to_the_situation(site):
+    with httpx.Client(base_url=site["base"]) as c:
+        eid = c.get("/api/events").json()["events"][0]["event_id"]
+    carry = "situation=Port+Adel&since=2031-01-01"
+    with html_client(site["base"]) as c:
+        ev = c.get(f"/events/{eid}?{carry}").text
+        assert 'class="hl hl-event evidence-sentence"' in ev and "after two days of fighting" in ev
+        assert 'href="/situations/Port%20Adel?since=2031-01-01"' in ev
+        assert f'/articles/{site["hostile"].id}?situation=Port+Adel&amp;since=2031-01-01#ev-{eid}' in ev
+        art = c.get(f"/articles/{site['hostile'].id}?{carry}").text
+        assert f'id="ev-{eid}"' in art and 'id="back-to-situation"' in art
+        assert_inert(art)
+        story_id = c.get(f"/api/articles/{site['hostile'].id}").json()["story_id"]
+        story = c.get(f"/stories/{story_id}?{carry}").text
+        assert 'id="story-events"' in story and 'id="story-quotes"' in story and "UTC" in story
+        assert c.get("/events?since=2031-03-01").status_code == 200
+        assert c.get("/codebook").status_code == 200
+        assert c.get(f"/events/{eid}?situation=x&since=2019-02-30").status_code == 400
+
+
+def test_docs_page_uses_only_local_assets(site):
+    import re
+
+    with httpx.Client(base_url=site["base"]) as c:
+        page = c.get("/docs").text
+        refs = re.findall(r'(?:src|href)="([^"]+)"', page)
+        assert refs and all(ref.startswith("/") for ref in refs), refs
+        assert "//" not in "".join(refs)
+        for ref in refs:
+            assert c.get(ref).status_code == 200, ref

@@ -201,7 +201,9 @@ def _gather(con: duckdb.DuckDBPyConnection, sel: sq.Selection, *, query: str, na
     n_background = line.n_background
     report.counts.update(developments=report.counts["events"] - n_background, background=n_background,
                          quotes=qtot["attributed"], unattributed_quotes=qtot["unattributed"],
-                         places=len(report.places), plover=sq.plover_totals(con, sel, skip=history))
+                         places=sq.place_total(con, sel), places_shown=len(report.places),
+                         timeline_total=line.total, timeline_shown=len(report.timeline),
+                         background_shown=len(report.background), plover=sq.plover_totals(con, sel, skip=history))
     report.new_since = _new_since(con, sel, stories, line.events, new_since, totals=report.counts)
     return report
 

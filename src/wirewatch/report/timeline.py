@@ -152,6 +152,8 @@ class Timeline:
     developments: list[dict[str, Any]] = field(default_factory=list)
     background: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0  # timeline entries before the cap (developments shown are ``len(developments)`` of it)
+    background_total: int = 0
 
     @property
     def n_background(self) -> int:
@@ -192,9 +194,10 @@ def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: 
     developments += [story_item(st) for st in stories if thin or not st["events"]]
     developments.sort(key=_chronological)
     background.sort(key=_chronological)
+    total, background_total = len(developments), len(background)
     if len(developments) > MAX_TIMELINE:  # keep the most important, over the whole period
         developments = most_important(developments, MAX_TIMELINE)
     if len(background) > MAX_BACKGROUND:  # keep the most reported history
         keep = {id(it) for it in sorted(background, key=lambda it: -it["stories"])[:MAX_BACKGROUND]}
         background = [it for it in background if id(it) in keep]
-    return Timeline(developments, background, every)
+    return Timeline(developments, background, every, total=total, background_total=background_total)

@@ -193,10 +193,12 @@ def _path(rings: Rings, view: View) -> str:
     return "".join(parts)
 
 
-def map_svg(places: list[dict[str, Any]], *, width: int = 900) -> str:
-    """Inline SVG: country shapes (shaded by stories), a circle per place sized by stories."""
+def map_svg(places: list[dict[str, Any]], *, width: int = 900, frame: list[dict[str, Any]] | None = None) -> str:
+    """Inline SVG: country shapes (shaded by stories), a circle per place sized by stories.  The view
+    fits ``frame`` (the places that make the situation's region) when given, else every place."""
     located = [p for p in places if p.get("lat") is not None and p.get("lon") is not None]
-    view = fit_view([(float(p["lon"]), float(p["lat"])) for p in located], width=width)
+    framed = [p for p in (frame or []) if p.get("lat") is not None and p.get("lon") is not None] or located
+    view = fit_view([(float(p["lon"]), float(p["lat"])) for p in framed], width=width)
     shapes = country_shapes()
     level = "coarse" if view.degrees_per_pixel() > LEVELS["coarse"] / 2 else "fine"
     per_country: dict[str, int] = {}

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from .. import validation as check
 from . import alerting, situation, views
 from .context import Context, ctx
 
@@ -103,6 +108,76 @@ def api_situation(request: Request, query: str, since: DateQ = None, until: Date
         lambda cur: situation.report(cur, query, since=since, until=until, new_since=new_since),
         key=("situation", query, since, until, new_since))
     return rep.to_dict()
+
+
+EVENT_FILTERS = ("q", "since", "until", "type", "plover", "country")
+
+
+def _event_page(request: Request, *, limit: Any, offset: Any, max_limit: int) -> dict[str, Any]:
+    p = request.query_params
+    args = {k: p.get(k) for k in EVENT_FILTERS}
+    return ctx(request).reader.read(
+        lambda cur: views.events(cur, q=args["q"], since=args["since"], until=args["until"], type_=args["type"],
+                                 plover=args["plover"], country=args["country"], limit=limit, offset=offset,
+                                 max_limit=max_limit),
+        key=("events", *args.values(), limit, offset, max_limit))
+
+
+EventQ = Annotated[Optional[str], Query(max_length=300)]
+
+
+@router.get("/events", tags=["events"], summary="The event table (one row per distinct event)")
+def api_events(request: Request, q: EventQ = None, since: DateQ = None, until: DateQ = None,
+               type: EventQ = None, plover: EventQ = None, country: EventQ = None,  # noqa: A002
+               limit: Annotated[int, Query(description="Rows per page (1-1000; CSV up to 100,000).")] = 50,
+               offset: Offset = 0,
+               format: Annotated[Optional[str], Query(description="json (default) or csv.")] = None,  # noqa: A002
+               ) -> Any:
+    """Distinct events (see the codebook at ``/codebook``), filtered like ``wirewatch events``: ``q`` (the
+    articles a situation on ``q`` covers), ``since``/``until`` (the event's own date), ``type``, ``plover``,
+    ``country`` (ISO code of the place or either actor).  ``total`` counts every match; ``limit``/``offset``
+    page through them.  ``format=csv`` answers the same page as CSV (the columns of ``export``)."""
+    fmt = check.choice(format, "format", ("json", "csv")) or "json"
+    data = _event_page(request, limit=limit, offset=offset, max_limit=100_000 if fmt == "csv" else 1000)
+    if fmt == "csv":
+        return Response(_csv(data["events"]), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="events.csv"',
+                                 "X-Total-Count": str(data["total"])})
+    return data
+
+
+@router.get("/events.geojson", tags=["events"], summary="Located events as GeoJSON Points")
+def api_events_geojson(request: Request, q: EventQ = None, since: DateQ = None, until: DateQ = None,
+                       type: EventQ = None, plover: EventQ = None, country: EventQ = None,  # noqa: A002
+                       limit: Annotated[int, Query(description="Rows considered (1-100,000).")] = 10_000,
+                       offset: Offset = 0) -> Response:
+    """The same filters as ``/api/events``: a FeatureCollection with one Point per event that has
+    coordinates (``[longitude, latitude]``), the codebook row as its properties."""
+    from ..store import events as ev  # noqa: PLC0415
+
+    data = _event_page(request, limit=limit, offset=offset, max_limit=100_000)
+    body = ev.geojson(data["events"])
+    body["total"] = data["total"]
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/geo+json")
+
+
+@router.get("/events/{event_id}", tags=["events"], summary="One event with its reports and evidence")
+def api_event(request: Request, event_id: str) -> dict[str, Any]:
+    """The codebook row, every report (article, story, offsets), and the evidence sentence in context."""
+    with ctx(request).reader.cursor() as cur:
+        return views.event(cur, event_id)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    from ..store import events as ev  # noqa: PLC0415
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(ev.COLUMNS)
+    for r in rows:
+        writer.writerow(["; ".join(map(str, r[k])) if isinstance(r.get(k), list) else
+                         ("" if r.get(k) is None else r[k]) for k in ev.COLUMNS])
+    return buf.getvalue()
 
 
 @router.get("/status", tags=["read"], summary="Store counts and snapshot age")

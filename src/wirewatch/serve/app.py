@@ -29,8 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import StoreError, UsageError
 from ..store import default_path
-from . import api, pages, sources
-from .context import Context, ctx, http_url, page_context
+from . import api, docs, pages, sources
+from .context import Context, ctx, http_url, page_context, readable_time
 from .security import CSRF_COOKIE, SECURITY_HEADERS, Guard, RateLimiter, resolve_token
 from .snapshot import SnapshotReader
 from .views import BadRequest, NotFound
@@ -61,6 +61,7 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     templates.env.autoescape = True  # every template escapes by default: article text is hostile
     templates.env.filters["http_url"] = http_url
+    templates.env.filters["when"] = readable_time
     context = Context(db_path=path, reader=reader, writer=writer, guard=Guard(secret),
                       subscribe_limit=RateLimiter(*subscribe_rate),
                       login_limit=RateLimiter(10, 60.0), templates=templates,
@@ -82,7 +83,7 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
         finally:
             shutdown(context)
 
-    app = FastAPI(title="wirewatch", version=_version(), lifespan=lifespan,
+    app = FastAPI(title="wirewatch", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Search news articles, read them with what was extracted, follow situations, "
                               "and be told when a story breaks. Write endpoints need the server token.")
     app.state.ww = context
@@ -90,6 +91,7 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
     _add_middleware(app)
     _add_error_handlers(app)
 
+    docs.mount(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(sources.router)

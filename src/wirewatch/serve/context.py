@@ -60,3 +60,21 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
         csrf = Guard.new_csrf()
         request.state.csrf = csrf  # the middleware sets the same value as the cookie
     return {"csrf": csrf, "is_admin": context.guard.is_admin(request), **values}
+
+
+def readable_time(value: Any) -> str:
+    """An ISO timestamp as people read it: ``2026-12-03 08:12 UTC`` (a day stays a day; "" for none)."""
+    if value in (None, ""):
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if len(text) <= 10:
+        return text
+    from datetime import datetime, timezone  # noqa: PLC0415
+
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M UTC")

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from ..records import Article
 
-KINDS = ("quote", "entity", "date", "place")
+KINDS = ("quote", "entity", "date", "place", "event")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,16 +24,27 @@ class Span:
     kind: str  # one of KINDS
     label: str  # shown on hover: "PERSON: Jane Doe", "date 2020-08-18", ...
     css: str  # extra class, e.g. "ent-PERSON"
+    anchor: str = ""  # an id for the first piece of the span (``ev-<event_id>``): links land on it
 
 
-def spans_of(article: Article) -> list[Span]:
-    """Every item of the article that has valid offsets into its text."""
+def spans_of(article: Article, events: list[dict] | None = None) -> list[Span]:
+    """Every item of the article that has valid offsets into its text; ``events`` are the stored
+    events it reports (``store.events.of_articles``: ``event_id``, ``start``, ``end``, ``type``...),
+    each anchored as ``ev-<event_id>`` so an event page can link to its sentence."""
     n = len(article.text)
     out: list[Span] = []
 
-    def add(start: int, end: int, kind: str, label: str, css: str = "") -> None:
+    def add(start: int, end: int, kind: str, label: str, css: str = "", anchor: str = "") -> None:
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n:
-            out.append(Span(start, end, kind, label, css))
+            out.append(Span(start, end, kind, label, css, anchor))
+
+    anchored: set[str] = set()
+    for ev in events or []:
+        what = ev.get("type") or ev.get("plover") or "event"
+        who = f"{ev.get('actor1') or '?'} → {ev.get('actor2') or '?'}"
+        anchor = f"ev-{ev['event_id']}" if ev.get("event_id") and ev["event_id"] not in anchored else ""
+        anchored.add(ev.get("event_id") or "")
+        add(ev.get("start"), ev.get("end"), "event", f"event {what}: {who}", "", anchor)
 
     for q in article.quotes:
         who = q.speaker or "unattributed"
@@ -55,10 +66,10 @@ def _css(value: str | None) -> str:
     return "".join(ch for ch in (value or "OTHER") if ch.isalnum() or ch in "-_")[:24] or "OTHER"
 
 
-def highlight(article: Article) -> Markup:
+def highlight(article: Article, events: list[dict] | None = None) -> Markup:
     """The article text as safe HTML with every item wrapped in ``<mark>`` (newlines kept)."""
     text = article.text
-    spans = spans_of(article)
+    spans = spans_of(article, events)
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
     parts: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
@@ -69,5 +80,7 @@ def highlight(article: Article) -> Markup:
             continue
         classes = ["hl"] + sorted({f"hl-{s.kind}" for s in active} | {s.css for s in active if s.css})
         title = " | ".join(dict.fromkeys(s.label for s in active))
-        parts.append(f'<mark class="{escape(" ".join(classes))}" title="{escape(title)}">{piece}</mark>')
+        ids = [s.anchor for s in active if s.anchor and s.start == a]
+        ident = f' id="{escape(ids[0])}"' if ids else ""
+        parts.append(f'<mark{ident} class="{escape(" ".join(classes))}" title="{escape(title)}">{piece}</mark>')
     return Markup("".join(parts))

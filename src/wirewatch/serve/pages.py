@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from .. import validation as check
 from ..store import web
 from . import alerting, situation, views
 from .context import ctx, page_context
@@ -45,21 +46,74 @@ def search_page(request: Request, q: Annotated[Optional[str], Query(max_length=3
                   data=data, status=status)
 
 
+def back_to(request: Request) -> dict[str, Any] | None:
+    """The situation a visitor came from (``?situation=Q&since=&until=``, carried by every link the
+    situation page makes), checked, with its URL: pages show a link back to it."""
+    p = request.query_params
+    q = check.query(p.get("situation"), "situation")
+    if not q:
+        return None
+    since, until = check.period(p.get("since"), p.get("until"))
+    pairs = [(k, v) for k, v in (("since", since), ("until", until)) if v]
+    carry = urlencode([("situation", q), *pairs])
+    return {"query": q, "since": since, "until": until, "carry": carry,
+            "url": f"/situations/{quote(q, safe='')}" + (("?" + urlencode(pairs)) if pairs else "")}
+
+
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> HTMLResponse:
+    back = back_to(request)
     with ctx(request).reader.cursor() as cur:
         art = views.article(cur, article_id)
         copies = views.story(cur, art.story_id)["copies"] if art.story_id else []
+        events = views.article_events(cur, art.id)
     return render(request, "article.html.j2", title=art.title or "(untitled)", article=art,
-                  body=highlight(art), copies=copies)
+                  body=highlight(art, events), copies=copies, events=events, back=back)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> HTMLResponse:
+    back = back_to(request)
     with ctx(request).reader.cursor() as cur:
         data = views.story(cur, story_id)
     first = data["copies"][0]
-    return render(request, "story.html.j2", title=first.get("title") or "story", data=data)
+    return render(request, "story.html.j2", title=first.get("title") or "story", data=data, back=back)
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events_page(request: Request, q: Annotated[Optional[str], Query(max_length=300)] = None,
+                since: DateQ = None, until: DateQ = None, type: Annotated[Optional[str], Query(max_length=60)] = None,  # noqa: A002
+                plover: Annotated[Optional[str], Query(max_length=60)] = None,
+                country: Annotated[Optional[str], Query(max_length=10)] = None,
+                offset: Annotated[int, Query()] = 0, limit: Annotated[int, Query()] = 50) -> HTMLResponse:
+    """The event table with filters, a date range, paging ("showing N of M") and downloads."""
+    back = back_to(request)
+    data = ctx(request).reader.read(
+        lambda cur: views.events(cur, q=q, since=since, until=until, type_=type, plover=plover, country=country,
+                                 limit=limit, offset=offset, max_limit=500),
+        key=("events", q, since, until, type, plover, country, limit, offset, 500))
+    filters = [(k, data[k]) for k in ("q", "since", "until", "type", "plover", "country") if data.get(k)]
+    return render(request, "events.html.j2", title="Events" + (f": {data['q']}" if data["q"] else ""), data=data,
+                  filters=urlencode(filters), back=back, carry=back["carry"] if back else "")
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, event_id: str) -> HTMLResponse:
+    """One event: the evidence sentence highlighted in its context, trigger, actors, place, date basis,
+    and every report (``/api/events/{id}`` is its JSON twin)."""
+    back = back_to(request)
+    with ctx(request).reader.cursor() as cur:
+        data = views.event(cur, event_id)
+    title = f"Event: {data['event_type'] or data['plover'] or 'event'} {data['date'] or ''}".strip()
+    return render(request, "event.html.j2", title=title, e=data, back=back, carry=back["carry"] if back else "")
+
+
+@router.get("/codebook", response_class=HTMLResponse)
+def codebook_page(request: Request) -> HTMLResponse:
+    """The codebook of the event table (the text of docs/codebook.md)."""
+    from .. import codebook  # noqa: PLC0415
+
+    return render(request, "codebook.html.j2", title="Codebook", cb=codebook)
 
 
 @router.get("/situations", response_class=HTMLResponse)
@@ -83,10 +137,13 @@ def situation_page(request: Request, query: str, since: DateQ = None, until: Dat
     if alerting.available():
         watches = [w for w in alerting.list_watches(ctx(request))
                    if w.get("query", "").casefold() == rep.query.casefold()]
+    period = [(k, v) for k, v in (("since", rep.period.get("since")), ("until", rep.period.get("until"))) if v]
     return render(request, "situation.html.j2", title=f"Situation: {rep.query}", r=rep, view=view,
                   map_svg=Markup(view.map_svg), chart_svg=Markup(view.chart_svg),
                   plover=rep.counts.get("plover") or {}, watch=watches[0] if watches else None,
-                  query_string=_period_query(since, until, new_since))
+                  query_string=_period_query(since, until, new_since),
+                  carry=urlencode([("situation", rep.query), *period]),
+                  events_query=urlencode([("q", rep.query), *period, ("situation", rep.query)]))
 
 
 def _period_query(since: str | None, until: str | None, new_since: str | None) -> str:

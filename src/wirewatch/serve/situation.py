@@ -47,10 +47,24 @@ def page(cur: duckdb.DuckDBPyConnection, query: str | None, *, since: str | None
          until: str | None = None, new_since: str | None = None) -> SituationPage:
     rep = report(cur, query, since=since, until=until, new_since=new_since)
     bins = bin_volume(rep.volume)
-    return SituationPage(rep, map_svg=_map(rep.places), chart_svg=volume_svg(bins) if bins else "", bins=len(bins))
+    return SituationPage(rep, map_svg=_map(rep.places, frame=region(rep.places, rep.match.get("country"))),
+                         chart_svg=volume_svg(bins) if bins else "", bins=len(bins))
 
 
-def _map(places: list[dict[str, Any]]) -> str:
+def region(places: list[dict[str, Any]], country: str | None) -> list[dict[str, Any]]:
+    """The places that make the situation's region, to frame the map on: those in the situation's
+    country when it names one; else the places named by at least a quarter as many stories as the
+    most named one (a capital abroad mentioned once does not stretch the map to a world view)."""
+    located = [p for p in places if p.get("lat") is not None and p.get("lon") is not None]
+    if country:
+        own = [p for p in located if p.get("country") == country]
+        if own:
+            return own
+    peak = max((int(p.get("stories") or 0) for p in located), default=0)
+    return [p for p in located if int(p.get("stories") or 0) * 4 >= peak]
+
+
+def _map(places: list[dict[str, Any]], *, frame: list[dict[str, Any]] | None = None) -> str:
     if not any(p.get("lat") is not None and p.get("lon") is not None for p in places):
         return ""
     try:
@@ -58,4 +72,4 @@ def _map(places: list[dict[str, Any]]) -> str:
     except ImportError as exc:  # pragma: no cover - the report stage ships it
         log.warning("no map: %s", exc)
         return ""
-    return map_svg(places)
+    return map_svg(places, frame=frame)

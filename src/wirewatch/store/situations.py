@@ -434,6 +434,12 @@ def places(con: duckdb.DuckDBPyConnection, sel: Selection, *, limit: int = 60) -
     return _dicts(cur)
 
 
+def place_total(con: duckdb.DuckDBPyConnection, sel: Selection) -> int:
+    """How many distinct places the selection names (``places`` lists only the first ``limit``)."""
+    return int(con.execute(f"SELECT count(DISTINCT name) FROM places "
+                           f"WHERE article_id IN (SELECT id FROM {sel.table})").fetchone()[0])
+
+
 def volume(con: duckdb.DuckDBPyConnection, sel: Selection) -> list[dict[str, Any]]:
     """Per publication day: new stories (a story counts once, on its first day) and copies."""
     cur = con.execute(f"""
@@ -507,6 +513,7 @@ __all__ = [
     "interactions",
     "latest_ingest_start",
     "new_events",
+    "place_total",
     "places",
     "plover_totals",
     "quote_totals",

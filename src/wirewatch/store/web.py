@@ -17,3 +17,14 @@ def store_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                       "(SELECT count(*) FROM events), (SELECT max(finished_at) FROM ingests)").fetchone()
     return {"articles": row[0], "stories": row[1], "events": row[2],
             "last_ingest": row[3].isoformat() if row[3] else None}
+
+
+def story_quotes(con: duckdb.DuckDBPyConnection, story_id: str) -> list[dict[str, Any]]:
+    """The quotes of one story, each once however many copies repeat it, in text order, with the
+    copy and offsets where they were first found (for a link to the sentence)."""
+    cur = con.execute(
+        "SELECT speaker, any_value(text) AS text, any_value(cue) AS cue, bool_or(direct) AS direct, "
+        "min(article_id) AS article_id, count(DISTINCT article_id) AS copies, min(start_char) AS start "
+        "FROM quotes WHERE story_id = ? GROUP BY speaker, lower(text) ORDER BY start, speaker", [story_id])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
