@@ -103,18 +103,22 @@ def type_ok(ev, g: dict) -> bool:
     return (ev.type is not None and ev.type in types) or (g.get("plover") is not None and ev.plover == g["plover"])
 
 
+def _norm(name: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in name.casefold()).split())
+
+
 def actor_ok(actor, want: str | None) -> bool:
     if not want:
         return actor is None
     if actor is None:
         return False
-    name = actor.name.casefold()
+    name = _norm(actor.name)
     for alt in want.split("|"):
         if len(alt) == 2 and alt.isupper():
             if actor.country == alt:
                 return True
             continue
-        a = alt.casefold()
+        a = _norm(alt)
         if a in name or (len(name) >= 3 and name in a):
             return True
     return False
@@ -145,6 +149,9 @@ def score(pairs: list[tuple[dict, str]], articles: list, *, errors: bool = False
                           f"@{s} {text[max(0, s - 30):e + 30]!r}")
                 continue
             n_found += 1
+            if errors and len(evs) > 1:
+                print(f"  DUP {g['corpus']}:{g['id']} x{len(evs)} " + " / ".join(
+                    f"{e.type}/{e.plover} {e.trigger!r} {e.date}" for e in evs))
             best = max(evs, key=lambda e: actor_ok(e.source, ge["source"]))
             src_right += actor_ok(best.source, ge["source"])
             st_right += best.status == ge["status"]

@@ -85,3 +85,15 @@ def test_events_coded_and_dated(seed):
     for e in seed.events:
         assert e.text and seed.text[e.start:e.end] == e.text
         assert e.date != "2020-11-15" or e.date_basis == "published"
+
+
+def test_seed_events_placed_and_dated_by_their_own_context(seed):
+    """Issue 11: talk of what Canada could do is no clash in Canada; history is not dated as news."""
+    assert not [e for e in seed.events if e.type == "ARMED_CLASH" and e.place_country == "CA"]
+    assert not [e for e in seed.events if e.plover == "RETREAT" and e.date == seed.published]
+    coup = [e for e in seed.events if e.plover == "COERCE" and e.date == "2020-08-18"]
+    assert coup and coup[0].status == "background" and coup[0].source and coup[0].source.sector == "MIL"
+    for e in seed.events:
+        assert e.status in ("reported", "planned", "background") and 0 < e.confidence <= 1
+        assert e.trigger and e.path and e.path.startswith("rule:")
+        assert e.evidence and all(seed.text[m.start:m.end] == m.text for m in e.evidence)

@@ -34,7 +34,7 @@ from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object
 from .context import background_date, nearest
 from .keys import event_key
 from .links import DISASTERS, Found, link, victims
-from .triggers import refers_back, trigger_type
+from .triggers import default_type, event_noun, refers_back, trigger_type
 from .classify import best_type, classify_event_type, cue_spans, type_scores
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ COMPATIBLE: dict[str, set[str]] = {
 }
 _VERBAL = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
 TYPE_ONLY_MIN = 4.0  # a sentence without trigger needs strong event language to count as an event
+CONTEXT_CHARS = 400  # how far back an event without a place of its own looks for one
 
 
 def annotate(doc, article: Article) -> None:
@@ -132,30 +133,72 @@ def _make_event(ctx: ArticleIndex, tok, etype, plover, cue, source, target, span
     date = _event_date(tok, ctx.dates, start, end)
     place = _event_place(ctx, tok, start, end, [s for s in spans if s])
     art = ctx.article
+    where = (place.name, place.country) if place else _fallback(ctx, start, end)
     undated_history = date is None and history(tok)
     if status == "reported" and (undated_history or (date is not None and background_date(date.value, art.published))):
         status = "background"
     when, basis = (date.value, "text") if date else (None, "unknown") if undated_history else (art.published,
                                                                                                  "published")
     ev = Event(type=etype, plover=plover, source=source, target=target, date=when, date_basis=basis,
-               place=place.name if place else ctx.fallback_place, text=art.text[start:end],
-               start=start, end=end, cue=cue, place_country=place.country if place else ctx.fallback_country,
+               place=where[0], text=art.text[start:end],
+               start=start, end=end, cue=cue, place_country=where[1],
                status=status, confidence=confidence, trigger=cue or tok.text, path=path,
                evidence=[Mention(art.text[start:end], start, end)])
     return ev
+
+
+def _fallback(ctx: ArticleIndex, start: int, end: int) -> tuple[str | None, str | None]:
+    """The dateline's place, for an event whose clause names none, only where the story is about the
+    dateline's country: a story filed from Ottawa about Mali does not place its events in Ottawa."""
+    text = ctx.article.text
+    para = text.rfind("\n\n", 0, start)
+    prev_para = text.rfind("\n\n", 0, max(para, 0))
+    lo = max(prev_para if prev_para >= 0 else 0, start - CONTEXT_CHARS, ctx.geo.skip_before)
+    before = [p for p in ctx.places if lo <= p.start and p.end <= start]
+    if before:  # the nearest context: the last place named just before, in this or the previous paragraph
+        last = max(before, key=lambda p: p.start)
+        return last.name, last.country
+    home = ctx.fallback_country
+    if ctx.fallback_place is None:
+        return None, None
+    here = ctx.geo.country(start, end)
+    if here is not None and here != home:
+        return None, None
+    elsewhere = {c for s, _, c in ctx.geo.mentions if s >= ctx.geo.skip_before and c != home}
+    if elsewhere and here != home:
+        return None, None
+    return ctx.fallback_place, home
 
 
 def _event_place(ctx: ArticleIndex, tok, start: int, end: int, exclude: list):
     """The place of the trigger's own clause (its subtree, then its clause verb's), else the nearest
     in the sentence."""
     verb = clause_verb(tok) if tok.pos_ not in ("VERB", "AUX") else tok
-    for root in (tok, verb):
-        sub = list(root.subtree)
-        lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1])
-        place = nearest(ctx.places, max(start, lo), min(end, hi), tok.idx, exclude=exclude)
+    doc = tok.doc
+    places = [p for p in ctx.places if start <= p.start and p.end <= end]
+    if not places:
+        return None
+    heads = [p for p in places if not _modifier(doc, p)]  # "US-backed", "UK forces": no location
+    for pool in (heads,):
+        for root in (tok, verb):
+            sub = list(root.subtree)
+            lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1])
+            place = nearest(pool, max(start, lo), min(end, hi), tok.idx, exclude=exclude)
+            if place is not None:
+                return place
+        place = nearest(pool, start, end, tok.idx, exclude=exclude)
         if place is not None:
             return place
-    return nearest(ctx.places, start, end, tok.idx, exclude=exclude)
+    return None
+
+
+def _modifier(doc, place) -> bool:
+    """A place name used as a modifier of another noun ("US-backed council", "UK armed forces")."""
+    span = doc.char_span(place.start, place.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ in ("amod", "compound", "poss", "npadvmod", "nmod") and root.head.ent_type_ not in ("GPE", "LOC")
 
 
 def _confidence(is_verb: bool, source, target, etype, penalty: float) -> float:
@@ -170,7 +213,25 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
     crowd = crowd_event(scores)
     for tok in sent:
         plover, cue = trigger_type(tok)
-        if plover is None or refers_back(tok):
+        if plover is None:
+            disaster = event_noun(tok)
+            if disaster is None or refers_back(tok) or not (
+                    scores.get(disaster, 0.0) >= 2.5 or victims(sent.text, country=None) is not None):
+                continue
+            status, penalty = assertion(tok)
+            if status is None:
+                continue
+            start, end = _sentence_bounds(sent, tok.idx)
+            ev = _make_event(ctx, tok, disaster, None, tok.text, None, victims(ctx.article.text[start:end],
+                             country=country), (), start, end, status=status, path="rule:event-noun",
+                             confidence=_confidence(False, None, None, disaster, penalty - 0.1))
+            f = Found(ev, tok.lemma_.lower(), True)
+            f.extra["depth"] = _depth(tok)
+            prev = found.get((None, start))
+            if prev is None or _main_rank(f) > _main_rank(prev):
+                found[(None, start)] = f
+            continue
+        if refers_back(tok) and not _own_details(tok):
             continue
         status, penalty = assertion(tok)
         if status is None:
@@ -185,6 +246,9 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
         source, s_span = resolve_actor(src_tok, ctx, country, crowd or plover == "PROTEST")
         target, t_span = resolve_actor(tgt_tok, ctx, country, crowd)
         etype = _event_type(scores, plover)
+        if etype is None:
+            fallback = default_type(tok)
+            etype = fallback if fallback in COMPATIBLE.get(plover, ()) else None
         if source is None and target is None and (etype is None or plover in _VERBAL):
             continue  # an interaction needs someone interacting; material events stand alone
         if source and target and normalise_actor(source) == normalise_actor(target) and source.name == target.name:
@@ -196,8 +260,9 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
                          status=status, path=f"rule:trigger-{'verb' if is_verb else 'noun'}",
                          confidence=_confidence(is_verb, source, target, etype, penalty))
         f = Found(ev, tok.lemma_.lower(), not is_verb, object_noun(tok) if is_verb and target is None else None)
+        f.extra["depth"] = _depth(tok)
         prev = found.get((plover, start))
-        if prev is None or _richness(ev) > _richness(prev.event):
+        if prev is None or _main_rank(f) > _main_rank(prev):
             found[(plover, start)] = f
     return sorted(found.values(), key=lambda f: f.event.start)
 
@@ -279,6 +344,27 @@ def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MI
         return [f.event for f in found]
     sent_of = [f.extra.get("sent", 0) for f in found]
     return merge_mentions([f.event for f in found], sent_of, [f.cue_lemma for f in found])
+
+
+def _own_details(tok) -> bool:
+    """An event noun that an act refers to but that brings its own details ("condemned the attack on
+    the kar sevaks at Godhra station"): it is an event of its own (merged with its report, if any)."""
+    return any(c.dep_ in ("prep", "amod", "compound", "poss", "nummod") and c.lower_ not in ("the", "this", "that")
+               for c in tok.children)
+
+
+def _depth(tok) -> int:
+    """How far a trigger is from its sentence's root (the main event is near it)."""
+    n = 0
+    while tok.head is not tok and n < 12:
+        tok, n = tok.head, n + 1
+    return n
+
+
+def _main_rank(f: Found) -> tuple:
+    """Which of a sentence's triggers of one class is its event: asserted news first, then the one
+    nearest the main clause, then the most informative."""
+    return (f.event.status == "reported", -f.extra.get("depth", 0), _richness(f.event))
 
 
 def _richness(ev: Event) -> int:

@@ -87,6 +87,8 @@ def assertion(tok) -> tuple[str | None, float]:
         return None, 0.0
     penalty = 0.0
     status = "reported"
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
+        status = "background"  # "a soldier fighting against IS": what the actor does, not the news
     if tok.pos_ in ("NOUN", "PROPN"):
         for c in tok.children:
             if c.dep_ == "det" and c.lower_ in w["negators"]:

@@ -48,7 +48,9 @@ def _actor_ok(x: Actor | None, y: Actor | None) -> bool:
 
 def _kind_ok(a: Event, b: Event) -> bool:
     if a.type and b.type:
-        return a.type == b.type
+        # "killed" (an attack of unknown form) and "the roadside bomb" are one violent event
+        return a.type == b.type or ("ATTACK" in (a.type, b.type) and a.plover in ("ASSAULT", None)
+                                    and b.plover in ("ASSAULT", None))
     if a.plover and b.plover:
         return a.plover == b.plover
     return bool(a.type or b.type) and (a.plover is None or b.plover is None) and (a.type or b.type) is not None \
@@ -66,11 +68,18 @@ def _tied(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) 
         return True
     if ta and ta == tb:
         return True
+    if a.type and a.type == b.type and a.type != "OTHER":
+        return True
     return abs(sa - sb) <= _ADJACENT
 
 
+def _dated_history(a: Event, b: Event) -> bool:
+    """``a`` is history by its own date and ``b`` a mention of it without one ("the Aug. 18 coup" / "the coup")."""
+    return a.status == "background" and a.date_basis == "text" and b.status == "reported" and b.date_basis != "text"
+
+
 def _same(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) -> bool:
-    if not (a.status == b.status or {a.status, b.status} == {"reported", "background"}):
+    if a.status != b.status and not _dated_history(a, b) and not _dated_history(b, a):
         return False
     if not _kind_ok(a, b) or not _date_ok(a, b):
         return False
@@ -93,8 +102,8 @@ def _fold(group: list[Event]) -> Event:
             best.source = ev.source
         if best.target is None and ev.target is not None:
             best.target = ev.target
-        if best.type is None and ev.type is not None:
-            best.type = ev.type
+        if ev.type is not None and (best.type is None or best.type == "ATTACK"):
+            best.type = ev.type  # the more specific form of the violence
         if best.plover is None and ev.plover is not None:
             best.plover = ev.plover
         if ev.date_basis == "text" and (best.date_basis != "text" or len(ev.date or "") > len(best.date or "")):

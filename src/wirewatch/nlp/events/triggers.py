@@ -13,7 +13,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["lexicon", "trigger_type", "irrealis_verb", "skip_trigger", "refers_back", "intended", "LIGHT"]
+__all__ = ["lexicon", "trigger_type", "irrealis_verb", "skip_trigger", "refers_back", "intended", "LIGHT",
+           "default_type", "event_noun", "is_event_word"]
 
 _HYPOTHETICAL = {"could", "would", "might", "may", "can", "should", "must", "will"}
 LIGHT = {"launch", "stage", "carry", "hold", "conduct", "mount", "begin", "start", "lead", "sign", "reach", "announce"}
@@ -26,6 +27,37 @@ _REALIS_HEADS = {"quick", "first", "swift", "fast", "begin", "start", "continue"
 def lexicon() -> dict:
     """PLOVER trigger lexicon (loaded once per process)."""
     return json.loads(resources.files(__package__).joinpath("data", "plover.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _trigger_types() -> dict:
+    """CASE type a trigger word says by itself (``data/trigger_types.json``, loaded once)."""
+    return json.loads(resources.files(__package__).joinpath("data", "trigger_types.json").read_text("utf-8"))
+
+
+def default_type(tok) -> str | None:
+    """The CASE type of a trigger word alone ("arrested" -> ARREST, "shelling" -> ART_MISS_ATTACK)."""
+    table = _trigger_types()
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in ("NOUN", "PROPN"):
+        got = table["nouns"].get(tok.lower_) or table["nouns"].get(lemma)
+        return got[1] if got else None
+    return table["verbs"].get(lemma)
+
+
+def event_noun(tok) -> str | None:
+    """The CASE type of an event noun that has no PLOVER class ("the floods", "a stampede")."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
+        return None
+    got = _trigger_types()["nouns"].get(tok.lower_) or _trigger_types()["nouns"].get(tok.lemma_.lower())
+    return got[1] if got and got[0] is None else None
+
+
+def is_event_word(tok) -> bool:
+    """Whether a word names an event (no actor: "four-decade insurgency", "the violence")."""
+    lemma = tok.lemma_.lower()
+    nouns = _trigger_types()["nouns"]
+    return tok.lower_ in nouns or lemma in nouns or tok.lower_ in lexicon()["nouns"] or lemma in lexicon()["nouns"]
 
 
 def _dated(prep) -> bool:
@@ -46,8 +78,24 @@ def _particle(tok) -> str | None:
     return None
 
 
+def _not_a_trigger(tok) -> bool:
+    """Words that look like triggers but are not events here: participles used as adjectives ("the
+    liberated areas"), dates ("march 15"), "ask" as a question ("asked him if ...")."""
+    if tok.dep_ == "amod" or tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if tok.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.like_num and len(nxt.text) <= 2:
+        return True  # "march 15", "may 3" in lower-cased copy
+    if tok.lemma_.lower() == "ask" and not any(c.dep_ in ("xcomp", "prep") or (c.dep_ == "dobj" and c.pos_ == "NOUN")
+                                                for c in tok.children):
+        return True
+    return False
+
+
 def trigger_type(tok) -> tuple[str | None, str | None]:
     """(PLOVER type, cue) of a token when it triggers an event, else (None, None)."""
+    if _not_a_trigger(tok):
+        return None, None
     lex = lexicon()
     lemma = tok.lemma_.lower()
     if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
