@@ -277,8 +277,8 @@ def test_follow_stores_alerts_survives_failures_and_stops_on_sigterm(site: FeedS
             proc.send_signal(signal.SIGTERM)
             asked = time.monotonic()
             try:
-                code = proc.wait(timeout=10)
-                assert time.monotonic() - asked < 5
+                code = proc.wait(timeout=15)
+                assert time.monotonic() - asked < 10  # seconds, even on a loaded machine
             finally:
                 if proc.poll() is None:
                     proc.kill()

@@ -121,9 +121,8 @@ def follow(
     except StoreError as exc:
         fail(str(exc))
     stop = threading.Event()
-    if not once:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
+    for sig in (signal.SIGINT, signal.SIGTERM):  # finish the batch in hand, then exit 0
+        signal.signal(sig, lambda *_: stop.set())
 
     def say(report: PollReport) -> None:
         if as_json:

@@ -156,11 +156,12 @@ class PoliteFetcher:
 
 
 def map_bounded(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 4,
-                stop: threading.Event | None = None) -> list[R]:
+                stop: threading.Event | None = None, wait_running: bool = False) -> list[R]:
     """``[fn(x) for x in items]`` on up to ``workers`` daemon threads, in input order.
 
     Once ``stop`` is set no new item is started; the result then holds only the leading items that
-    finished (a prefix, so what is handed on next is exactly what was read, in order).
+    finished (a prefix, so what is handed on next is exactly what was read, in order).  Items under
+    way are left behind, or with ``wait_running`` waited for.
     """
     items = list(items)
     if not items:
@@ -197,7 +198,7 @@ def map_bounded(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 4,
         t.start()
     with done:
         while len(results) + len(errors) < len(items):
-            if stop is not None and stop.is_set():
+            if stop is not None and stop.is_set() and not wait_running:
                 break
             if not any(t.is_alive() for t in threads):
                 break

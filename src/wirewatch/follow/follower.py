@@ -67,13 +67,16 @@ class StoreAccess:
 
 
 def file_access(db_path: str, *, lock_timeout: float | None = None) -> StoreAccess:
-    """Sessions that open the store file only for their duration (waiting while another process holds it)."""
+    """Sessions that open the store file only for their duration (waiting while another process holds
+    it), one at a time in this process (DuckDB opens a file once per process, read-only or not)."""
+    one_at_a_time = threading.Lock()
+
     def read(fn: Callable[[Any], T]) -> T:
-        with Store(db_path, read_only=True, lock_timeout=lock_timeout) as store:
+        with one_at_a_time, Store(db_path, read_only=True, lock_timeout=lock_timeout) as store:
             return fn(store.con)
 
     def write(fn: Callable[[Store], T]) -> T:
-        with Store(db_path, lock_timeout=lock_timeout) as store:
+        with one_at_a_time, Store(db_path, lock_timeout=lock_timeout) as store:
             return fn(store)
 
     return StoreAccess(read=read, write=write)
@@ -158,21 +161,25 @@ class Follower:
         return min(IDLE_MAX, max(0.2, (nxt - now()).total_seconds()))
 
     def poll_due(self) -> list[PollReport]:
-        """Poll every source due now; return what each poll did."""
+        """Poll every source due now, a few at a time (a slow or large source does not hold the others
+        up; each host still gets one request a second); return what each poll did."""
         try:
             due = self.access.read(lambda con: sql.due_sources(con, now()))
         except duckdb.CatalogException:  # a store from before sources existed (read through a snapshot)
             return []
-        listed = map_bounded(self._list, due, workers=self.workers, stop=self.stop)
-        reports = []
-        for row, listing in zip(due, listed):
-            if self.stop.is_set():
-                break
-            report = self._poll(row, listing)
-            reports.append(report)
-            if self.on_poll:
-                self.on_poll(report)
-        return reports
+        # once stopped, no new source is started, and the polls under way finish their batch in hand
+        return map_bounded(self._poll_one, due, workers=self.workers, stop=self.stop, wait_running=True)
+
+    def _poll_one(self, row: dict[str, Any]) -> PollReport:
+        try:
+            report = self._poll(row, self._list(row))
+        except Exception as exc:  # noqa: BLE001 - a bug costs this poll, never the follower
+            log.exception("polling %s failed", row["url"])
+            report = PollReport(id=row["id"], name=row["name"], url=row["url"], kind=row["kind"], status="error",
+                                error=f"{INTERNAL}: {type(exc).__name__}: {exc}")
+        if self.on_poll:
+            self.on_poll(report)
+        return report
 
     # -- one source ----------------------------------------------------------------------------
     def _list(self, row: dict[str, Any]) -> Listing | InputError:
