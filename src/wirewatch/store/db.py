@@ -27,6 +27,7 @@ import pyarrow as pa
 from ..dedup import Deduper, Verdict
 from ..errors import StoreError
 from ..records import Article, Rejected
+from . import coverage
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ class Store:
         con.execute("BEGIN")
         try:
             if batch.articles:
+                coverage.assign(self, batch.articles, at=now())  # coverage clusters and happenings (issue 12)
                 self._insert_articles(batch.articles)
             if batch.rejects:
                 self._upsert_rejects(batch.rejects)

@@ -1,0 +1,329 @@
+"""Coverage clusters: which articles, from any outlet, report the same real-world happening.
+
+A *happening* is one thing that happened once, at one time and place: one attack, one summit, one
+election result, one earthquake, one celebrity's check-in to rehab.  It is not a topic: two
+earthquakes, two rehab check-ins of two people, or the elections of two years are two happenings,
+however alike their reports read.  Every article that reports a happening gets the happening's
+``coverage_id``; copies of one story share their story's.
+
+This module is the decision logic only, on typed records (no SQL, no I/O); ``store.coverage``
+runs it inside the store's write transaction, after NLP and before the articles are written:
+
+* ``profile(article)`` turns an annotated article into a ``Profile``: a sparse, L2-normalised
+  vector of what identifies a happening in a report: the rare words of its title and text, the
+  lead's counted twice (weighted by how rare a word is in English at large, from ``wordfreq``: a
+  TF-IDF whose IDF does not depend on what the store happened to hold when the article arrived), its
+  named entities and places (towns and regions over countries: a country is the topic's, not the
+  happening's) and the calendar days its text names; plus the few *keys* (its heaviest features)
+  under which it is filed and by which candidates are found.  Event types are left out on purpose:
+  they say what kind of happening it is (an arrest, a quake), which look-alike happenings share.
+* ``assign(profiles, found)`` takes a batch of new articles and, for each, the stored articles
+  found by key (the store looks them up in an index by key and week: the cost of a batch does not
+  grow with the store), and clusters them by average link: the mean similarity of all pairs, so one
+  look-alike report does not pull an article into another happening's cluster.  Stored clusters are
+  units that are never split; an article that joins two of them merges them (the store records the
+  merge).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+
+from ..records import Article
+
+__all__ = ["Candidate", "Decision", "Params", "Profile", "assign", "profile", "similarity", "week_bucket"]
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The method's parameters (tuned on half of the ECB+ dev topics, see eval/coverage.py)."""
+
+    join: float = 0.22  # mean pairwise similarity (average link) for two units to merge
+    n_keys: int = 12  # features an article is filed under and probed by
+    max_candidates: int = 40  # retrieved articles compared in full, the most keys shared first
+    lead_chars: int = 1200  # the lead: title and the start of the text weigh double
+    w_terms: float = 1.0  # block weights of the vector (before normalisation)
+    w_entities: float = 0.8
+    w_places: float = 0.5
+    w_country: float = 0.3  # a country, relative to a town or region
+    w_dates: float = 0.6
+    zipf_top: float = 7.0  # IDF of a word = zipf_top - its Zipf frequency in English (0 for the commonest)
+
+
+DEFAULT = Params()
+
+
+@dataclass(slots=True)
+class Profile:
+    """What one article contributes to clustering (kept by the store, compared by ``assign``)."""
+
+    article_id: str
+    story_id: str
+    vector: dict[str, float]  # feature -> weight, L2-normalised
+    keys: list[str]  # the heaviest features, for retrieval
+    day: int | None = None  # publication day (ordinal), the retrieval window's anchor
+    days: list[str] = field(default_factory=list)  # the calendar days (YYYY-MM-DD) the text names
+
+    def to_dict(self) -> dict:
+        return {"article_id": self.article_id, "story_id": self.story_id, "vector": self.vector,
+                "keys": self.keys, "day": self.day, "days": self.days}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Profile:
+        return cls(article_id=data["article_id"], story_id=data["story_id"], vector=dict(data["vector"]),
+                   keys=list(data["keys"]), day=data.get("day"), days=list(data.get("days") or []))
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A stored (or earlier in the batch) article found by key, with its current cluster."""
+
+    coverage_id: str
+    profile: Profile
+    shared_keys: int = 0
+
+
+@dataclass(slots=True)
+class Decision:
+    """Where an article goes: ``coverage_id`` (an existing cluster, or its own new one), the
+    clusters it bridges into that one (``merged``), and the similarity that decided it."""
+
+    coverage_id: str
+    merged: list[str] = field(default_factory=list)
+    score: float = 0.0
+    new: bool = True
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d+(?:[.,]\d+)?", re.UNICODE)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"}
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def _idf(word: str, top: float) -> float:
+    return max(0.0, top - _zipf(word))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words and numbers; possessives dropped ("Lohan's" -> "lohan")."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group(0).casefold().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        w = w.strip("'.-")
+        if w:
+            out.append(w)
+    return out
+
+
+def _day_ordinal(value: str | None) -> int | None:
+    if not value or not _DAY.match(value[:10]):
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def week_bucket(day: int | None) -> str:
+    """The retrieval bucket of a day: its week ("-" for undated articles)."""
+    return "-" if day is None else str(day // 7)
+
+
+def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
+    """The clustering profile of one annotated article (see the module doc)."""
+    p = params
+    lead = ((article.title or "") + "\n" + article.text[: p.lead_chars]).strip()
+    rest = article.text[p.lead_chars:]
+    tf: Counter[str] = Counter()
+    for w in tokens(lead):
+        tf[w] += 2.0
+    for w in tokens(rest):
+        tf[w] += 1.0
+    blocks: list[tuple[float, dict[str, float]]] = []
+    terms = {w: (1.0 + math.log(n)) * _idf(w, p.zipf_top)
+             for w, n in tf.items() if len(w) > 1 or w.isdigit()}
+    blocks.append((p.w_terms, {k: v for k, v in terms.items() if v > 0}))
+    ents: dict[str, float] = {}
+    for e in article.entities:
+        if e.type not in _ENTITY_TYPES or not (e.name or "").strip():
+            continue
+        words = tokens(e.name)
+        if not words:
+            continue
+        rarity = max(_idf(w, p.zipf_top) for w in words)
+        if rarity <= 0:
+            continue
+        key = "e:" + " ".join(words)
+        ents[key] = ents.get(key, 0.0) + (1.0 + math.log(max(1, len(e.mentions)))) * rarity
+    blocks.append((p.w_entities, ents))
+    places: dict[str, float] = {}
+    for pl in article.places:
+        key = f"p:{pl.geonameid}" if pl.geonameid else "p:" + " ".join(tokens(pl.name or ""))
+        scale = p.w_country if pl.kind == "country" else 1.0  # a country is the topic's, not the happening's
+        places[key] = places.get(key, 0.0) + scale * (1.0 + math.log(max(1, len(pl.mentions))))
+    blocks.append((p.w_places, places))
+    days = sorted({d.value[:10] for d in article.dates if _DAY.match(d.value[:10] if d.value else "")})
+    blocks.append((p.w_dates, {"d:" + d: 1.0 for d in days}))
+    vector: dict[str, float] = {}
+    for weight, block in blocks:
+        norm = math.sqrt(sum(v * v for v in block.values()))
+        if weight <= 0 or norm <= 0:
+            continue
+        for k, v in block.items():
+            vector[k] = vector.get(k, 0.0) + weight * v / norm
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    vector = {k: v / norm for k, v in vector.items()}
+    keys = [k for k, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))][: p.n_keys]
+    return Profile(article_id=article.id, story_id=article.story_id, vector=vector, keys=keys,
+                   day=_day_ordinal(article.published), days=days)
+
+
+def similarity(a: Profile, b: Profile) -> float:
+    """Cosine similarity of two profiles (both vectors are unit length)."""
+    x, y = (a, b) if len(a.vector) <= len(b.vector) else (b, a)
+    yv = y.vector
+    return sum(v * yv.get(k, 0.0) for k, v in x.vector.items())
+
+
+def assign(new: list[Profile], found: list[list[Candidate]], *, params: Params = DEFAULT,
+           known: Mapping[str, str] | None = None) -> list[Decision]:
+    """Clusters for a batch of new articles, given the stored articles found by key for each.
+
+    ``found[i]`` are the candidates of ``new[i]`` (the ``max_candidates`` sharing the most keys
+    are kept); ``known`` maps story ids already stored to their cluster (a copy joins its story's).
+    Average-link agglomeration over units that are never split: each stored cluster (its retrieved
+    members) and each new story.  The two most similar units merge while their mean pairwise
+    similarity reaches ``join``, and only where a new article is in one of them: the store is not
+    reclustered, but an article that bridges two stored clusters merges them (``merged``).
+    The cost depends on the batch and its candidates, not on the size of the store."""
+    p = params
+    known = known or {}
+    stored: dict[str, Candidate] = {}
+    for cands in found:
+        for c in sorted(cands, key=lambda c: (-c.shared_keys, c.profile.article_id))[: p.max_candidates]:
+            stored.setdefault(c.profile.article_id, c)
+    items = [c.profile for c in stored.values()] + list(new)
+    # units: stored clusters, then new stories (copies of a known story join its cluster's unit)
+    unit_of: dict[str, int] = {}
+    units: list[list[int]] = []
+    labels: list[str | None] = []  # a unit's stored cluster id (None for a new one)
+    has_new: list[bool] = []
+    for i, c in enumerate(stored.values()):
+        u = unit_of.get("c:" + c.coverage_id)
+        if u is None:
+            u = unit_of["c:" + c.coverage_id] = len(units)
+            units.append([])
+            labels.append(c.coverage_id)
+            has_new.append(False)
+        units[u].append(i)
+    def unit_key(prof: Profile) -> str:
+        cid = known.get(prof.story_id)
+        return "c:" + cid if cid else "s:" + (prof.story_id or prof.article_id)
+
+    for j, prof in enumerate(new):
+        i = len(stored) + j
+        cid = known.get(prof.story_id)
+        key = unit_key(prof)
+        u = unit_of.get(key)
+        if u is None:
+            u = unit_of[key] = len(units)
+            units.append([])
+            labels.append(cid)
+            has_new.append(True)
+        units[u].append(i)
+        has_new[u] = True
+    sim = _pairwise(items)
+    merges = _average_link(sim, units, has_new, p.join)
+    # name each final group: its stored cluster with the most retrieved members, else its first new story's id
+    out = []
+    group_of = {u: g for g, members in enumerate(merges) for u in members}
+    names: dict[int, tuple[str, list[str], float]] = {}
+    for g, members in enumerate(merges):
+        stored_ids = sorted({labels[u] for u in members if labels[u] is not None},
+                            key=lambda cid: (-len(units[unit_of["c:" + cid]]), cid))
+        score = _group_score(sim, [i for u in members for i in units[u]])
+        if stored_ids:
+            names[g] = (stored_ids[0], stored_ids[1:], score)
+    for prof in new:
+        g = group_of[unit_of[unit_key(prof)]]
+        if g in names:
+            cid, merged, score = names[g]
+            out.append(Decision(coverage_id=cid, merged=merged, score=score, new=False))
+        else:
+            first = next(new[i - len(stored)].story_id or new[i - len(stored)].article_id
+                         for uu in merges[g] for i in units[uu])
+            out.append(Decision(coverage_id=first, score=_group_score(sim, [i for uu in merges[g] for i in units[uu]])))
+    return out
+
+
+def _pairwise(items: list[Profile]) -> np.ndarray:
+    """Cosine similarities of all pairs of profiles (a sparse product over their features)."""
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, prof in enumerate(items):
+        for k, v in prof.vector.items():
+            rows.append(r)
+            cols.append(vocab.setdefault(k, len(vocab)))
+            vals.append(v)
+    x = csr_matrix((vals, (rows, cols)), shape=(len(items), max(1, len(vocab))))
+    return np.asarray((x @ x.T).todense())
+
+
+def _group_score(sim: np.ndarray, idx: list[int]) -> float:
+    if len(idx) < 2:
+        return 0.0
+    sub = sim[np.ix_(idx, idx)]
+    return float((sub.sum() - np.trace(sub)) / (len(idx) * (len(idx) - 1)))
+
+
+def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], join: float) -> list[list[int]]:
+    """Merge units (lists of item indexes) by average link while the best pair reaches ``join``
+    and holds a new article; returns the final groups as lists of unit indexes."""
+    n = len(units)
+    size = np.array([len(u) for u in units], dtype=float)
+    g = np.zeros((n, len(sim)))
+    for u, idx in enumerate(units):
+        g[u, idx] = 1.0
+    total = g @ sim @ g.T  # sum of pairwise similarities between units
+    link = total / np.outer(size, size)
+    newness = np.array(has_new, dtype=bool)
+    alive = np.ones(n, dtype=bool)
+    groups = [[u] for u in range(n)]
+    np.fill_diagonal(link, -np.inf)
+    while True:
+        allowed = alive[:, None] & alive[None, :] & (newness[:, None] | newness[None, :])
+        cand = np.where(allowed, link, -np.inf)
+        a, b = np.unravel_index(int(np.argmax(cand)), cand.shape)
+        if cand[a, b] < join:
+            break
+        a, b = min(a, b), max(a, b)
+        total[a, :] += total[b, :]
+        total[:, a] += total[:, b]
+        size[a] += size[b]
+        link[a, :] = total[a, :] / (size[a] * size)
+        link[:, a] = link[a, :]
+        link[a, a] = -np.inf
+        alive[b] = False
+        link[b, :] = link[:, b] = -np.inf
+        newness[a] = newness[a] or newness[b]
+        groups[a] += groups[b]
+        groups[b] = []
+    return [grp for u, grp in enumerate(groups) if alive[u]]

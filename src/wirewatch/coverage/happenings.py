@@ -1,0 +1,221 @@
+"""Happenings: the events of many reports that describe one real-world happening, as one.
+
+The event coder keys an event by what coders compare (type, actors, date, country: see
+``nlp.events.keys``), so reports that date or place one attack differently ("Saturday's attack",
+"the attack in April", "in Douma", "in Syria") give several events.  Here they are grouped: an
+event joins a stored happening when
+
+* it has the same kind (CASE-2021 type, else PLOVER class), and
+* its place is compatible (either is unknown, or both name the same place, or they are in one
+  country and one of them names only the country), and
+* its date is compatible (the text-given days are at most ``SAME_CLUSTER_DAYS`` apart within one
+  coverage cluster, ``NEARBY_DAYS`` across clusters; a month contains the day; an event dated only
+  by its article's publication has no date to conflict with), and
+* it is reported in the same coverage cluster, or (across clusters) it names the same place and
+  neither actor contradicts the happening's.
+
+Background history ("the 2013 sarin attack") is never merged with the news.  The happening's own
+date and place are read from its events (``happening_summary``): the day most reports give, the
+others listed as conflicting, never averaged.  Pure logic on typed records; ``store.coverage``
+looks candidates up by key and writes the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..records import Event
+
+__all__ = ["EventFacts", "Happening", "choose", "facts", "file_keys", "happening_summary", "probe_keys"]
+
+SAME_CLUSTER_DAYS = 7
+NEARBY_DAYS = 3
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})")
+
+
+@dataclass(slots=True)
+class EventFacts:
+    """What identifies the happening of one event."""
+
+    event_key: str
+    kind: str | None  # CASE type, else "plover:<class>"; None: not an event kind we group
+    place: str | None  # normalised place name
+    country: str | None  # ISO 3166 alpha-2 of the place
+    country_level: bool  # the place names only a country
+    day: int | None  # ordinal of the text-given day
+    month: str | None  # YYYY-MM of the text-given date
+    coverage_id: str | None
+    source: str | None = None  # normalised actor names
+    target: str | None = None
+    background: bool = False
+
+
+@dataclass(slots=True)
+class Happening:
+    """A stored happening as compared with new events (its first event's facts)."""
+
+    happening_id: str
+    kind: str | None
+    place: str | None
+    country: str | None
+    country_level: bool
+    day: int | None
+    month: str | None
+    coverage_id: str | None
+    source: str | None = None
+    target: str | None = None
+
+
+def _norm(name: str | None) -> str | None:
+    if not name:
+        return None
+    out = " ".join(name.casefold().replace("’", "'").split()).strip(" .'")
+    return out or None
+
+
+def facts(event: Event, *, event_key: str, coverage_id: str | None,
+          country_names: set[str] | None = None) -> EventFacts:
+    """The facts of one extracted event (``country_names``: normalised names that are countries)."""
+    kind = event.type or (f"plover:{event.plover}" if event.plover else None)
+    day = month = None
+    if event.date and event.date_basis == "text":
+        m = _DAY.match(event.date)
+        if m:
+            try:
+                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3))).toordinal()
+            except ValueError:
+                day = None
+        m = _MONTH.match(event.date)
+        month = f"{m.group(1)}-{m.group(2)}" if m else None
+    place = _norm(event.place)
+    country = event.place_country
+    level = bool(place and (country_names and place in country_names))
+    return EventFacts(event_key=event_key, kind=kind, place=place, country=country, country_level=level, day=day,
+                      month=month, coverage_id=coverage_id, source=_norm(event.source.name if event.source else None),
+                      target=_norm(event.target.name if event.target else None),
+                      background=event.status == "background")
+
+
+def _months_around(month: str) -> list[str]:
+    y, m = int(month[:4]), int(month[5:7])
+    prev = f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
+    nxt = f"{y + 1}-01" if m == 12 else f"{y}-{m + 1:02d}"
+    return [prev, month, nxt]
+
+
+def file_keys(f: EventFacts | Happening) -> list[str]:
+    """The keys a happening is filed under (its cluster and kind; its kind, place and month)."""
+    if not f.kind:
+        return []
+    keys = []
+    if f.coverage_id:
+        keys.append(f"c|{f.coverage_id}|{f.kind}")
+    if f.month:
+        for where in {f.place, f.country} - {None}:
+            keys.append(f"p|{f.kind}|{where}|{f.month}")
+    return keys
+
+
+def probe_keys(f: EventFacts) -> list[str]:
+    """The keys a new event looks up (neighbouring months too: the 31st is next to the 1st)."""
+    if not f.kind or f.background:
+        return []
+    keys = [f"c|{f.coverage_id}|{f.kind}"] if f.coverage_id else []
+    if f.month:
+        for where in {f.place, f.country} - {None}:
+            keys += [f"p|{f.kind}|{where}|{m}" for m in _months_around(f.month)]
+    return keys
+
+
+def _places_agree(f: EventFacts, h: Happening) -> bool:
+    if not f.place or not h.place:
+        return True
+    if f.place == h.place:
+        return True
+    return bool(f.country and f.country == h.country and (f.country_level or h.country_level))
+
+
+def _dates_agree(f: EventFacts, h: Happening, days: int) -> bool:
+    if f.day is not None and h.day is not None:
+        return abs(f.day - h.day) <= days
+    if f.month and h.month:
+        return f.month == h.month
+    return True
+
+
+def _actors_agree(f: EventFacts, h: Happening) -> bool:
+    for a, b in ((f.source, h.source), (f.target, h.target)):
+        if a and b and a != b and a not in b and b not in a:
+            return False
+    return True
+
+
+def choose(f: EventFacts, candidates: list[Happening]) -> str | None:
+    """The stored happening this event describes, or None (a new happening)."""
+    if not f.kind or f.background:
+        return None
+    best: tuple | None = None
+    for h in candidates:
+        if h.kind != f.kind or not _places_agree(f, h):
+            continue
+        same = bool(f.coverage_id and f.coverage_id == h.coverage_id)
+        if same:
+            ok = _dates_agree(f, h, SAME_CLUSTER_DAYS)
+        else:
+            ok = (bool(f.place) and bool(h.place) and _dates_agree(f, h, NEARBY_DAYS)
+                  and (f.day is not None or f.month is not None) and _actors_agree(f, h))
+        if not ok:
+            continue
+        gap = abs(f.day - h.day) if f.day is not None and h.day is not None else 99
+        rank = (not same, f.place != h.place, gap, h.happening_id)
+        if best is None or rank < best[0]:
+            best = (rank, h.happening_id)
+    return best[1] if best else None
+
+
+@dataclass(slots=True)
+class Summary:
+    """A happening as shown: its date and place (what most of its reports say) and the others."""
+
+    date: str | None
+    date_basis: str
+    place: str | None
+    dates: list[dict] = field(default_factory=list)  # [{date, reports}] most reported first
+    places: list[dict] = field(default_factory=list)
+    conflicting_dates: list[str] = field(default_factory=list)
+    conflicting_places: list[str] = field(default_factory=list)
+
+
+def happening_summary(events: list[dict]) -> Summary:
+    """Date and place of a happening from its events (dicts with ``date``, ``date_basis``,
+    ``place`` and ``reports``, the number of reports of that event).  The date is the day the texts
+    give most often (reports counted; a month or week only where no day is given); dates that fall
+    outside it are listed as conflicting, not averaged."""
+    votes: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for ev in events:
+        n = int(ev.get("reports") or 1)
+        if ev.get("date") and ev.get("date_basis") == "text":
+            votes[ev["date"]] += n
+        if ev.get("place"):
+            places[ev["place"]] += n
+    days = {d: n for d, n in votes.items() if _DAY.match(d)}
+    pool = days or votes
+    if pool:
+        main = sorted(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        basis = "text"
+    else:
+        fallback = sorted(ev["date"] for ev in events if ev.get("date"))
+        main, basis = (fallback[0] if fallback else None), "published"
+    conflicting = sorted(d for d in votes if d != main and not (main or "").startswith(d))
+    place_list = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))
+    main_place = place_list[0][0] if place_list else None
+    return Summary(date=main, date_basis=basis, place=main_place,
+                   dates=[{"date": d, "reports": n} for d, n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))],
+                   places=[{"place": p, "reports": n} for p, n in place_list],
+                   conflicting_dates=conflicting,
+                   conflicting_places=[p for p, _ in place_list[1:]])

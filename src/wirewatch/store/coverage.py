@@ -1,0 +1,285 @@
+"""SQL of coverage clusters and happenings (issue 12; tables of migration 008).
+
+``assign(store, items)`` runs inside ``Store.write_batch``'s transaction, before the batch's
+articles are written: it gives every new article its ``coverage_id`` (``wirewatch.coverage``
+decides; here its candidates are looked up by key and week, and its profile, keys and any merge are
+written) and files each new event under a happening (``wirewatch.coverage.happenings``).  Every
+lookup is by key: the cost of a batch follows the batch and the volume of a few weeks around it,
+not the size of the store.
+
+Read side: ``happenings_of`` (event key -> happening), ``cluster_info`` (size and first article of
+coverage clusters) and ``merges``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+
+from .. import coverage as cov
+from ..coverage import happenings as hp
+from ..records import Article
+
+if TYPE_CHECKING:
+    from ..dedup import Verdict
+    from .db import Store
+
+log = logging.getLogger(__name__)
+
+WINDOW_WEEKS = 1  # new articles probe their own week and this many weeks on either side
+PARAMS = cov.DEFAULT
+
+
+def key_hash(feature: str) -> int:
+    """A feature as the 64-bit key it is filed under."""
+    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _week(prof: cov.Profile, at: datetime) -> int:
+    return (prof.day if prof.day is not None else at.date().toordinal()) // 7
+
+
+def _view(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array]):
+    con.register(name, pa.table(columns))
+    return name
+
+
+def assign(store: Store, items: list[tuple[Article, Verdict]], *, at: datetime) -> None:
+    """Coverage clusters for a batch of new articles and happenings for their new events."""
+    if not items:
+        return
+    con = store.con
+    arts = []
+    for a, v in items:
+        a.story_id = v.story_id
+        arts.append(a)
+    profiles = [cov.profile(a, params=PARAMS) for a in arts]
+    weeks = [_week(p, at) for p in profiles]
+    known = _known_stories(con, {a.story_id for a, (_, v) in zip(arts, items) if not v.new_story})
+    found = _candidates(con, profiles, weeks)
+    decisions = cov.assign(profiles, found, params=PARAMS, known=known)
+    merged: dict[str, tuple[str, str]] = {}
+    for a, d in zip(arts, decisions):
+        a.coverage_id = d.coverage_id
+        for old in d.merged:
+            merged.setdefault(old, (d.coverage_id, a.id))
+    for old, (into, article_id) in merged.items():
+        _merge(con, old, into, article_id, at)
+    _write_profiles(store, profiles, weeks, arts)
+    assign_happenings(store, arts, at=at)
+
+
+def _known_stories(con: duckdb.DuckDBPyConnection, stories: set[str]) -> dict[str, str]:
+    """Cluster of each already stored story (one indexed lookup per story)."""
+    out = {}
+    for sid in sorted(stories):
+        row = con.execute("SELECT coverage_id FROM articles WHERE story_id = ? AND coverage_id IS NOT NULL LIMIT 1",
+                          [sid]).fetchone()
+        if row:
+            out[sid] = row[0]
+    return out
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
+                weeks: list[int]) -> list[list[cov.Candidate]]:
+    """For each profile, the stored articles sharing its keys in its week window, with their current
+    cluster and profile (the ``max_candidates`` sharing the most keys)."""
+    probe: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, (p, w) in enumerate(zip(profiles, weeks)):
+        for k in p.keys:
+            for dw in range(-WINDOW_WEEKS, WINDOW_WEEKS + 1):
+                probe[(key_hash(k), w + dw)].append(i)
+    if not probe:
+        return [[] for _ in profiles]
+    lo, hi = min(w for _, w in probe), max(w for _, w in probe)
+    pairs = list(probe)
+    view = _view(con, "_ww_cov_probe", {"key": pa.array([k for k, _ in pairs], pa.uint64()),
+                                        "week": pa.array([w for _, w in pairs], pa.int32())})
+    try:
+        rows = con.execute(f"""
+            SELECT k.key, k.week, k.article_id FROM coverage_keys k
+            JOIN {view} p ON p.key = k.key AND p.week = k.week
+            WHERE k.week BETWEEN ? AND ?""", [lo, hi]).fetchall()
+    finally:
+        con.unregister(view)
+    shared: list[Counter[str]] = [Counter() for _ in profiles]
+    for key, week, aid in rows:
+        for i in probe[(key, week)]:
+            shared[i][aid] += 1
+    keep = {aid for c in shared for aid, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:PARAMS.max_candidates]}
+    if not keep:
+        return [[] for _ in profiles]
+    ids = sorted(keep)
+    view = _view(con, "_ww_cov_ids", {"v": pa.array(ids, pa.string())})
+    try:
+        stored = {aid: (cid, prof) for aid, cid, prof in con.execute(f"""
+            SELECT article_id, coverage_id, profile FROM coverage_profiles
+            WHERE week BETWEEN ? AND ? AND article_id IN (SELECT v FROM {view})""",
+            [lo, hi]).fetchall()}
+    finally:
+        con.unregister(view)
+    out = []
+    for c in shared:
+        cands = []
+        for aid, n in c.items():
+            if aid in stored:
+                cid, prof = stored[aid]
+                cands.append(cov.Candidate(coverage_id=cid, profile=cov.Profile.from_dict(json.loads(prof)),
+                                           shared_keys=n))
+        out.append(cands)
+    return out
+
+
+def _merge(con: duckdb.DuckDBPyConnection, old: str, into: str, article_id: str, at: datetime) -> None:
+    """Cluster ``old`` becomes part of ``into`` (its articles, profiles and happenings follow)."""
+    log.info("coverage cluster %s merged into %s by %s", old, into, article_id)
+    con.execute("UPDATE articles SET coverage_id = ?, record = json_merge_patch(record, json_object('coverage_id', ?)) "
+                "WHERE coverage_id = ?", [into, into, old])
+    con.execute("UPDATE coverage_profiles SET coverage_id = ? WHERE coverage_id = ?", [into, old])
+    con.execute("UPDATE happenings SET coverage_id = ? WHERE coverage_id = ?", [into, old])
+    con.execute("INSERT INTO happening_keys SELECT replace(key, ?, ?), happening_id FROM happening_keys "
+                "WHERE key LIKE ?", [f"c|{old}|", f"c|{into}|", f"c|{old}|%"])
+    con.execute("INSERT INTO coverage_merges VALUES (?, ?, ?, ?)", [old, into, article_id, at])
+
+
+def _write_profiles(store: Store, profiles: list[cov.Profile], weeks: list[int], arts: list[Article]) -> None:
+    rows: dict[str, list] = {"article_id": [], "story_id": [], "coverage_id": [], "week": [], "profile": []}
+    keys: dict[str, list] = {"key": [], "week": [], "article_id": []}
+    for p, w, a in zip(profiles, weeks, arts):
+        p.story_id = a.story_id
+        rows["article_id"].append(a.id)
+        rows["story_id"].append(a.story_id)
+        rows["coverage_id"].append(a.coverage_id)
+        rows["week"].append(w)
+        rows["profile"].append(json.dumps(p.to_dict(), ensure_ascii=False))
+        for k in p.keys:
+            keys["key"].append(key_hash(k))
+            keys["week"].append(w)
+            keys["article_id"].append(a.id)
+    store._insert("coverage_profiles", rows)
+    if keys["key"]:
+        store._insert("coverage_keys", {"key": pa.array(keys["key"], pa.uint64()),
+                                        "week": pa.array(keys["week"], pa.int32()),
+                                        "article_id": keys["article_id"]})
+
+
+# -- happenings ------------------------------------------------------------------------------------
+def _country_names() -> set[str]:
+    from ..nlp.events.actors import tables
+
+    return set(tables().names)
+
+
+def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> None:
+    """File each new event (a key not stored yet) under a happening: a stored one it describes, one
+    started earlier in this batch, or its own new one."""
+    from ..nlp.events import event_key
+
+    con = store.con
+    pending: dict[str, tuple[Article, Any]] = {}
+    for a in arts:
+        for ev in a.events:
+            pending.setdefault(event_key(ev), (a, ev))
+    if not pending:
+        return
+    view = _view(con, "_ww_ev_keys", {"v": pa.array(sorted(pending), pa.string())})
+    try:
+        filed = {k for (k,) in con.execute(
+            f"SELECT event_key FROM event_happenings WHERE event_key IN (SELECT v FROM {view})").fetchall()}
+        stored = {k for (k,) in con.execute(
+            f"SELECT event_key FROM events WHERE event_key IN (SELECT v FROM {view})").fetchall()}
+    finally:
+        con.unregister(view)
+    countries = _country_names()
+    new_rows: dict[str, list] = {k: [] for k in ("happening_id", "type", "place", "place_country", "country_level",
+                                                 "day", "month", "coverage_id", "source", "target", "first_seen")}
+    key_rows: dict[str, list] = {"key": [], "happening_id": []}
+    links: dict[str, list] = {"event_key": [], "happening_id": []}
+    local: dict[str, hp.Happening] = {}  # started in this batch
+    local_keys: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(pending, key=lambda k: (pending[k][0].id, pending[k][1].start, k)):
+        if key in filed or key in stored:
+            continue  # an event already stored keeps its happening
+        a, ev = pending[key]
+        f = hp.facts(ev, event_key=key, coverage_id=a.coverage_id, country_names=countries)
+        probes = hp.probe_keys(f)
+        cands = _stored_happenings(con, probes)
+        cands += [local[h] for k in probes for h in local_keys.get(k, []) if h in local]
+        hid = hp.choose(f, cands)
+        if hid is None:
+            hid = "h" + key
+            h = hp.Happening(happening_id=hid, kind=f.kind, place=f.place, country=f.country,
+                             country_level=f.country_level, day=f.day, month=f.month, coverage_id=f.coverage_id,
+                             source=f.source, target=f.target)
+            local[hid] = h
+            for k in hp.file_keys(h):
+                local_keys[k].append(hid)
+                key_rows["key"].append(k)
+                key_rows["happening_id"].append(hid)
+            for col, val in (("happening_id", hid), ("type", f.kind), ("place", f.place), ("place_country", f.country),
+                             ("country_level", f.country_level), ("day", f.day), ("month", f.month),
+                             ("coverage_id", f.coverage_id), ("source", f.source), ("target", f.target),
+                             ("first_seen", at)):
+                new_rows[col].append(val)
+        elif f.coverage_id:  # also findable from this event's cluster and place
+            for k in hp.file_keys(f):
+                key_rows["key"].append(k)
+                key_rows["happening_id"].append(hid)
+                local_keys[k].append(hid)
+        links["event_key"].append(key)
+        links["happening_id"].append(hid)
+    store._insert("happenings", new_rows)
+    store._insert("happening_keys", key_rows)
+    store._insert("event_happenings", links)
+
+
+def _stored_happenings(con: duckdb.DuckDBPyConnection, keys: list[str]) -> list[hp.Happening]:
+    if not keys:
+        return []
+    marks = ", ".join("?" * len(keys))
+    rows = con.execute(f"""
+        SELECT h.happening_id, h.type, h.place, h.place_country, h.country_level, h.day, h.month, h.coverage_id,
+               h.source, h.target
+        FROM happenings h WHERE h.happening_id IN (SELECT happening_id FROM happening_keys WHERE key IN ({marks}))
+        """, keys).fetchall()
+    return [hp.Happening(happening_id=r[0], kind=r[1], place=r[2], country=r[3], country_level=bool(r[4]), day=r[5],
+                         month=r[6], coverage_id=r[7], source=r[8], target=r[9]) for r in rows]
+
+
+# -- read side -------------------------------------------------------------------------------------
+def happenings_of(con: duckdb.DuckDBPyConnection, event_keys: list[str]) -> dict[str, str]:
+    """event key -> happening id (an event stored before migration 008 is its own happening)."""
+    if not event_keys:
+        return {}
+    con.register("_ww_hk", pa.table({"v": pa.array(sorted(set(event_keys)), pa.string())}))
+    try:
+        found = dict(con.execute("SELECT event_key, happening_id FROM event_happenings "
+                                 "WHERE event_key IN (SELECT v FROM _ww_hk)").fetchall())
+    finally:
+        con.unregister("_ww_hk")
+    return {k: found.get(k, k) for k in event_keys}
+
+
+def merges(con: duckdb.DuckDBPyConnection, *, limit: int = 100) -> list[dict[str, Any]]:
+    """The latest cluster merges (newest first)."""
+    cur = con.execute("SELECT from_id, into_id, article_id, merged_at FROM coverage_merges "
+                      "ORDER BY merged_at DESC LIMIT ?", [int(limit)])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def cluster_sizes(con: duckdb.DuckDBPyConnection, coverage_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """coverage id -> (stories, articles) stored in it (indexed lookups by cluster)."""
+    out = {}
+    for cid in sorted(set(coverage_ids)):
+        row = con.execute("SELECT count(DISTINCT story_id), count(*) FROM articles WHERE coverage_id = ?",
+                          [cid]).fetchone()
+        out[cid] = (int(row[0]), int(row[1]))
+    return out

@@ -1,0 +1,234 @@
+"""Coverage clusters (one real-world happening, any outlet) and happenings (one event, every report)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wirewatch import coverage as cov
+from wirewatch.coverage import happenings as hp
+from wirewatch.dedup import Deduper
+from wirewatch.records import Actor, Article, DateExpr, Entity, Event, Mention, Place
+from wirewatch.store import Batch, Store
+from wirewatch.store import coverage as sc
+
+# Fictional reports: two look-alike happenings (two floods in two towns of one country, weeks
+# apart) and one unrelated one.
+FLOOD_A = [
+    ("Flood sweeps Korvany as the Mirel river bursts its banks",
+     "The Mirel river burst its banks in Korvany on Tuesday, flooding the old town. Mayor Ilse Vantorp said "
+     "two hundred families were moved to the Korvany sports hall. Rescuers in boats searched the Dunmere "
+     "district through the night."),
+    ("Korvany flood: Dunmere district under water",
+     "Rescuers in boats searched Korvany's Dunmere district after the Mirel river burst its banks on Tuesday. "
+     "Mayor Ilse Vantorp thanked the volunteers and said the sports hall would stay open for the families."),
+    ("Mirel floods Korvany old town; mayor Vantorp asks for help",
+     "Ilse Vantorp, the mayor of Korvany, asked the region for pumps after the Mirel flooded the old town and "
+     "the Dunmere district. Families spent the night in the sports hall."),
+]
+FLOOD_B = [
+    ("Floods hit Tessaly after storm on the Brannock hills",
+     "Flash floods hit Tessaly on Sunday after a storm over the Brannock hills. Fire chief Oren Maddox said "
+     "forty houses on Quillan Street were flooded and a bridge over the Saffer brook collapsed."),
+    ("Tessaly counts the cost of the Saffer brook flood",
+     "Shopkeepers on Quillan Street in Tessaly cleared mud on Monday after the Saffer brook flooded the town. "
+     "Fire chief Oren Maddox said the Brannock storm dropped a month of rain in three hours."),
+]
+SUMMIT = [
+    ("Harbour ministers meet in Velmora on fishing quotas",
+     "Fisheries ministers of six harbour states met in Velmora to set next year's herring quotas. Minister "
+     "Petra Lindqvist chaired the talks at the Velmora maritime hall and said a deal on cod was close."),
+]
+
+
+def article(title: str, text: str, *, published: str, source: str, names: list[tuple[str, str]] = (),
+            places: list[str] = (), events: list[Event] = ()) -> Article:
+    ents = [Entity(name=n, type=t, mentions=[Mention(n, text.find(n), text.find(n) + len(n))])
+            for n, t in names if n in text]
+    pls = [Place(name=p, country="XX", kind="city", mentions=[Mention(p, text.find(p), text.find(p) + len(p))])
+           for p in places if p in text]
+    return Article(source=source, text=text, title=title, published=published, entities=ents, places=pls,
+                   dates=[DateExpr(text="Tuesday", value=published, start=0, end=1)], events=list(events))
+
+
+def corpus() -> list[Article]:
+    out = []
+    for i, (t, x) in enumerate(FLOOD_A):
+        out.append(article(t, x, published="2031-03-04", source=f"a{i}.html",
+                           names=[("Ilse Vantorp", "PERSON"), ("Mirel", "LOC")], places=["Korvany", "Dunmere"]))
+    for i, (t, x) in enumerate(FLOOD_B):
+        out.append(article(t, x, published="2031-03-10", source=f"b{i}.html",
+                           names=[("Oren Maddox", "PERSON")], places=["Tessaly", "Quillan Street"]))
+    for i, (t, x) in enumerate(SUMMIT):
+        out.append(article(t, x, published="2031-03-05", source=f"c{i}.html",
+                           names=[("Petra Lindqvist", "PERSON")], places=["Velmora"]))
+    return out
+
+
+def gold_groups(arts: list[Article]) -> list[set[str]]:
+    return [{a.source for a in arts if a.source[0] == g} for g in "abc"]
+
+
+def partition(arts: list[Article]) -> list[set[str]]:
+    by: dict[str, set[str]] = {}
+    for a in arts:
+        by.setdefault(a.coverage_id, set()).add(a.source)
+    return sorted(by.values(), key=lambda s: sorted(s))
+
+
+def write(store: Store, arts: list[Article], deduper: Deduper) -> None:
+    store.write_batch(Batch(articles=[(a, deduper.judge(a)) for a in arts]))
+
+
+# -- the decision logic ------------------------------------------------------------------------------
+def test_reports_of_one_happening_are_more_alike_than_look_alikes():
+    arts = corpus()
+    p = [cov.profile(a) for a in arts]
+    same = cov.similarity(p[0], p[1])
+    look_alike = max(cov.similarity(x, y) for x in p[:3] for y in p[3:5])
+    assert same > cov.DEFAULT.join > look_alike
+    assert len(p[0].keys) == cov.DEFAULT.n_keys and all(k in p[0].vector for k in p[0].keys)
+    assert p[0].days == ["2031-03-04"]
+
+
+def test_assign_groups_a_batch_and_keeps_look_alikes_apart():
+    arts = corpus()
+    for a in arts:
+        a.story_id = a.id
+    decisions = cov.assign([cov.profile(a) for a in arts], [[] for _ in arts])
+    for a, d in zip(arts, decisions):
+        a.coverage_id = d.coverage_id
+    assert partition(arts) == sorted(gold_groups(arts), key=lambda s: sorted(s))
+    assert all(not d.merged for d in decisions)
+
+
+def test_a_copy_of_a_stored_story_takes_its_cluster():
+    a = corpus()[0]
+    a.story_id = "story-1"
+    [d] = cov.assign([cov.profile(a)], [[]], known={"story-1": "cluster-9"})
+    assert d.coverage_id == "cluster-9" and not d.new
+
+
+def test_profile_round_trips():
+    p = cov.profile(corpus()[0])
+    assert cov.Profile.from_dict(json.loads(json.dumps(p.to_dict()))) == p
+
+
+# -- in the store ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("order", [[0, 1, 2, 3, 4, 5], [5, 3, 0, 4, 2, 1], [4, 1, 5, 2, 0, 3]])
+def test_clusters_do_not_depend_on_order_or_batches(tmp_path, order):
+    arts = corpus()
+    shuffled = [arts[i] for i in order]
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        for k in range(0, len(shuffled), 2):  # three batches of two
+            write(store, shuffled[k:k + 2], dd)
+        rows = store.con.execute("SELECT source, coverage_id, record->>'coverage_id' FROM articles").fetchall()
+    assert all(col == rec for _, col, rec in rows)
+    by: dict[str, set[str]] = {}
+    for source, cid, _ in rows:
+        by.setdefault(cid, set()).add(source)
+    assert sorted(by.values(), key=sorted) == sorted(gold_groups(arts), key=sorted)
+
+
+def test_a_bridging_report_merges_two_clusters_and_the_merge_is_recorded(tmp_path):
+    # two reports that share too little to be joined on their own, then one that has both
+    kw = {"published": "2031-03-04", "names": [("Ilse Vantorp", "PERSON"), ("Mirel", "LOC")],
+          "places": ["Korvany", "Dunmere"]}
+    first = article("Korvany flood", "The Mirel river burst its banks in Korvany, flooding the old town.",
+                    source="first.html", **kw)
+    second = article("Families in sports hall", "Mayor Ilse Vantorp said two hundred families slept in the "
+                     "Dunmere sports hall.", source="second.html", **kw)
+    first.dates = second.dates = []
+    bridge = article("Korvany flood: mayor Vantorp opens the Dunmere sports hall",
+                     "The Mirel river burst its banks in Korvany, flooding the old town. Mayor Ilse Vantorp said "
+                     "two hundred families slept in the Dunmere sports hall.", source="bridge.html", **kw)
+    first.id, second.id = "first", "second"
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        write(store, [first], dd)
+        write(store, [second], dd)
+        before = dict(store.con.execute("SELECT id, coverage_id FROM articles").fetchall())
+        assert before["first"] != before["second"]
+        write(store, [bridge], dd)
+        after = dict(store.con.execute("SELECT id, coverage_id FROM articles").fetchall())
+        merges = store.con.execute("SELECT from_id, into_id, article_id FROM coverage_merges").fetchall()
+        record = json.loads(store.con.execute("SELECT record FROM articles WHERE id = 'second'").fetchone()[0])
+    assert len(set(after.values())) == 1
+    assert len(merges) == 1 and merges[0][2] == bridge.id
+    assert {merges[0][0], merges[0][1]} == {before["first"], before["second"]}
+    assert record["coverage_id"] == after["second"]
+
+
+def test_candidates_are_looked_up_in_the_week_window_only(tmp_path):
+    arts = corpus()[:2]
+    arts[1].published = "2031-06-20"  # the same words, months later: not a candidate
+    arts[1].dates = []
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        write(store, [arts[0]], dd)
+        write(store, [arts[1]], dd)
+        n = store.con.execute("SELECT count(DISTINCT coverage_id) FROM articles").fetchone()[0]
+        keys = store.con.execute("SELECT count(*) FROM coverage_keys").fetchone()[0]
+    assert n == 2
+    assert keys == 2 * cov.DEFAULT.n_keys
+
+
+# -- happenings --------------------------------------------------------------------------------------
+def event(date: str | None, *, basis: str = "text", place: str | None = "Korvany", type_: str = "NATURAL_DISASTER",
+          status: str = "reported", text: str = "The river flooded the town.") -> Event:
+    return Event(type=type_, plover=None, source=None, target=None, date=date, date_basis=basis, place=place,
+                 place_country="XX" if place else None, text=text, start=0, end=len(text), status=status)
+
+
+def test_one_happening_however_its_reports_date_or_place_it():
+    h = hp.Happening(happening_id="h1", kind="NATURAL_DISASTER", place="korvany", country="XX",
+                     country_level=False, day=hp.facts(event("2031-03-04"), event_key="k", coverage_id="c").day,
+                     month="2031-03", coverage_id="c1")
+    same_cluster_later = hp.facts(event("2031-03-09"), event_key="k2", coverage_id="c1")
+    country_only = hp.facts(event("2031-03", place="Xland"), event_key="k3", coverage_id="c2",
+                            country_names={"xland"})
+    other_town_elsewhere = hp.facts(event("2031-03-04", place="Tessaly"), event_key="k4", coverage_id="c2")
+    other_kind = hp.facts(event("2031-03-04", type_="ARREST"), event_key="k5", coverage_id="c1")
+    history = hp.facts(event("2031-03-04", status="background"), event_key="k6", coverage_id="c1")
+    far = hp.facts(event("2031-05-20"), event_key="k7", coverage_id="c1")
+    assert hp.choose(same_cluster_later, [h]) == "h1"
+    assert hp.choose(country_only, [h]) == "h1"
+    assert hp.choose(other_town_elsewhere, [h]) is None
+    assert hp.choose(other_kind, [h]) is None
+    assert hp.choose(history, [h]) is None
+    assert hp.choose(far, [h]) is None
+    assert "c|c1|NATURAL_DISASTER" in hp.probe_keys(same_cluster_later)
+    assert set(hp.probe_keys(same_cluster_later)) & set(hp.file_keys(h))
+
+
+def test_happening_date_is_the_most_reported_day_and_conflicts_are_listed():
+    s = hp.happening_summary([
+        {"date": "2031-03-04", "date_basis": "text", "place": "Korvany", "reports": 3},
+        {"date": "2031-03-07", "date_basis": "text", "place": "Korvany", "reports": 1},
+        {"date": "2031-03", "date_basis": "text", "place": "Xland", "reports": 2},
+        {"date": "2031-03-12", "date_basis": "published", "place": None, "reports": 5},
+    ])
+    assert s.date == "2031-03-04" and s.date_basis == "text" and s.place == "Korvany"
+    assert s.conflicting_dates == ["2031-03-07"]  # the month contains the day; publication dates are no claim
+    only_published = hp.happening_summary([{"date": "2031-03-12", "date_basis": "published", "reports": 1}])
+    assert only_published.date == "2031-03-12" and only_published.date_basis == "published"
+
+
+def test_events_of_one_cluster_become_one_happening_in_the_store(tmp_path):
+    arts = corpus()
+    arts[0].events = [event("2031-03-04")]
+    arts[1].events = [event("2031-03-05", text="The Mirel flooded Korvany.")]  # another key: another day
+    arts[2].events = [event("2031-03-04", basis="published", place=None)]
+    arts[3].events = [event("2031-03-09", place="Tessaly")]
+    arts[0].events[0].source = Actor(name="Mirel")
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        write(store, arts[:2], dd)
+        write(store, arts[2:], dd)
+        rows = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
+        keys = [k for (k,) in store.con.execute("SELECT event_key FROM events").fetchall()]
+        of = sc.happenings_of(store.con, keys)
+    assert rows == 4
+    assert len(set(of.values())) == 2  # the Korvany flood (three keys) and the Tessaly flood
