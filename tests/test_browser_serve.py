@@ -51,6 +51,9 @@ def driver(tmp_path_factory):
     opts.binary_location = CHROMIUM
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
+                # the network is cut off: no host name resolves but the test server's address, so any
+                # page that needs a CDN (or anything else outside) fails visibly
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
                 f"--user-data-dir={profile}", "--window-size=1280,1000"):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -152,4 +155,61 @@ def test_situation_page_draws_the_report_and_filters_its_timeline(site, driver):
     shot(driver, "situation-lumeria")
     driver.execute_script("document.getElementById('map').scrollIntoView()")
     shot(driver, "situation-lumeria-map")
+    assert console_errors(driver) == []
+
+
+def test_analyst_walks_search_situation_event_article_and_back_with_a_date_filter(site, driver):
+    """search -> situation (a date range applied) -> an event of its timeline -> the article, where
+    the event's sentence is anchored and highlighted -> back to the same situation and range."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from selenium.webdriver.common.by import By
+
+    a = hostile_article()
+    driver.get(site + "/?q=Korvana")
+    driver.find_element(By.ID, "to-situation").click()
+    assert urlsplit(driver.current_url).path == "/situations/Korvana"
+    driver.execute_script("document.getElementById('since').value = '2031-03-01';"
+                          "document.getElementById('until').value = '2031-03-31';")
+    driver.find_element(By.ID, "period-apply").click()
+    url = urlsplit(driver.current_url)
+    assert parse_qs(url.query) == {"since": ["2031-03-01"], "until": ["2031-03-31"]}
+    assert driver.find_element(By.ID, "since").get_attribute("value") == "2031-03-01"
+    assert "ARMED_CLASH" in driver.find_element(By.ID, "timeline").text
+    driver.find_element(By.CSS_SELECTOR, "#timeline a.event-link").click()
+    assert urlsplit(driver.current_url).path.startswith("/events/")
+    event_id = urlsplit(driver.current_url).path.rsplit("/", 1)[1]
+    sentence = driver.find_element(By.CSS_SELECTOR, "#evidence mark.evidence-sentence")
+    assert "two days of fighting" in sentence.text
+    assert "Port Adel" in driver.find_element(By.CSS_SELECTOR, "table.facts-table").text
+    shot(driver, "event")
+    driver.find_element(By.ID, "event-article").click()
+    assert urlsplit(driver.current_url).path == f"/articles/{a.id}"
+    anchored = driver.find_element(By.ID, f"ev-{event_id}")
+    assert "hl-event" in anchored.get_attribute("class")
+    assert driver.execute_script("return document.querySelector(':target') && document.querySelector(':target').id") \
+        == f"ev-{event_id}"
+    shot(driver, "article-event")
+    driver.find_element(By.ID, "back-to-situation").click()
+    url = urlsplit(driver.current_url)
+    assert url.path == "/situations/Korvana"
+    assert parse_qs(url.query) == {"since": ["2031-03-01"], "until": ["2031-03-31"]}
+    assert driver.find_element(By.ID, "until").get_attribute("value") == "2031-03-31"
+    assert console_errors(driver) == []
+
+
+def test_api_docs_render_with_the_network_cut_off(site, driver):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(site + "/docs")
+    title = WebDriverWait(driver, 30).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, ".swagger-ui .info .title")))
+    assert "wirewatch" in title.text
+    WebDriverWait(driver, 30).until(
+        lambda d: any("/api/events" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")))
+    resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert resources and all(r.startswith(site) for r in resources), resources
+    shot(driver, "docs")
     assert console_errors(driver) == []

@@ -1,8 +1,9 @@
 """The API docs page (``/docs``), served entirely from installed packages: it works offline.
 
 FastAPI's default page loads Swagger UI's script and stylesheet from a CDN, so it is blank on a
-machine without the internet.  Here the same Swagger UI files come from the ``swagger-ui-bundle``
-package (mounted at ``/docs-assets``), and the page references nothing else.
+machine without the internet.  Here Swagger UI's files come from the ``swagger-ui-bundle-v2`` package
+(Swagger UI 5, which reads the OpenAPI 3.1 that FastAPI writes; mounted at ``/docs-assets``), and
+the page references nothing else.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ ASSETS = "/docs-assets"
 
 
 def assets_dir() -> Path | None:
-    """The folder of Swagger UI's files in the ``swagger-ui-bundle`` package (None when missing)."""
+    """The folder of Swagger UI's files in the installed package (None when missing)."""
     try:
         import swagger_ui_bundle  # noqa: PLC0415
     except ImportError:
@@ -34,13 +35,13 @@ def mount(app: FastAPI) -> None:
     """``/docs`` (Swagger UI, local files) and ``/docs-assets``; the OpenAPI schema stays at ``/openapi.json``."""
     folder = assets_dir()
     if folder is None:
-        log.warning("swagger-ui-bundle is not installed: /docs lists the schema only")
+        log.warning("swagger-ui-bundle-v2 is not installed: /docs lists the schema only")
 
     @app.get("/docs", include_in_schema=False)
     def docs_page() -> HTMLResponse:
         if folder is None:
             return HTMLResponse('<!doctype html><title>wirewatch API</title><p>The interactive API docs need the '
-                                '<code>swagger-ui-bundle</code> package. The schema: <a href="/openapi.json">'
+                                '<code>swagger-ui-bundle-v2</code> package. The schema: <a href="/openapi.json">'
                                 '/openapi.json</a>.</p>')
         return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="wirewatch API",
                                    swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
