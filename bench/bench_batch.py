@@ -1,6 +1,7 @@
 """Throughput and memory of ``wirewatch batch``: local 1 worker, local 2 workers, Spark ``local[2]``.
 
     python3 bench/bench_batch.py [--n 20000] [--no-nlp] [--per-file 100] [--engines local1,local2,spark2]
+    python3 bench/bench_batch.py --rss-curve 2560 [--every 80]     # one worker's RSS over a long task
 
 The shared corpora (guardian-syria CSV, india-police-events JSONL, bbc-masakhane TSV) are converted to
 JSON Lines input files in a temporary folder (never in the repository) and replicated to ``--n``
@@ -233,7 +234,77 @@ def paper_estimate(per_cpu_s: float, words_per_article: float, *, month: float, 
             f"worker's peak above, plus the executor JVM).")
 
 
+# -- a worker's resident memory over one long task (issue 16) ----------------------------------------------
+# Each configuration runs in a fresh process with its own environment (glibc reads MALLOC_ARENA_MAX at
+# start): "unbounded" is the worker as it was (no trimming, default arenas), "bounded" the batch default
+# (common.WORKER_ENV + release_memory every common.TRIM_EVERY articles).  Both run at the same time on
+# the same input file, so they see the same machine load.
+RSS_CONFIGS = {"unbounded": {"WIREWATCH_TRIM_EVERY": "0", "MALLOC_ARENA_MAX": None}, "bounded": {}}
+
+
+def _vm(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def rss_child(path: str, every: int) -> None:
+    """Print {n, rss_mb, hwm_mb, s} every ``every`` articles of one task (a JSONL file), after warm-up."""
+    from wirewatch.batch.common import Options, iter_task
+    from wirewatch.nlp import load_model
+
+    load_model()
+    t0, n = time.perf_counter(), 0
+    print(json.dumps({"n": 0, "rss_mb": _vm("VmRSS"), "hwm_mb": _vm("VmHWM"), "s": 0.0}), flush=True)
+    for kind, _row in iter_task(0, path, Options()):
+        if kind == "A":
+            n += 1
+            if n % every == 0:
+                print(json.dumps({"n": n, "rss_mb": _vm("VmRSS"), "hwm_mb": _vm("VmHWM"),
+                                  "s": round(time.perf_counter() - t0, 1)}), flush=True)
+
+
+def rss_curve(n: int, every: int, work: Path) -> None:
+    import subprocess
+
+    inputs = work / "rss-input"
+    write_inputs(inputs, n, n)  # one file: one task, as a large WARC is
+    path = next(inputs.iterdir())
+    procs = {}
+    for name, env in RSS_CONFIGS.items():
+        child_env = {k: v for k, v in os.environ.items() if k not in env or env[k] is not None}
+        child_env.update({k: v for k, v in env.items() if v is not None})
+        if name == "bounded":
+            from wirewatch.batch.common import worker_env
+
+            child_env.update(worker_env())
+        procs[name] = subprocess.Popen([sys.executable, __file__, "--_rss-child", str(path), "--every", str(every)],
+                                       env=child_env, stdout=subprocess.PIPE, text=True)
+    curves = {name: [json.loads(line) for line in p.stdout] for name, p in procs.items()}
+    for p in procs.values():
+        p.wait()
+    print(f"RSS of one worker over one task of {n} articles (MB; load average {os.getloadavg()[0]:.1f})\n")
+    names = list(curves)
+    print("| articles | " + " | ".join(f"{k} RSS | {k} peak" for k in names) + " |")
+    print("|---:|" + "---:|---:|" * len(names))
+    for rows in zip(*curves.values()):
+        print(f"| {rows[0]['n']} | " + " | ".join(f"{r['rss_mb']} | {r['hwm_mb']}" for r in rows) + " |")
+    for name, rows in curves.items():
+        half = [r for r in rows if r["n"] >= rows[-1]["n"] // 2]
+        if len(half) >= 2:
+            slope = (half[-1]["rss_mb"] - half[0]["rss_mb"]) / max(1, half[-1]["n"] - half[0]["n"]) * 1000
+            to_20k = rows[-1]["hwm_mb"] + max(0.0, slope) * (20000 - rows[-1]["n"]) / 1000
+            print(f"{name}: RSS slope over the second half {slope:+.1f} MB per 1,000 articles; "
+                  f"peak at {rows[-1]['n']}: {rows[-1]['hwm_mb']} MB; extrapolated peak at 20,000: {to_20k:,.0f} MB")
+
+
 def main() -> None:
+    if "--_rss-child" in sys.argv:
+        i = sys.argv.index("--_rss-child")
+        rss_child(sys.argv[i + 1], int(sys.argv[sys.argv.index("--every") + 1]))
+        return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=20000, help="articles after replication (issue target: 20000)")
     ap.add_argument("--per-file", type=int, default=100, help="records per JSONL input file (one task each)")
@@ -243,10 +314,18 @@ def main() -> None:
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--month-articles", type=float, default=15e6,
                     help="articles in one month of CC-News, for the paper estimate (default 15 M)")
+    ap.add_argument("--rss-curve", type=int, metavar="N",
+                    help="instead: one worker's RSS over one task of N articles, unbounded vs bounded")
+    ap.add_argument("--every", type=int, default=80, help="--rss-curve: articles between samples")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     work_ctx = tempfile.TemporaryDirectory(prefix="wirewatch-bench-") if not args.work else None
     work = Path(args.work or work_ctx.name)
+    if args.rss_curve:
+        rss_curve(args.rss_curve, args.every, work)
+        if work_ctx:
+            work_ctx.cleanup()
+        return
     inputs = work / "input"
     n, words = write_inputs(inputs, args.n, args.per_file)
     print(f"input: {n} articles, {words} words ({words / n:.0f} words/article), "
