@@ -348,3 +348,39 @@ def test_a_failing_alert_round_never_breaks_the_ingest(store, monkeypatch, caplo
     monkeypatch.setattr(service, "notify", broken)
     on_commit_hook(store, policy=FAST)(commit(store, article("a.txt")))  # does not raise
     assert "alerts failed" in caplog.text and "disk on fire" in caplog.text
+
+
+def test_messages_carry_absolute_links_and_the_triggering_event_sentence(monkeypatch):
+    """With the server's public address (serve --base-url / $WIREWATCH_BASE_URL) every link of a
+    payload opens from anywhere, and the payload quotes the event sentence that matched."""
+    from wirewatch.alerts import messages
+    from wirewatch.alerts.email import render
+    from wirewatch.alerts.watches import Facts, match, parse_query
+    from wirewatch.errors import UsageError
+
+    a = article("abs.txt")
+    hit = match(parse_query("Mali"), Facts.of(a))
+    item = messages.story_item(a, hit)
+    monkeypatch.delenv("WIREWATCH_BASE_URL", raising=False)
+    messages.set_base_url(None)
+    relative = messages.build_message(watch={"id": "w1", "name": "Mali", "query": "Mali"}, items=[item], token="t0k")
+    assert relative["link"] == f"/stories/{a.story_id}"  # no address known: paths (and a warning)
+    monkeypatch.setenv("WIREWATCH_BASE_URL", "https://news.example.org/")
+    msg = messages.build_message(watch={"id": "w1", "name": "Mali", "query": "Mali"}, items=[item], token="t0k")
+    assert msg["link"] == f"https://news.example.org/stories/{a.story_id}"
+    assert msg["stories"][0]["link"] == msg["link"]
+    assert msg["unsubscribe"] == "https://news.example.org/watches/unsubscribe/t0k"
+    assert msg["event"]["text"] == "two days of fighting" and "two days of fighting" in msg["body"]
+    typed = messages.story_item(a, match(parse_query("type:ARMED_CLASH"), Facts.of(a)))
+    assert typed["event"]["type"] == "ARMED_CLASH"
+    _, text = render(msg, base_url="https://news.example.org")
+    assert f"https://news.example.org/stories/{a.story_id}" in text and "https://news.example.orghttps" not in text
+    messages.set_base_url("https://alerts.example.net")
+    try:
+        assert messages.build_message(watch={"id": "w1"}, items=[item], token="x")["link"].startswith(
+            "https://alerts.example.net/stories/")
+    finally:
+        messages.set_base_url(None)
+    for bad in ("news.example.org", "ftp://x.org", "https://x.org/?a=1"):
+        with pytest.raises(UsageError, match="public address"):
+            messages.set_base_url(bad)

@@ -53,6 +53,11 @@ def check_address(address: str) -> str:
     return address
 
 
+def _abs(base_url: str, link: str) -> str:
+    """Messages carry absolute links when the server knows its address; a path gets ``base_url``."""
+    return link if "://" in (link or "") else f"{(base_url or '').rstrip('/')}{link}"
+
+
 def render(message: dict[str, Any], *, base_url: str = "") -> tuple[str, str]:
     """(subject, plain-text body) of an alert message."""
     lines = [message.get("body") or "", ""]
@@ -62,10 +67,12 @@ def render(message: dict[str, Any], *, base_url: str = "") -> tuple[str, str]:
             lines.append("  " + " · ".join(x for x in (s.get("published"), s.get("agency")) if x))
         if s.get("url"):
             lines.append(f"  {s['url']}")
-        lines.append(f"  {base_url}{s['link']}  (matched: {', '.join(s.get('matched', []))})")
+        if (s.get("event") or {}).get("text"):
+            lines.append(f"  “{s['event']['text']}”")
+        lines.append(f"  {_abs(base_url, s['link'])}  (matched: {', '.join(s.get('matched', []))})")
     if message.get("more"):
         lines.append(f"... and {message['more']} more")
-    lines += ["", f"Unsubscribe: {base_url}{message['unsubscribe']}"]
+    lines += ["", f"Unsubscribe: {_abs(base_url, message['unsubscribe'])}"]
     return f"[wirewatch] {message['title']}", "\n".join(lines) + "\n"
 
 
@@ -76,7 +83,7 @@ def send(settings: SmtpSettings, to: str, message: dict[str, Any]) -> Outcome:
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = settings.sender, to, subject
     mail["Date"], mail["Message-ID"] = formatdate(localtime=False), make_msgid(domain="wirewatch")
-    mail["List-Unsubscribe"] = f"<{os.environ.get('WIREWATCH_BASE_URL', '')}{message['unsubscribe']}>"
+    mail["List-Unsubscribe"] = f"<{_abs(os.environ.get('WIREWATCH_BASE_URL', ''), message['unsubscribe'])}>"
     mail.set_content(text)
     try:
         if settings.port == 465:

@@ -45,7 +45,7 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
                allow_private: bool = False, refresh_interval: float = 0.5,
                subscribe_rate: tuple[int, float] = (5, 60.0), deliver_interval: float = 5.0,
                deliver: bool = True, snapshot_dir: str | os.PathLike | None = None,
-               follow: bool = False) -> FastAPI:
+               follow: bool = False, base_url: str | None = None) -> FastAPI:
     """The wirewatch web app and API over the store at ``db_path``.
 
     ``token`` guards write endpoints (else ``$WIREWATCH_TOKEN``, else a random one, readable as
@@ -54,6 +54,10 @@ def create_app(db_path: str | os.PathLike | None = None, *, token: str | None = 
     polls the followed sources in the background (``serve --follow``, see ``sources.py``).
     """
     path = Path(db_path or default_path())
+    if base_url:  # the public address alert links start with (else $WIREWATCH_BASE_URL)
+        from ..alerts.messages import set_base_url  # noqa: PLC0415
+
+        set_base_url(base_url)
     _prepare_store(path)
     secret, generated = resolve_token(token)
     reader = SnapshotReader(path, workdir=snapshot_dir, min_interval=refresh_interval)

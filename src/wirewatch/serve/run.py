@@ -12,12 +12,12 @@ log = logging.getLogger(__name__)
 
 def run(db_path: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 8000,
         token: str | None = None, allow_private: bool = False, log_level: str = "warning",
-        on_token=None, follow: bool = False) -> None:
+        on_token=None, follow: bool = False, base_url: str | None = None) -> None:
     """Serve until interrupted.  ``on_token(token, generated)`` is told the admin token first;
     ``follow`` also polls the followed sources (``wirewatch sources``) in the background."""
     import uvicorn
 
-    app = create_app(db_path, token=token, allow_private=allow_private, follow=follow)
+    app = create_app(db_path, token=token, allow_private=allow_private, follow=follow, base_url=base_url)
     context = app.state.ww
     if on_token is not None:
         on_token(context.guard.token, context.token_generated)
