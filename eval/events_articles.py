@@ -98,6 +98,11 @@ def _overlap(a: list[tuple[int, int]], b: list[list[int]]) -> bool:
     return any(s < e2 and s2 < e for s, e in a for s2, e2 in b)
 
 
+def _holds_trigger(text: str, ev, g: dict) -> bool:
+    word = (ev.trigger or "").split()[0].casefold() if ev.trigger else ""
+    return bool(word) and any(word in text[s:e].casefold() for s, e in g["mentions"])
+
+
 def type_ok(ev, g: dict) -> bool:
     types = {g["type"], *g.get("alt", ())} - {None}
     return (ev.type is not None and ev.type in types) or (g.get("plover") is not None and ev.plover == g["plover"])
@@ -132,7 +137,10 @@ def score(pairs: list[tuple[dict, str]], articles: list, *, errors: bool = False
         hits: dict[int, list] = {}
         for ev in art.events:
             n_sys += 1
-            j = next((j for j, ge in enumerate(gold) if _overlap(_spans(ev), ge["mentions"]) and type_ok(ev, ge)), None)
+            cands = [j for j, ge in enumerate(gold) if _overlap(_spans(ev), ge["mentions"]) and type_ok(ev, ge)]
+            # several gold events in one sentence: the one whose mention holds the trigger, then exact type
+            j = max(cands, key=lambda j: (_holds_trigger(text, ev, gold[j]), ev.type == gold[j]["type"],
+                                          j not in hits, -j), default=None)
             if j is None:
                 if errors:
                     print(f"  FP {g['corpus']}:{g['id']} {ev.type}/{ev.plover} {ev.status} "

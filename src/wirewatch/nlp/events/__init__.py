@@ -133,7 +133,7 @@ def _make_event(ctx: ArticleIndex, tok, etype, plover, cue, source, target, span
     date = _event_date(tok, ctx.dates, start, end)
     place = _event_place(ctx, tok, start, end, [s for s in spans if s])
     art = ctx.article
-    where = (place.name, place.country) if place else _fallback(ctx, start, end)
+    where = (place.name, place.country) if place else _fallback(ctx, tok.doc, start, end)
     undated_history = date is None and history(tok)
     if status == "reported" and (undated_history or (date is not None and background_date(date.value, art.published))):
         status = "background"
@@ -147,14 +147,14 @@ def _make_event(ctx: ArticleIndex, tok, etype, plover, cue, source, target, span
     return ev
 
 
-def _fallback(ctx: ArticleIndex, start: int, end: int) -> tuple[str | None, str | None]:
+def _fallback(ctx: ArticleIndex, doc, start: int, end: int) -> tuple[str | None, str | None]:
     """The dateline's place, for an event whose clause names none, only where the story is about the
     dateline's country: a story filed from Ottawa about Mali does not place its events in Ottawa."""
     text = ctx.article.text
     para = text.rfind("\n\n", 0, start)
     prev_para = text.rfind("\n\n", 0, max(para, 0))
     lo = max(prev_para if prev_para >= 0 else 0, start - CONTEXT_CHARS, ctx.geo.skip_before)
-    before = [p for p in ctx.places if lo <= p.start and p.end <= start]
+    before = [p for p in ctx.places if lo <= p.start and p.end <= start and not _modifier(doc, p)]
     if before:  # the nearest context: the last place named just before, in this or the previous paragraph
         last = max(before, key=lambda p: p.start)
         return last.name, last.country
@@ -343,7 +343,16 @@ def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MI
     if not merge:
         return [f.event for f in found]
     sent_of = [f.extra.get("sent", 0) for f in found]
-    return merge_mentions([f.event for f in found], sent_of, [f.cue_lemma for f in found])
+    return merge_mentions([f.event for f in found], sent_of, [f.cue_lemma for f in found],
+                          [_place_pos(ctx, f.event) >= 0 for f in found])
+
+
+def _place_pos(ctx: ArticleIndex, ev: Event) -> int:
+    """Where the event's place is named in its sentence (-1 when it came from context or the dateline)."""
+    for p in ctx.places:
+        if p.name == ev.place and ev.start <= p.start < ev.end:
+            return p.start
+    return -1
 
 
 def _own_details(tok) -> bool:

@@ -89,6 +89,8 @@ def assertion(tok) -> tuple[str | None, float]:
     status = "reported"
     if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
         status = "background"  # "a soldier fighting against IS": what the actor does, not the news
+    if tok.dep_ == "advcl" and tok.tag_ == "VBG" and any(c.lower_ in ("while", "when") for c in tok.children):
+        status = "background"  # "killed while fighting against IS": the circumstance, not the news
     if tok.pos_ in ("NOUN", "PROPN"):
         for c in tok.children:
             if c.dep_ == "det" and c.lower_ in w["negators"]:
@@ -164,6 +166,8 @@ def history(tok) -> bool:
         if cur.head is cur:
             return False
         cur = cur.head
+    if any(c.dep_ == "advmod" and c.lower_ in w["earlier"] for c in cur.children):
+        return True  # "had previously fought in Afghanistan"
     marks = {c.lower_ for c in cur.children if c.dep_ in ("mark", "prep", "advmod")}
     if not marks & {"after", "since"}:
         return False

@@ -78,14 +78,14 @@ def _dated_history(a: Event, b: Event) -> bool:
     return a.status == "background" and a.date_basis == "text" and b.status == "reported" and b.date_basis != "text"
 
 
-def _same(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) -> bool:
+def _same(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None, own: bool = True) -> bool:
     if a.status != b.status and not _dated_history(a, b) and not _dated_history(b, a):
         return False
     if not _kind_ok(a, b) or not _date_ok(a, b):
         return False
     if not (_actor_ok(a.source, b.source) and _actor_ok(a.target, b.target)):
         return False
-    if a.place_country and b.place_country and a.place_country != b.place_country:
+    if own and a.place_country and b.place_country and a.place_country != b.place_country:
         return False
     return _tied(a, b, sa, sb, ta, tb)
 
@@ -124,14 +124,19 @@ def _fold(group: list[Event]) -> Event:
     return best
 
 
-def merge_mentions(events: list[Event], sentence_of: list[int], lemmas: list[str | None]) -> list[Event]:
+def merge_mentions(events: list[Event], sentence_of: list[int], lemmas: list[str | None],
+                   own_place: list[bool] | None = None) -> list[Event]:
     """Merge the mentions of one happening (greedy, in text order).  ``sentence_of[i]`` is the index
-    of event i's sentence, ``lemmas[i]`` its trigger lemma; returns events in text order."""
+    of event i's sentence, ``lemmas[i]`` its trigger lemma, ``own_place[i]`` whether its place was
+    named in its own sentence (a place taken from context does not keep two mentions apart);
+    returns events in text order."""
+    own = own_place or [True] * len(events)
     groups: list[list[int]] = []
     for i, ev in enumerate(events):
         home = None
         for g in groups:
-            if all(_same(events[j], ev, sentence_of[j], sentence_of[i], lemmas[j], lemmas[i]) for j in g):
+            if all(_same(events[j], ev, sentence_of[j], sentence_of[i], lemmas[j], lemmas[i], own[i] and own[j])
+                   for j in g):
                 home = g
                 break
         if home is None:
