@@ -255,3 +255,20 @@ def test_folder_reads_new_files_only(tmp_path: Path) -> None:
     assert sorted(Path(s).name for s, _ in stored(db)) == ["a.html", "b.html"]
     with Store(db, read_only=True) as store:
         assert get_source(store.con, "inbox").items_stored == 2
+
+
+def test_cli_sources_add_list_remove(tmp_path: Path) -> None:
+    import json
+
+    db = str(tmp_path / "c.duckdb")
+    run = CliRunner().invoke
+    r = run(app, ["sources", "add", "https://example.org/rss", "--every", "90s", "--name", "ex", "--db", db])
+    assert r.exit_code == 0 and "following" in r.output and "every 90s" in r.output
+    r = run(app, ["sources", "list", "--db", db, "--json"])
+    [row] = [json.loads(line) for line in r.output.splitlines()]
+    assert (row["name"], row["every_s"], row["kind"], row["failures"], row["last_polled"]) == ("ex", 90, "auto", 0,
+                                                                                               None)
+    assert run(app, ["sources", "add", str(tmp_path / "nowhere"), "--db", db]).exit_code == 2
+    assert run(app, ["sources", "remove", "ex", "--db", db]).exit_code == 0
+    assert run(app, ["sources", "remove", "ex", "--db", db]).exit_code == 1
+    assert "no sources" in run(app, ["sources", "list", "--db", db]).output
