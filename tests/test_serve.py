@@ -372,3 +372,32 @@ def test_docs_page_uses_only_local_assets(site):
         assert "//" not in "".join(refs)
         for ref in refs:
             assert c.get(ref).status_code == 200, ref
+
+
+def test_numbers_are_totals_with_what_is_shown(tmp_path):
+    """Headline numbers count everything; a capped list says "N of M"; the page and its JSON agree."""
+    from wirewatch.report.build import NEW_TOP
+    from wirewatch.store.situations import places as place_rows
+
+    n = 66
+    arts = [plain_article(100 + i, place=f"Harbour Town {i}", day=1 + i % 28) for i in range(n)]
+    db = tmp_path / "many.duckdb"
+    write_articles(db, arts)
+    app = create_app(db, token=TOKEN, deliver=False)
+    limit = place_rows.__kwdefaults__["limit"]
+    with live_server(app) as base:
+        with httpx.Client(base_url=base) as c:
+            rep = c.get("/api/situations/harbour", params={"new_since": "2000-01-01"}).json()
+            assert rep["counts"]["stories"] == n and rep["counts"]["places"] == n
+            assert len(rep["places"]) == limit < n and rep["counts"]["places_shown"] == limit
+            assert rep["new_since"]["stories_total"] == n and len(rep["new_since"]["stories"]) == NEW_TOP
+            assert rep["counts"]["timeline_total"] >= len(rep["timeline"])
+            latest = c.get("/api/articles", params={"limit": 20}).json()
+            assert latest["total"] == n and latest["count"] == 20
+        with html_client(base) as c:
+            page = c.get("/situations/harbour", params={"new_since": "2000-01-01"}).text
+            assert f"{n} new stories" in page and f"(showing the {NEW_TOP} most copied)" in page
+            assert f"<b>{n}</b> places" in page and f"{limit} most named of {n} places" in page
+            assert rep["new_since"]["summary"] in page.replace("&#39;", "'")
+            home = c.get("/").text
+            assert f"showing 1–20 of {n} articles" in home

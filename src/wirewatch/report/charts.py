@@ -77,6 +77,9 @@ def _range(first: date, last: date, step: str):
         d = _end(d, step) + timedelta(days=1)
 
 
+DATE_LABEL_W = 68  # a YYYY-MM-DD tick label at 11px, in viewBox units
+
+
 def volume_svg(bins: list[Bin], *, width: int = 900, height: int = 220) -> str:
     """Grouped bar chart (stories, copies per bin) as an inline SVG string."""
     if not bins:
@@ -88,10 +91,10 @@ def volume_svg(bins: list[Bin], *, width: int = 900, height: int = 220) -> str:
     bar = max(1.0, slot * 0.4)
     out = [(f'<svg class="chart" viewBox="0 0 {width} {height}" '
             'role="img" aria-label="Coverage volume: stories and copies over time">')]
-    for frac in (0, 0.5, 1):
-        y = top + plot_h * (1 - frac)
+    for value in dict.fromkeys((0, peak // 2 if peak >= 4 else 0, peak)):  # whole numbers, each once
+        y = top + plot_h * (1 - value / peak)
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" class="tick">{round(peak * frac)}</text>')
+        out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" class="tick">{value}</text>')
     every = max(1, len(bins) // 8)
     for i, b in enumerate(bins):
         x = left + i * slot + (slot - 2 * bar) / 2
@@ -101,8 +104,13 @@ def volume_svg(bins: list[Bin], *, width: int = 900, height: int = 220) -> str:
             out.append(f'<rect class="{cls}" x="{x + j * bar:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" '
                        f'height="{h:.1f}"><title>{tip}</title></rect>')
         if i % every == 0:
-            tx = left + i * slot + slot / 2
-            out.append(f'<text x="{tx:.1f}" y="{height - bottom + 14}" text-anchor="middle" class="tick">'
+            tx, anchor = left + i * slot + slot / 2, "middle"
+            half = DATE_LABEL_W / 2  # a date label must not run past either edge of the chart
+            if tx + half > width - right:
+                tx, anchor = width - right, "end"
+            elif tx - half < 0:
+                tx, anchor = 0, "start"
+            out.append(f'<text x="{tx:.1f}" y="{height - bottom + 14}" text-anchor="{anchor}" class="tick">'
                        f'{escape(b.start.isoformat())}</text>')
     ly = height - 12
     out.append(f'<rect class="stories" x="{left}" y="{ly - 9}" width="10" height="10"/>'

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -187,7 +188,10 @@ def api_status(request: Request) -> dict[str, Any]:
         from ..store import web  # noqa: PLC0415
 
         status = web.store_status(cur)
-    status["snapshot_taken_at"] = context.reader.taken_at
+    taken = context.reader.taken_at
+    # ISO 8601 (UTC), like every other time of the API (it was an epoch float)
+    status["snapshot_taken_at"] = (datetime.fromtimestamp(taken, timezone.utc).isoformat(timespec="seconds")
+                                   if taken else None)
     status["alerts"] = alerting.available()
     return status
 

@@ -55,8 +55,13 @@ def search(cur: duckdb.DuckDBPyConnection, q: str | None, *, limit: int = 20, of
     for r in rows:
         if r.get("score") is not None:
             r["score"] = round(float(r["score"]), 4)
+    total = None
+    if not q:  # the latest articles: the total is known (a ranked search pages without one)
+        from ..store import web  # noqa: PLC0415
+
+        total = web.article_total(cur, since=since, until=until)
     return {"query": q, "limit": limit, "offset": offset, "since": since, "until": until,
-            "count": len(rows), "articles": rows}
+            "count": len(rows), "total": total, "articles": rows}
 
 
 def article(cur: duckdb.DuckDBPyConnection, article_id: str) -> Article:

@@ -28,3 +28,17 @@ def story_quotes(con: duckdb.DuckDBPyConnection, story_id: str) -> list[dict[str
         "FROM quotes WHERE story_id = ? GROUP BY speaker, lower(text) ORDER BY start, speaker", [story_id])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def article_total(con: duckdb.DuckDBPyConnection, *, since: str | None = None, until: str | None = None) -> int:
+    """Stored articles published in the period (every article when no period): the search page's total
+    when it lists the latest articles."""
+    where, params = [], []
+    if since:
+        where.append("published >= CAST(? AS DATE)")
+        params.append(since)
+    if until:
+        where.append("published <= CAST(? AS DATE)")
+        params.append(until)
+    sql = "SELECT count(*) FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
+    return int(con.execute(sql, params).fetchone()[0])
