@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from eval._shared import DATA, require
 
 csv.field_size_limit(sys.maxsize)
-CONFIGS = {"local1": ("local", 1), "local2": ("local", 2), "spark2": ("spark", 2)}
+CONFIGS = {"local1": ("local", 1), "local2": ("local", 2), "spark2": ("spark", 2), "cluster2": ("spark", 2)}
+# cluster2: a Spark standalone cluster on this machine (master + 2 workers of 1 core, batch.cluster), relative paths
 
 
 def source_records() -> list[dict]:
@@ -200,8 +201,21 @@ def run_config(name: str, inputs: Path, out: Path, *, nlp: bool) -> dict:
     sampler = PeakSampler()
     sampler.start()
     t0 = time.perf_counter()
-    summary = run_batch([str(inputs)], out, engine=engine, workers=workers,
-                        master=f"local[{workers}]" if engine == "spark" else None, nlp=nlp)
+    if name == "cluster2":
+        from wirewatch.batch.cluster import standalone_cluster
+
+        with standalone_cluster(workers=2, cores=1, memory="2g", executor_memory="1g") as cluster:
+            started = time.perf_counter() - t0
+            cwd = os.getcwd()
+            os.chdir(inputs.parent)  # relative input and output paths, as a user would type them
+            try:
+                summary = run_batch([inputs.name], out.name, engine=engine, master=cluster.url, nlp=nlp)
+            finally:
+                os.chdir(cwd)
+        print(f"cluster2: master and workers up in {started:.1f} s (included below)", flush=True)
+    else:
+        summary = run_batch([str(inputs)], out, engine=engine, workers=workers,
+                            master=f"local[{workers}]" if engine == "spark" else None, nlp=nlp)
     wall = time.perf_counter() - t0
     peaks = sampler.stop()
     sampler.cpu_by_kind["driver"] = round(_self_cpu() - driver_before, 1)
@@ -280,11 +294,12 @@ def rss_curve(n: int, every: int, work: Path) -> None:
             from wirewatch.batch.common import worker_env
 
             child_env.update(worker_env())
-        procs[name] = subprocess.Popen([sys.executable, __file__, "--_rss-child", str(path), "--every", str(every)],
-                                       env=child_env, stdout=subprocess.PIPE, text=True)
-    curves = {name: [json.loads(line) for line in p.stdout] for name, p in procs.items()}
+        with open(work / f"rss-{name}.jsonl", "w") as log:  # watch it grow: tail -f WORK/rss-NAME.jsonl
+            procs[name] = subprocess.Popen([sys.executable, __file__, "--_rss-child", str(path), "--every",
+                                            str(every)], env=child_env, stdout=log, text=True)
     for p in procs.values():
         p.wait()
+    curves = {name: [json.loads(line) for line in open(work / f"rss-{name}.jsonl")] for name in procs}
     print(f"RSS of one worker over one task of {n} articles (MB; load average {os.getloadavg()[0]:.1f})\n")
     names = list(curves)
     print("| articles | " + " | ".join(f"{k} RSS | {k} peak" for k in names) + " |")

@@ -61,3 +61,20 @@ def test_spark_batch_from_the_entry_point_with_a_path_that_does_not_hold_it(tmp_
     assert r.returncode == 0, r.stderr[-3000:]
     summary = json.loads(r.stdout.strip().splitlines()[-1])
     assert summary["engine"] == "spark" and summary["articles"] == 2 and summary["rejected"] == 0
+
+
+def test_a_failed_spark_job_is_one_line_naming_the_python_error(monkeypatch):
+    from wirewatch.batch.spark import job_failure
+
+    monkeypatch.setenv("PYSPARK_PYTHON", "/usr/bin/python3")
+    trace = ("An error occurred while calling o57.collectToPython.\n"
+             ": org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 0.0 failed\n"
+             "org.apache.spark.api.python.PythonException: Traceback (most recent call last):\n"
+             '  File "/usr/lib/spark/python/pyspark/worker.py", line 1904, in main\n'
+             "ModuleNotFoundError: No module named 'wirewatch'\n"
+             "\tat org.apache.spark.api.python.BasePythonRunner$ReaderIterator.handlePythonException\n"
+             "java.lang.RuntimeException: wrapped\n")
+    message = job_failure(RuntimeError(trace))
+    assert "\n" not in message
+    assert "ModuleNotFoundError: No module named 'wirewatch'" in message and "/usr/bin/python3" in message
+    assert "PYSPARK_PYTHON" in message

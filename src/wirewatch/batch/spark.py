@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -33,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from ..dedup import LSH_THRESHOLD, NUM_PERM, same_story
-from ..errors import UsageError
+from ..errors import UsageError, WirewatchError
 from .common import REJECT_SCHEMA, BatchSummary, Options, TaskResult, stamp, worker_env, write_task
 from .storage import Location, Task, publish, resolve_inputs, staging
 
@@ -79,6 +80,25 @@ def _spark_schema(arrow_schema, *, extra: tuple[str, ...] = ()):
     fields = [T.StructField(f.name, mapping[str(f.type)], True) for f in arrow_schema]
     fields += [T.StructField(name, T.StringType(), True) for name in extra]
     return T.StructType(fields)
+
+
+class SparkJobError(WirewatchError):
+    """The Spark job failed (a task kept failing, an executor could not start Python...)."""
+
+
+_PY_ERROR = re.compile(r"^\s*((?:[\w.]+\.)?\w*(?:Error|Exception|Exit)): (.+)$")
+
+
+def job_failure(exc: BaseException) -> str:
+    """One line about a failed job: the Python error an executor raised when there is one."""
+    lines = str(exc).splitlines()
+    found = [m for m in map(_PY_ERROR.match, lines) if m and not m.group(1).startswith(("py4j", "org.", "java."))]
+    what = f"{found[-1].group(1)}: {found[-1].group(2)}" if found else (lines[0] if lines else type(exc).__name__)
+    hint = ""
+    if "ModuleNotFoundError" in what or "No module named" in what:
+        hint = (f"; the executors run {os.environ.get('PYSPARK_PYTHON', 'python3')}: install wirewatch for it, or "
+                "set PYSPARK_PYTHON to an interpreter that has it (docs/deploy.md)")
+    return f"the Spark job failed: {what[:300]}{hint} (WIREWATCH_SPARK_LOG_LEVEL=INFO shows Spark's log)"
 
 
 def use_driver_python() -> str:
@@ -133,6 +153,10 @@ def run_spark(inputs: list[str], out: str | os.PathLike, *, master: str | None =
     try:
         results = _process(spark, tasks, options, stage)
         n_articles, n_stories = _finish(spark, results, stage)
+    except WirewatchError:
+        raise
+    except Exception as exc:  # Py4JJavaError with pages of JVM and Python traces: one line instead
+        raise SparkJobError(job_failure(exc)) from exc
     finally:
         if owned:
             spark.stop()
