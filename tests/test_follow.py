@@ -96,6 +96,7 @@ class FeedServer:
         self.garbage = False
         self.robots = "User-agent: *\nDisallow: /private/\n"
         self.hold: set[str] = set()  # paths that answer only once ``released`` is set
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
         self.released = threading.Event()
         self.log: list[tuple[float, str, int]] = []
         self.lock = threading.Lock()
@@ -148,6 +149,8 @@ class FeedServer:
     def answer(self, path: str, headers: Any) -> tuple[int, str, bytes, dict[str, str]]:
         if path in self.hold:
             self.released.wait(60)
+        if path in self.redirects:
+            return 302, "text/plain", b"", {"Location": self.redirects[path]}
         if path == "/robots.txt":
             return 200, "text/plain", self.robots.encode(), {}
         if path in ("/feed.xml", "/news-sitemap.xml"):
@@ -246,6 +249,8 @@ def test_follow_stores_alerts_survives_failures_and_stops_on_sigterm(site: FeedS
             add_source(store, site.url + "/feed.xml", every="2s", name="courier")
         proc = start_follow(db)
         try:
+            with Store(db, lock_timeout=30) as store:  # `watch` administration meanwhile
+                add_watch(store, "Velan", name="velan")
             got = wait_for(lambda: len(articles(db)) >= 2 and articles(db), timeout=30, what="the first items",
                            proc=proc)
             assert sorted(s for s, _ in got) == [f"{site.url}/item/bridge", f"{site.url}/item/harbour"]

@@ -272,3 +272,25 @@ def test_cli_sources_add_list_remove(tmp_path: Path) -> None:
     assert run(app, ["sources", "remove", "ex", "--db", db]).exit_code == 0
     assert run(app, ["sources", "remove", "ex", "--db", db]).exit_code == 1
     assert "no sources" in run(app, ["sources", "list", "--db", db]).output
+
+
+def test_timeouts_and_redirects_to_private_addresses_are_recorded(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "t.duckdb"
+    with FeedServer(["harbour"]) as site:
+        with Store(db) as store:
+            add_source(store, site.url + "/feed.xml", name="slow")
+            add_source(store, site.url + "/moved.xml", name="moved")
+        site.hold = {"/feed.xml"}  # answers only after the follower has given up
+        site.redirects["/moved.xml"] = "http://127.0.0.2/feed.xml"
+        # 127.0.0.1 passes as public, so only the redirect's target is refused
+        monkeypatch.setattr("wirewatch.sources.web.is_public_address", lambda a: a == "127.0.0.1")
+        f = follower(db, allow_private=False, timeout=0.5)
+        reports = {r.name: r for r in f.poll_due()}
+        f.close()
+        site.released.set()
+        assert reports["slow"].status == "error" and reports["slow"].error.startswith("fetch: timed out")
+        assert reports["moved"].status == "error" and reports["moved"].error.startswith("blocked_address:")
+        assert "127.0.0.2" in reports["moved"].error
+        with Store(db, read_only=True) as store:
+            assert {s.name: s.failures for s in list_sources(store.con)} == {"slow": 1, "moved": 1}
