@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from ._app import app, main
-from . import batch, core, follow, report, serve, watch  # noqa: F401  (registers the commands)
+from . import batch, core, data, follow, report, serve, watch  # noqa: F401  (registers the commands)
 
 __all__ = ["app", "main"]

@@ -238,6 +238,3 @@ def render_findings(f: dict) -> None:
     for r in f["rejects"]:
         con.print(f"rejected: {r['source']}: {r['reason']} [{r['code']}]", markup=False)
     con.print("Next: `wirewatch articles`, `wirewatch report Niger --format html --out niger.html`, `wirewatch serve`.")
-
-
-from . import data  # noqa: E402,F401 - registers `wirewatch events` (until cli/__init__ lists it)
