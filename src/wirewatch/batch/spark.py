@@ -2,14 +2,18 @@
 
 Why it is shaped this way (a first version took ~165 s on 7 tiny documents):
 
-* **The NLP runs exactly once.**  Documents are processed in one ``mapPartitions`` whose rows are
-  written straight to a staged Parquet file (one job).  Everything after reads that file, so no
-  later action can re-run the pipeline (an RDD ``.cache()`` is only a hint: evicted or partly
-  computed blocks are silently recomputed, and every action on a DataFrame built over a Python
-  RDD re-enters Python).  Each Python worker loads the spaCy model once and reuses it.
-* **Python only where our code must run**: processing and the ``same_story`` check of candidate
-  pairs.  Band keys, buckets, candidate pairs, the story join and the partitioned write are Spark
-  SQL (JVM), with few shuffle partitions in local mode (adaptive execution merges small ones).
+* **The NLP runs exactly once, and Python does the I/O.**  Documents are processed in one
+  ``mapPartitions`` job whose Python workers write their article rows, dedup keys and rejects as
+  staged Parquet straight to the output's storage (local disk, a shared mount or ``s3://``, through
+  pyarrow and fsspec: Spark's own writer would need a Hadoop S3 connector that PySpark does not ship)
+  and send back only counts and file names.  Later stages read the small keys files (cheap and
+  deterministic, so a recomputed partition costs nothing) and a last Python pass stamps story ids
+  into the staged parts, partitioned by month.  Each Python worker loads the spaCy model once.
+* **Paths are settled on the driver** (``storage.resolve_inputs``): executors have their own working
+  directories, so every input becomes an absolute path or URI before any task is made, while records
+  keep the source as the user typed it.
+* **Spark SQL for the grouping**: band keys, buckets and candidate pairs are Spark SQL (JVM), with few
+  shuffle partitions in local mode (adaptive execution merges small ones); Python verifies pairs.
 * **Story grouping is MinHash banding in Spark, consistent with the local dedup.**  Exact copies
   collapse on their content hash; the first copy of each body (its *representative*) emits one key
   per LSH band (the very slices the local ``MinHashLSH`` buckets on); representatives sharing a
@@ -43,6 +47,7 @@ log = logging.getLogger(__name__)
 BUCKET_CAP = 300
 MAX_SLICES = 4096
 INSTALL_HINT = "pip install 'wirewatch[spark]'"
+FORWARDED_ENV = ("WIREWATCH_TRIM_EVERY", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION")
 
 
 def _require_spark():
@@ -119,14 +124,18 @@ def _session(SparkSession, master: str | None, workers: int):
         return active, False
     _require_java()
     python = use_driver_python()
-    builder = (SparkSession.builder.master(master or f"local[{workers}]").appName("wirewatch batch")
+    builder = SparkSession.builder
+    if master or "PYSPARK_GATEWAY_PORT" not in os.environ:  # under spark-submit, its --master rules
+        builder = builder.master(master or f"local[{workers}]")
+    builder = (builder.appName("wirewatch batch")
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.python.worker.reuse", "true").config("spark.sql.adaptive.enabled", "true")
                .config("spark.pyspark.python", python).config("spark.pyspark.driver.python", sys.executable))
     for key, value in worker_env().items():  # bounded worker memory (see common.WORKER_ENV)
         builder = builder.config(f"spark.executorEnv.{key}", value)
-    if "WIREWATCH_TRIM_EVERY" in os.environ:
-        builder = builder.config("spark.executorEnv.WIREWATCH_TRIM_EVERY", os.environ["WIREWATCH_TRIM_EVERY"])
+    for key in FORWARDED_ENV:  # where the object store is (never credentials: see docs/deploy.md)
+        if key in os.environ:
+            builder = builder.config(f"spark.executorEnv.{key}", os.environ[key])
     if master is None or master.startswith("local"):
         builder = builder.config("spark.sql.shuffle.partitions", str(max(2, workers * 2)))
     try:
