@@ -1,5 +1,6 @@
 """The one search (``store.search``): the scores of DuckDB's ``match_bm25``, a deterministic order,
-filters and paging, the same answers from a full index (web app) and a partial one (CLI)."""
+filters and paging, the same answers from a full index (web app) and a partial one (CLI), an index
+current after each batch.  DuckDB's fts index is built here only as the reference."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ ARTICLES = [
 def store(tmp_path_factory):
     db = tmp_path_factory.mktemp("search") / "s.duckdb"
     write_articles(db, ARTICLES + [plain_article(i) for i in range(10, 14)])
+    with Store(db) as st:  # the reference: DuckDB's own fts index over the same articles
+        st.con.execute("PRAGMA create_fts_index('articles', 'id', 'title', 'text', overwrite=1)")
     with Store(db, read_only=True) as st:
         yield st
 
@@ -85,34 +88,49 @@ def test_summaries_read_from_the_store_when_too_many_to_keep(store):
         assert search.bm25(store.con, q, index=lean) == search.bm25(store.con, q, index=kept)
 
 
-def test_without_an_index_search_falls_back_to_substrings(tmp_path):
-    db = tmp_path / "plain.duckdb"
-    with Store(db) as st:
-        from wirewatch.store import Batch
+def test_without_the_fts_extension_search_falls_back_then_catches_up(tmp_path, monkeypatch):
+    from wirewatch.store import Batch, db as store_db
 
-        dd = st.load_deduper()
+    path = tmp_path / "plain.duckdb"
+    monkeypatch.setattr(store_db, "_load_fts", lambda con: False)  # no stemmer in this process
+    with Store(path) as st:
+        dd = st.deduper()
         st.write_batch(Batch(articles=[(a, dd.judge(a)) for a in ARTICLES]))
-    with Store(db, read_only=True) as st:
+    with Store(path, read_only=True) as st:
         assert search.fingerprint(st.con) is None and search.bm25(st.con, "floods") is None
         hits = queries.search_articles(st.con, "Ferry strike")
         assert [h["title"] for h in hits] == ["Ferry strike in Velka"] and hits[0]["score"] is None
+    monkeypatch.undo()
+    with Store(path) as st:  # opened where the extension loads: the missing articles are indexed
+        assert search.fingerprint(st.con)[0] == len(ARTICLES)
+        assert [h["title"] for h in search.bm25(st.con, "ferry strike")][0] == "Ferry strike in Velka"
 
 
-def test_a_snapshot_keeps_its_index_until_the_fts_index_changes(tmp_path):
+def test_each_batch_is_searchable_at_once_and_only_its_rows_are_indexed(tmp_path):
+    from wirewatch.store import Batch
+
+    path = tmp_path / "grow.duckdb"
+    write_articles(path, ARTICLES[:3])
+    with Store(path) as st:
+        before = st.con.execute("SELECT count(*), max(docid) FROM search_docs").fetchone()
+        dd = st.deduper()
+        st.write_batch(Batch(articles=[(a, dd.judge(a)) for a in ARTICLES[3:5]]))
+        after = st.con.execute("SELECT count(*), max(docid) FROM search_docs").fetchone()
+        assert after == (before[0] + 2, before[1] + 2)
+        assert [h["title"] for h in search.bm25(st.con, "tariffs council")][0] == "Council vote"
+
+
+def test_a_snapshot_keeps_its_index_until_the_index_changes(tmp_path):
     db = tmp_path / "snap.duckdb"
     write_articles(db, [plain_article(1), plain_article(2)])
     reader = SnapshotReader(db, min_interval=60)
     try:
         first = reader._current.index
         assert first is not None and first.num_docs == 2
-        with Store(db) as st:  # new articles without a rebuilt fts index (an ingest still running)
-            from wirewatch.store import Batch
-
-            dd = st.load_deduper()
-            art = plain_article(3)
-            st.write_batch(Batch(articles=[(art, dd.judge(art))]))
+        with Store(db) as st:  # a watch added: the store file changes, its search index does not
+            st.con.execute("CREATE TABLE IF NOT EXISTS _unrelated (x INTEGER)")
         assert reader.refresh() and reader._current.index is first
-        write_articles(db, [plain_article(4)])  # an ingest's end: the fts index is rebuilt
+        write_articles(db, [plain_article(3), plain_article(4)])  # one batch: indexed with its commit
         assert reader.refresh()
         assert reader._current.index is not first and reader._current.index.num_docs == 4
         hits = reader.read(lambda cur, index: search.bm25(cur, "harbour", limit=10, index=index), with_index=True)
@@ -121,8 +139,23 @@ def test_a_snapshot_keeps_its_index_until_the_fts_index_changes(tmp_path):
         reader.close()
 
 
-def test_query_words_are_the_index_tokenizers(store):
-    """The Python split of ASCII queries equals the fts macro's, on odd punctuation and random text."""
+def test_index_holds_the_tokens_of_the_fts_extension(store):
+    """Per article, the length and the term frequencies equal those of DuckDB's fts index."""
+    ours = dict(store.con.execute(
+        "SELECT d.id, list((p.term, p.tf)) FROM search_docs d JOIN search_postings p USING (docid) "
+        "GROUP BY d.id").fetchall())
+    ref = dict(store.con.execute(
+        "SELECT d.name, list((CAST(md5_number(t.term) >> 64 AS UBIGINT), x.tf)) FROM "
+        "(SELECT docid, termid, count(*) AS tf FROM fts_main_articles.terms GROUP BY ALL) x "
+        "JOIN fts_main_articles.dict t USING (termid) JOIN fts_main_articles.docs d USING (docid) GROUP BY d.name"
+    ).fetchall())
+    assert {k: sorted(map(tuple, v)) for k, v in ours.items()} == {k: sorted(map(tuple, v)) for k, v in ref.items()}
+    assert dict(store.con.execute("SELECT id, len FROM search_docs").fetchall()) == dict(
+        store.con.execute("SELECT name, len FROM fts_main_articles.docs").fetchall())
+
+
+def test_query_terms_are_the_fts_tokenizers(store):
+    """Query terms equal the fts macro's tokens (stopwords out, Porter stems), on odd punctuation and random text."""
     import random
     import string
 
@@ -130,9 +163,11 @@ def test_query_words_are_the_index_tokenizers(store):
     alphabet = string.ascii_letters + string.digits + string.punctuation + " \t\n"
     queries_ = ["Protest in Velka's port!", "U.S.-led talks, 2031: ceasefire?", "a\\b/c|d\"e`f'g h",
                 "e-mail co-operation state-of-the-art", "x_y+z=w {q} [r] <s> ~t^u%v$w#x@y*z(a)b;c:d", "!!!", "",
-                "ÉLECTION à Côte-d'Ivoire", "running runners ran"]
+                "ÉLECTION à Côte-d'Ivoire", "running runners ran", "the and of about"]
     queries_ += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(200)]
     for q in queries_:
-        rows = store.con.execute("SELECT DISTINCT stem(unnest(fts_main_articles.tokenize(?)), 'porter')",
-                                 [q]).fetchall()
-        assert search.query_terms(store.con, q) == tuple(sorted(t for (t,) in rows if t)), q
+        rows = store.con.execute(
+            "SELECT DISTINCT CAST(md5_number(stem(w, 'porter')) >> 64 AS UBIGINT) FROM "
+            "(SELECT unnest(fts_main_articles.tokenize(?)) AS w) WHERE w <> '' "
+            "AND w NOT IN (SELECT sw FROM fts_main_articles.stopwords)", [q]).fetchall()
+        assert search.query_terms(store.con, q) == tuple(sorted(t for (t,) in rows)), q

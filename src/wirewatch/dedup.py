@@ -11,6 +11,12 @@ returns, verify the estimated overlap before joining the new copy to the candida
 
 Signatures are plain ``uint32`` arrays, so the store can persist them and the batch engine can
 compute the very same ones (same seed, same permutations) on another machine.
+
+A ``Deduper`` holds in memory what it was given or judged.  Given a ``lookup`` (the store's, see
+``Store.deduper``), it asks it only for the candidates of the documents it judges: exact copies by
+content hash and near-duplicates by LSH band key, for a whole batch at once (``judge_many``); after
+a batch is committed, ``settle`` forgets it (the store answers for it from then on), so its memory
+is bounded by the batch, not by the store.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -126,6 +133,17 @@ class Verdict:
     hash: str
     signature: np.ndarray
     n_shingles: int
+    article_id: str | None = None  # duplicates: the stored (or earlier) copy that holds the same body
+
+
+class Lookup(Protocol):
+    """Where a ``Deduper`` finds the copies it does not hold in memory (the store)."""
+
+    def by_hash(self, hashes: list[str]) -> dict[str, tuple[str, str]]:
+        """content hash -> (article id, story id) of a stored copy with that body."""
+
+    def by_keys(self, keys: np.ndarray) -> list[tuple[str, np.ndarray, int]]:
+        """(story id, signature, shingle count) of every stored copy sharing one of the LSH band ``keys``."""
 
 
 class BandIndex:
@@ -171,22 +189,36 @@ class BandIndex:
 
 
 class Deduper:
-    """In-memory index of the stories seen so far (the store rebuilds it from its file)."""
+    """Index of the stories seen so far: all in memory, or (with ``lookup``) the copies judged since
+    the last ``settle`` in memory and the rest asked of ``lookup`` by key."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lookup: Lookup | None = None) -> None:
+        self._lookup = lookup
+        self._reset()
+
+    def _reset(self) -> None:
         self._index = BandIndex()
         self._hashes: dict[str, str] = {}  # content hash -> story_id
+        self._holders: dict[str, str] = {}  # content hash -> id of the first copy with that body
         self._ids: set[str] = set()
         self._sigs = np.empty((1024, NUM_PERM), dtype=np.uint32)  # row -> signature
         self._sizes: list[int] = []  # row -> shingle count
         self._stories: list[str] = []  # row -> story_id
+        self._known: dict[str, tuple[str, str]] = {}  # looked up: content hash -> (article id, story id)
+        self._candidates: dict[int, list[tuple[str, np.ndarray, int]]] = {}  # looked up: band key -> copies
 
     def __len__(self) -> int:
         return len(self._ids)
 
+    def settle(self) -> None:
+        """What was judged is now committed to the lookup's store: forget it (no-op without a lookup)."""
+        if self._lookup is not None:
+            self._reset()
+
     def add(self, article_id: str, story_id: str, chash: str, sig: np.ndarray, n_shingles: int) -> None:
         """Index a copy already assigned to ``story_id``."""
         self._hashes.setdefault(chash, story_id)
+        self._holders.setdefault(chash, article_id)
         if article_id in self._ids:
             return
         self._ids.add(article_id)
@@ -202,13 +234,43 @@ class Deduper:
 
     def judge(self, article: Article) -> Verdict:
         """Decide the story of ``article`` and index it (unless it is an exact duplicate)."""
-        return self.judge_signature(article.id, content_hash(article.text), *signature(article.text))
+        return self.judge_many([article])[0]
+
+    def judge_many(self, articles: list[Article]) -> list[Verdict]:
+        """``judge`` each of ``articles`` in order, asking the lookup (if any) once for all of them."""
+        items = [(a.id, content_hash(a.text), *signature(a.text)) for a in articles]
+        self._prefetch(items)
+        return [self._judge(*item) for item in items]
 
     def judge_signature(self, key: str, chash: str, sig: np.ndarray, n: int) -> Verdict:
         """``judge`` for a body known by its content hash and signature (batch output, the store)."""
+        self._prefetch([(key, chash, sig, n)])
+        return self._judge(key, chash, sig, n)
+
+    def _prefetch(self, items: list[tuple[str, str, np.ndarray, int]]) -> None:
+        if self._lookup is None:
+            return
+        hashes = sorted({h for _, h, _, _ in items if h not in self._hashes and h not in self._known})
+        if hashes:
+            self._known.update(self._lookup.by_hash(hashes))
+        keys = np.unique(np.concatenate([band_keys(sig) for _, _, sig, n in items if n] or
+                                        [np.empty(0, dtype=np.uint64)]))
+        keys = np.array([k for k in keys.tolist() if k not in self._candidates], dtype=np.uint64)
+        if keys.size:
+            for k in keys.tolist():
+                self._candidates[k] = []
+            for story, sig, n in self._lookup.by_keys(keys):
+                for k in band_keys(sig).tolist():
+                    if k in self._candidates:
+                        self._candidates[k].append((story, sig, n))
+
+    def _judge(self, key: str, chash: str, sig: np.ndarray, n: int) -> Verdict:
         known = self._hashes.get(chash)
         if known is not None:
-            return Verdict(known, True, False, chash, sig, n)
+            return Verdict(known, True, False, chash, sig, n, self._holders.get(chash))
+        if chash in self._known:
+            holder, known = self._known[chash]
+            return Verdict(known, True, False, chash, sig, n, holder)
         story = self._match(sig, n)
         new = story is None
         story = story or chash
@@ -216,14 +278,16 @@ class Deduper:
         return Verdict(story, False, new, chash, sig, n)
 
     def _match(self, sig: np.ndarray, n: int) -> str | None:
-        if not n or not self._stories:
+        if not n:
             return None
         best: tuple[int, str] | None = None
-        for row in self._index.query(band_keys(sig)):
-            other = self._sigs[row]
-            if same_story(sig, n, other, self._sizes[row]):
+        keys = band_keys(sig)
+        others = [(self._stories[row], self._sigs[row], self._sizes[row]) for row in self._index.query(keys)]
+        if self._lookup is not None:
+            others += [c for k in keys.tolist() for c in self._candidates.get(k, ())]
+        for story, other, size in others:
+            if same_story(sig, n, other, size):
                 score = int(np.count_nonzero(sig == other))
-                story = self._stories[row]
                 if best is None or score > best[0] or (score == best[0] and story < best[1]):
                     best = (score, story)
         return best[1] if best else None

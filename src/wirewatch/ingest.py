@@ -1,9 +1,16 @@
 """The local runner: sources -> clean -> dedup -> nlp -> store, one transaction per batch.
 
-Exact copies of a body already stored are counted as duplicates and not stored again; other
-copies of a known story are stored under its ``story_id``.  Always
-``seen == stored + duplicates + rejected``.  ``on_commit`` is called after every committed
-batch with the articles it stored (alerts hook in there, after the data is safe on disk).
+A document whose clean body equals a stored one is a duplicate, never stored twice: from another
+source (URL, file, feed item) it is a *copy*, recorded under its story (source, url, title,
+published, outlet, seen at) without its text; from the same source it is *unchanged* and records
+nothing.  Other copies of a known story (other chrome, a cut, edits) are stored under its
+``story_id``.  Always ``seen == stored + duplicates + rejected`` and
+``duplicates == copies + unchanged``.  ``on_commit`` is called after every committed batch with the
+articles it stored (alerts hook in there, after the data is safe on disk).
+
+Each batch is judged at once against the store (``Store.deduper``: candidates looked up by content
+hash and LSH band key) and written with its search index in one transaction, so an update costs
+what its batch costs, whatever the size of the store.
 """
 
 from __future__ import annotations
@@ -25,10 +32,12 @@ log = logging.getLogger(__name__)
 class Summary:
     seen: int = 0
     stored: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # copies + unchanged
     rejected: int = 0
     new_stories: int = 0
     stories: list[str] = field(default_factory=list)  # story ids touched by this run, first-seen order
+    copies: int = 0  # the body of a stored article from another source: recorded, text not stored again
+    unchanged: int = 0  # a source read again with the same body: nothing recorded
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -48,25 +57,48 @@ def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None,
     fetches politely itself, then hands its items over here).
     """
     summary = Summary()
-    deduper = store.load_deduper()
+    deduper = store.deduper()
     batch = Batch()
-    pending: list[tuple[Article, Verdict]] = []
+    cleaned: list[Article] = []
     fine: list[str] = []
     touched: set[str] = set()
     ingest_id = store.begin_ingest()
 
     def flush() -> None:
+        verdicts = deduper.judge_many(cleaned)
+        known = store.known_ids([a.id for a, v in zip(cleaned, verdicts) if v.duplicate])
+        pending: list[tuple[Article, Verdict]] = []
+        for rec, verdict in zip(cleaned, verdicts):
+            rec.story_id = verdict.story_id
+            if verdict.story_id not in touched:
+                touched.add(verdict.story_id)
+                summary.stories.append(verdict.story_id)
+            if not verdict.duplicate:
+                summary.stored += 1
+                summary.new_stories += verdict.new_story
+                pending.append((rec, verdict))
+                known.add(rec.id)
+            elif rec.id in known:
+                summary.unchanged += 1
+            else:
+                known.add(rec.id)
+                summary.copies += 1
+                batch.copies.append((rec, verdict))
+        summary.duplicates = summary.copies + summary.unchanged
         if nlp:
             annotate_all([a for a, _ in pending])
-        batch.articles = list(pending)
+        batch.articles = pending
         batch.cleared = list(fine)
         store.write_batch(batch)
-        stored = [a for a, _ in pending]
-        pending.clear()
+        deduper.settle()
         batch.rejects.clear()
+        batch.copies = []
+        cleaned.clear()
         fine.clear()
-        if on_commit and stored:
-            on_commit(stored)
+        if on_progress:
+            on_progress(summary)
+        if on_commit and pending:
+            on_commit([a for a, _ in pending])
 
     if documents is None:
         documents = iter_documents(inputs, allow_private=allow_private, feed_state=store)
@@ -79,24 +111,12 @@ def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None,
             if on_reject:
                 on_reject(rec)
         else:
-            verdict = deduper.judge(rec)
-            rec.story_id = verdict.story_id
             fine.append(rec.source)
-            if verdict.story_id not in touched:
-                touched.add(verdict.story_id)
-                summary.stories.append(verdict.story_id)
-            if verdict.duplicate:
-                summary.duplicates += 1
-            else:
-                summary.stored += 1
-                summary.new_stories += verdict.new_story
-                pending.append((rec, verdict))
+            cleaned.append(rec)
         if on_progress:
             on_progress(summary)
-        if len(pending) >= batch_size or len(batch.rejects) >= batch_size:
+        if len(cleaned) >= batch_size or len(batch.rejects) >= batch_size:
             flush()
     flush()
-    if summary.stored:
-        store.rebuild_search_index()
     store.finish_ingest(ingest_id, summary.to_dict())
     return summary

@@ -24,10 +24,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ..dedup import Deduper, Verdict
+from ..dedup import Deduper, Verdict, band_keys
 from ..errors import StoreError
 from ..records import Article, Rejected
-from . import coverage
+from . import coverage, search
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +56,17 @@ def now() -> datetime:
 
 @dataclass(slots=True)
 class Batch:
-    """What one transaction writes: new copies (with their dedup verdicts), rejects, and the
-    sources that now read fine (no longer listed as rejected)."""
+    """What one transaction writes: new articles (with their dedup verdicts), copies of stored bodies
+    from other sources (recorded without their text), rejects, and the sources that now read fine
+    (no longer listed as rejected)."""
 
     articles: list[tuple[Article, Verdict]] = field(default_factory=list)
     rejects: list[Rejected] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)
+    copies: list[tuple[Article, Verdict]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.articles) + len(self.rejects) + len(self.cleared)
+        return len(self.articles) + len(self.rejects) + len(self.cleared) + len(self.copies)
 
 
 class Store:
@@ -82,6 +84,7 @@ class Store:
         self._feed_state: dict[str, tuple[str | None, str | None]] = {}  # written with the next batch
         if not read_only:
             self.migrate()
+            self._catch_up()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -124,8 +127,14 @@ class Store:
         return int(row[0] or 0)
 
     # -- dedup state -------------------------------------------------------------------------
+    def deduper(self) -> Deduper:
+        """A deduper that asks this store for the candidates of the documents it judges (by content
+        hash and LSH band key) instead of holding every signature: what an update uses."""
+        return Deduper(lookup=_Lookup(self))
+
     def load_deduper(self) -> Deduper:
-        """The LSH index of every stored copy, rebuilt from the signatures in the file."""
+        """The LSH index of every stored copy, rebuilt in memory from the signatures in the file
+        (for whole-store passes such as ``wirewatch load``; an update uses ``deduper``)."""
         dd = Deduper()
         rows = self.con.execute(
             "SELECT id, story_id, content_hash, minhash, n_shingles FROM articles ORDER BY ingested_at, id"
@@ -137,6 +146,48 @@ class Store:
 
     def has_article(self, article_id: str) -> bool:
         return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is not None
+
+    def known_ids(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are stored, as articles or as recorded copies (the same source read before)."""
+        if not ids:
+            return set()
+        with self._values(ids) as values:
+            return {i for (i,) in self.con.execute(
+                f"SELECT id FROM articles WHERE id IN (SELECT v FROM {values}) "
+                f"UNION SELECT id FROM copies WHERE id IN (SELECT v FROM {values})").fetchall()}
+
+    def _catch_up(self) -> None:
+        """Bring what migration 006 added up to date with older articles: LSH band keys and the
+        search index (a no-op, costing a few counts, on a store that is current)."""
+        con = self.con
+        if con.execute("SELECT (SELECT count(*) FROM articles) > 0 AND NOT EXISTS (SELECT 1 FROM lsh_bands)"
+                       ).fetchone()[0]:
+            cur = con.execute("SELECT id, minhash, n_shingles FROM articles WHERE n_shingles > 0")
+            con2 = self.cursor()
+            try:
+                con2.execute("BEGIN")
+                while rows := cur.fetchmany(5000):
+                    self._insert_bands([(aid, np.frombuffer(blob, dtype=np.uint32)) for aid, blob, _ in rows],
+                                       con=con2)
+                con2.execute("COMMIT")
+            finally:
+                con2.close()
+        if self.fts and search.missing_count(con) > 0:
+            search.catch_up(con)
+
+    def _insert_bands(self, items: list[tuple[str, np.ndarray]], *, con=None) -> None:
+        if not items:
+            return
+        keys = [band_keys(sig) for _, sig in items]
+        table = pa.table({"key": pa.array(np.concatenate(keys), pa.uint64()),
+                          "article_id": pa.array([aid for (aid, _), k in zip(items, keys) for _ in range(k.size)],
+                                                 pa.string())})
+        con = con or self.con
+        con.register("_wirewatch_bands", table)
+        try:
+            con.execute("INSERT INTO lsh_bands SELECT key, article_id FROM _wirewatch_bands")
+        finally:
+            con.unregister("_wirewatch_bands")
 
     # -- writing -----------------------------------------------------------------------------
     def write_batch(self, batch: Batch) -> None:
@@ -150,6 +201,10 @@ class Store:
             if batch.articles:
                 coverage.assign(self, batch.articles, at=now())  # coverage clusters and happenings (issue 12)
                 self._insert_articles(batch.articles)
+            if batch.copies:
+                self._insert_copies(batch.copies)
+            if self.fts:  # search is current with this very commit (else caught up on a later open)
+                search.index_documents(con, [(a.id, a.title, a.text) for a, _ in batch.articles + batch.copies])
             if batch.rejects:
                 self._upsert_rejects(batch.rejects)
             if batch.cleared:
@@ -219,7 +274,18 @@ class Store:
         self._insert("entities", ent)
         self._insert("quotes", quo)
         self._insert("places", pla)
+        self._insert_bands([(a.id, np.asarray(v.signature, dtype=np.uint32)) for a, v in items if v.n_shingles])
         self._insert_events(items, at)
+
+    def _insert_copies(self, items: list[tuple[Article, Verdict]]) -> None:
+        """Record copies of stored bodies from other sources: who carried it, not the text again."""
+        at = now()
+        self._insert("copies", {
+            "id": [a.id for a, _ in items], "article_id": [v.article_id for _, v in items],
+            "story_id": [v.story_id for _, v in items], "source": [a.source for a, _ in items],
+            "url": [a.url for a, _ in items], "title": [a.title for a, _ in items],
+            "published": [_date(a.published) for a, _ in items], "outlet": [outlet(a.url) for a, _ in items],
+            "seen_at": [at + timedelta(microseconds=i) for i in range(len(items))]})
 
     def _insert_events(self, items: list[tuple[Article, Verdict]], at: datetime) -> None:
         keys = [(a, ev) for a, _ in items for ev in a.events]
@@ -269,13 +335,16 @@ class Store:
                 self.con.execute(f"DELETE FROM rejects WHERE source IN (SELECT v FROM {values})")
 
     def rebuild_search_index(self) -> bool:
-        """(Re)build the BM25 full-text index over title and text, where the fts extension loads."""
+        """Make sure the full-text index holds every article and copy (it is kept current by each
+        batch; this indexes only what is missing, e.g. batches written where the fts extension did
+        not load).  False where the extension is not available."""
         if not self.fts:
             return False
         try:
-            self.con.execute("PRAGMA create_fts_index('articles', 'id', 'title', 'text', overwrite=1)")
+            if search.missing_count(self.con) > 0:
+                search.catch_up(self.con)
         except duckdb.Error as exc:
-            log.warning("full-text index not built: %s", exc)
+            log.warning("full-text index not brought up to date: %s", exc)
             return False
         return True
 
@@ -287,8 +356,10 @@ class Store:
 
     def finish_ingest(self, ingest_id: int, counts: dict[str, int]) -> None:
         self.con.execute(
-            "UPDATE ingests SET finished_at = ?, seen = ?, stored = ?, duplicates = ?, rejected = ? WHERE id = ?",
-            [now(), counts["seen"], counts["stored"], counts["duplicates"], counts["rejected"], ingest_id])
+            "UPDATE ingests SET finished_at = ?, seen = ?, stored = ?, duplicates = ?, rejected = ?, copies = ?, "
+            "unchanged = ? WHERE id = ?",
+            [now(), counts["seen"], counts["stored"], counts["duplicates"], counts["rejected"], counts.get("copies"),
+             counts.get("unchanged"), ingest_id])
 
     # -- feed state (conditional GET) --------------------------------------------------------
     def get(self, url: str) -> tuple[str | None, str | None] | None:
@@ -322,6 +393,45 @@ def _connect(path: str, *, read_only: bool, lock_timeout: float | None) -> duckd
         # no progress bar: DuckDB draws it on stdout, where `--json` output and pipes expect records
         con.execute("SET enable_progress_bar = false")
         return con
+
+
+class _Lookup:
+    """The store's side of ``Deduper(lookup=...)``: candidates probed by content hash and band key."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def by_hash(self, hashes: list[str]) -> dict[str, tuple[str, str]]:
+        with self.store._values(hashes) as values:
+            rows = self.store.con.execute(
+                "SELECT content_hash, arg_min(id, ingested_at), arg_min(story_id, ingested_at) FROM articles "
+                f"WHERE content_hash IN (SELECT v FROM {values}) GROUP BY content_hash").fetchall()
+        return {h: (aid, story) for h, aid, story in rows}
+
+    def by_keys(self, keys: np.ndarray) -> list[tuple[str, np.ndarray, int]]:
+        con = self.store.con
+        con.register("_wirewatch_keys", pa.table({"k": pa.array(keys, pa.uint64())}))
+        try:
+            rows = con.execute(
+                "SELECT story_id, minhash, n_shingles FROM articles WHERE id IN "
+                "(SELECT article_id FROM lsh_bands WHERE key IN (SELECT k FROM _wirewatch_keys)) "
+                "ORDER BY ingested_at, id").fetchall()
+        finally:
+            con.unregister("_wirewatch_keys")
+        return [(story, np.frombuffer(blob, dtype=np.uint32), n) for story, blob, n in rows if blob]
+
+
+def outlet(url: str | None) -> str | None:
+    """The outlet of a copy: the host of its URL without ``www.`` (None for files)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
 
 
 def _append(cols: dict[str, list], **values) -> None:

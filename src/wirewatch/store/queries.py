@@ -30,6 +30,14 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return out
 
 
+def listing(con: duckdb.DuckDBPyConnection) -> str:
+    """The relation with one row per listed copy: ``article_rows`` (stored articles and recorded copies,
+    migration 006), or ``articles`` in a store older than that (opened read-only)."""
+    row = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'article_rows' "
+                      "AND schema_name = 'main'").fetchone()
+    return "article_rows" if row[0] else "articles"
+
+
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     row = con.execute(
         "SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT story_id) FROM articles), "
@@ -57,7 +65,7 @@ def search_articles(con: duckdb.DuckDBPyConnection, query: str | None = None, *,
         where.append("a.story_id = ?")
         params.append(story_id)
     cols = ", ".join(f"a.{c.strip()}" for c in SUMMARY_COLUMNS.split(","))
-    sql = f"SELECT {cols}, substr(a.text, 1, 240) AS snippet, NULL AS score FROM articles a WHERE TRUE"
+    sql = f"SELECT {cols}, substr(a.text, 1, 240) AS snippet, NULL AS score FROM {listing(con)} a WHERE TRUE"
     if query:
         sql += " AND (a.title ILIKE ? OR a.text ILIKE ?)"
         params[:0] = [f"%{query}%", f"%{query}%"]
@@ -69,14 +77,27 @@ def search_articles(con: duckdb.DuckDBPyConnection, query: str | None = None, *,
 
 
 def get_article(con: duckdb.DuckDBPyConnection, article_id: str) -> Article | None:
+    """One article by id; a recorded copy's id gives the stored article's record under the copy's own
+    id, source, url, title and date."""
     row = con.execute("SELECT record FROM articles WHERE id = ?", [article_id]).fetchone()
-    return Article.from_dict(json.loads(row[0])) if row else None
+    if row:
+        return Article.from_dict(json.loads(row[0]))
+    if listing(con) == "articles":
+        return None
+    row = con.execute("SELECT a.record, c.source, c.url, c.title, CAST(c.published AS VARCHAR) FROM copies c "
+                      "JOIN articles a ON a.id = c.article_id WHERE c.id = ?", [article_id]).fetchone()
+    if not row:
+        return None
+    art = Article.from_dict(json.loads(row[0]))
+    art.id, art.source, art.url = article_id, row[1], row[2]
+    art.title, art.published = row[3] or art.title, row[4] or art.published
+    return art
 
 
 def story_copies(con: duckdb.DuckDBPyConnection, story_id: str) -> list[dict[str, Any]]:
-    """Every stored copy of one story, first ingested first."""
+    """Every copy of one story (stored articles and recorded copies), first ingested first."""
     return _rows(con.execute(
-        f"SELECT {SUMMARY_COLUMNS}, ingested_at FROM articles WHERE story_id = ? ORDER BY ingested_at, id",
+        f"SELECT {SUMMARY_COLUMNS}, ingested_at FROM {listing(con)} WHERE story_id = ? ORDER BY ingested_at, id",
         [story_id]))
 
 
@@ -121,7 +142,8 @@ def stories(con: duckdb.DuckDBPyConnection, *, limit: int = 50) -> list[dict[str
     cur = con.execute(
         "SELECT story_id, arg_min(title, ingested_at) AS title, min(published) AS published, count(*) AS copies, "
         "list(source ORDER BY ingested_at, id) AS sources, list(DISTINCT agency) FILTER (WHERE agency IS NOT NULL) "
-        "AS agencies FROM articles GROUP BY story_id ORDER BY published DESC NULLS LAST, story_id LIMIT ?", [limit])
+        f"AS agencies FROM {listing(con)} GROUP BY story_id ORDER BY published DESC NULLS LAST, story_id LIMIT ?",
+        [limit])
     return _rows(cur)
 
 

@@ -1,35 +1,40 @@
-"""Full-text search: the one BM25 implementation behind ``wirewatch articles`` and the web API.
+"""Full-text search: the one BM25 implementation behind ``wirewatch articles`` and the web API,
+over an inverted index the store maintains with every batch.
 
-DuckDB's fts extension builds the index (``Store.rebuild_search_index``: tables ``docs``,
-``dict``, ``terms`` and ``stats`` in schema ``fts_main_articles``), but its ``match_bm25`` macro
-scores every article row per query and joins the whole ``terms`` table (one row per token of
-every article, ~711k rows for 10k articles): 100-200 ms a query on 2 cores, whatever the query.
+The index lives in three tables of the store (migration 006): ``search_docs`` (one row per listed
+row, stored article or recorded copy: its dense ``docid`` and length in tokens), ``search_postings``
+(term, docid, term frequency) and ``search_stopwords``.  ``index_documents`` adds a batch's rows
+inside the batch's own transaction, so search is current after each commit and consistent with the
+articles whatever happens (a killed run leaves neither half); its cost is that of the batch, never
+of the store.  (DuckDB's fts extension, used before, had to rebuild its index over the whole store
+after every change: ~8 s at 20k articles.)
 
-So we read that index once into a compact in-memory inverted index (``SearchIndex``: per term,
-the sorted article positions that hold it and their term frequencies), and score a query by
-touching only the postings of its terms, with numpy.  The scores are those of ``match_bm25``
-(k1 = 1.2, b = 0.75, disjunctive, DuckDB's ``log`` being base 10; query words are tokenized and
-stemmed by the index's own SQL macro, so both agree on what a term is).  Ties in score are
-broken by date (newest first), then id, deterministically (``match_bm25`` left them to float
-noise).  The web app keeps a full index with each snapshot of the store; a single search
-(``wirewatch articles``) reads only the postings of its query's terms into a partial one.
+Tokens are made exactly as the fts extension makes them (``lower(strip_accents(...))``, runs of
+punctuation and digits to one space, split on whitespace, its English stopword list, Porter stems
+by its ``stem`` function), and a term is the upper 64 bits of the MD5 of its stem.  Scores are
+those of fts's ``match_bm25`` (k1 = 1.2, b = 0.75, disjunctive, ``log`` base 10): df is the number
+of docs holding a term, counted from its postings; ``num_docs`` and ``avgdl`` come from
+``search_docs``.  Ties in score are broken by date (newest first), then id.
+
+``SearchIndex`` is the compact in-memory form (per term, the sorted doc positions that hold it and
+their term frequencies): a query touches only the postings of its terms, with numpy.  The web app
+keeps a full one with each snapshot of the store; a single search (``wirewatch articles``) reads
+only the postings of its query's terms and the docs that hold them into a partial one.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
 K1, B = 1.2, 0.75
-SCHEMA = "fts_main_articles"
 NO_DAY = np.iinfo(np.int64).min // 2  # an undated article sorts after every dated one
 MAX_KEPT_ROWS = 200_000  # keep summary rows in memory up to this many articles (~1 kB each)
 COLUMNS = ("id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published", "language",
@@ -42,7 +47,7 @@ SUMMARY = ("a.id, a.story_id, a.source, a.url, a.title, a.authors, a.agency, a.d
 class SearchIndex:
     """Postings of every indexed term, grouped by term, plus per-article length, date and ids."""
 
-    terms: dict[str, int]  # stemmed term -> position in ``starts``/``df``
+    terms: dict[int, int]  # term id (see ``query_terms``) -> position in ``starts``/``df``
     starts: np.ndarray  # int64, len(terms) + 1: postings of term t are [starts[t], starts[t + 1])
     post_doc: np.ndarray  # int32 article positions
     post_tf: np.ndarray  # float64 term frequencies (title and text together)
@@ -114,103 +119,138 @@ def _day(value: str) -> int:
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the store holds a full-text index (built by ``Store.rebuild_search_index``)."""
-    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'terms'",
-                      [SCHEMA]).fetchone()
-    return bool(row[0])
+    """Whether the store holds a search index with at least one doc (migration 006 and an indexed batch)."""
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                      "AND table_name = 'search_docs'").fetchone()
+    if not row[0]:
+        return False
+    return con.execute("SELECT 1 FROM search_docs LIMIT 1").fetchone() is not None
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple | None:
-    """What identifies the content of the fts index of a store (None: no index).  Articles are
-    never updated or deleted, so an index rebuilt over the same number of articles and tokens is
-    the same index: a new snapshot taken during an ingest keeps the index of the previous one."""
+    """What identifies the content of a store's search index (None: no index).  Docs are only ever
+    appended (with dense docids), so the number of docs and the last docid identify it."""
     if not has_index(con):
         return None
-    return tuple(con.execute(
-        f"SELECT (SELECT num_docs FROM {SCHEMA}.stats), (SELECT avgdl FROM {SCHEMA}.stats), "
-        f"(SELECT count(*) FROM {SCHEMA}.terms), (SELECT count(*) FROM {SCHEMA}.dict), "
-        f"(SELECT max(docid) FROM {SCHEMA}.docs)").fetchone())
+    return tuple(con.execute("SELECT count(*), max(docid), sum(len) FROM search_docs").fetchone())
 
 
-def build_index(con: duckdb.DuckDBPyConnection, *, terms: list[str] | None = None,
+# -- writing ------------------------------------------------------------------------------
+PUNCT = r"""[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|'"`-]+"""  # as the fts extension's tokenize macro
+_TOKENS = ("(SELECT unnest(string_split_regex(regexp_replace(lower(strip_accents(CAST({col} AS VARCHAR))), "
+           "?, ' ', 'g'), '\\s+')) AS w{extra} FROM {src})")
+_TERM = "CAST(md5_number(stem(w, 'porter')) >> 64 AS UBIGINT)"
+_INDEXING = "_wirewatch_search_batch"
+
+
+def index_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[str, str | None, str]]) -> int:
+    """Add ``(id, title, text)`` rows to the index, in the caller's transaction; return how many.
+    Needs the fts extension's ``stem`` function (``duckdb.Error`` where it is not loaded)."""
+    if not docs:
+        return 0
+    first = con.execute("SELECT coalesce(max(docid), -1) + 1 FROM search_docs").fetchone()[0]
+    table = pa.table({"docid": pa.array(range(first, first + len(docs)), pa.int64()),
+                      "id": pa.array([d[0] for d in docs], pa.string()),
+                      "body": pa.array([f"{d[1] or ''} {d[2] or ''}" for d in docs], pa.string())})
+    con.register(_INDEXING, table)
+    try:
+        tokens = _TOKENS.format(col="body", extra=", docid", src=_INDEXING)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _wirewatch_tokens AS SELECT docid, {_TERM} AS term "
+                    f"FROM {tokens} WHERE w <> '' AND w NOT IN (SELECT word FROM search_stopwords)",
+                    [PUNCT])
+        con.execute("INSERT INTO search_postings SELECT term, docid, count(*) FROM _wirewatch_tokens "
+                    "GROUP BY term, docid")
+        con.execute(f"INSERT INTO search_docs SELECT b.docid, b.id, coalesce(t.n, 0) FROM {_INDEXING} b "
+                    "LEFT JOIN (SELECT docid, count(*) AS n FROM _wirewatch_tokens GROUP BY docid) t USING (docid)")
+        con.execute("DROP TABLE _wirewatch_tokens")
+    finally:
+        con.unregister(_INDEXING)
+    return len(docs)
+
+
+def missing_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Listed rows (articles and copies) not in the index: 0 unless batches were written where the fts
+    extension did not load, or the store predates the index.  Counts only: O(1) in the store's size."""
+    return con.execute("SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM copies) "
+                       "- (SELECT count(*) FROM search_docs)").fetchone()[0]
+
+
+def catch_up(con: duckdb.DuckDBPyConnection, *, chunk: int = 2000) -> int:
+    """Index every listed row the index lacks (in arrival order, ``chunk`` at a time, each in its own
+    transaction); return how many.  Run where ``missing_count`` says the index is behind."""
+    done = 0
+    while True:
+        rows = con.execute("SELECT r.id, r.title, r.text FROM article_rows r ANTI JOIN search_docs d ON d.id = r.id "
+                           "ORDER BY r.ingested_at, r.id LIMIT ?", [chunk]).fetchall()
+        if not rows:
+            return done
+        con.execute("BEGIN")
+        try:
+            index_documents(con, rows)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        done += len(rows)
+        log.info("search index: caught up %d rows", done)
+
+
+# -- reading ------------------------------------------------------------------------------
+def build_index(con: duckdb.DuckDBPyConnection, *, terms: list[int] | None = None,
                 keep_rows: int = MAX_KEPT_ROWS) -> SearchIndex | None:
-    """Read the fts tables into a ``SearchIndex``: all of it (~0.3 s for 10k articles and 700k
-    tokens; what a server keeps per snapshot), or with ``terms`` only the postings of those terms
-    (~30 ms: what one command-line search needs).  None where the store has no index."""
-    mark = fingerprint(con) if terms is None else ()  # (a partial build fails without an index)
+    """Read the index into a ``SearchIndex``: all of it (what a server keeps per snapshot), or with
+    ``terms`` (term ids from ``query_terms``) only the postings of those terms and the docs holding
+    them (what one command-line search needs).  None where the store has no index."""
+    mark = fingerprint(con)
     if mark is None:
         return None
-    docs = con.execute(  # sorted here, not in SQL: sorting 10k rows by docid in numpy is far cheaper
-        f"SELECT d.docid, d.name, d.len, coalesce(a.published - DATE '1970-01-01', ?) AS day, a.story_id "
-        f"FROM {SCHEMA}.docs d LEFT JOIN articles a ON a.id = d.name", [int(NO_DAY)]).fetchnumpy()
+    num_docs, total = int(mark[0]), float(mark[2] or 0)
+    if terms is None:
+        post = con.execute("SELECT term, docid, tf FROM search_postings ORDER BY term, docid").fetchnumpy()
+        doc_filter = ""
+    else:
+        wanted = ", ".join(str(int(t)) for t in terms) or "NULL"  # integers: a constant list
+        post = con.execute(f"SELECT term, docid, tf FROM search_postings WHERE term IN ({wanted}) "
+                           "ORDER BY term, docid").fetchnumpy()
+        doc_filter = "WHERE d.docid IN (SELECT unnest(CAST(? AS BIGINT[])))"
+        keep_rows = -1
+    params = [int(NO_DAY)] + ([np.unique(post["docid"]).tolist()] if terms is not None else [])
+    docs = con.execute(  # sorted here, not in SQL: sorting by docid in numpy is far cheaper
+        f"SELECT d.docid, d.id, d.len, coalesce(r.published - DATE '1970-01-01', ?) AS day, r.story_id "
+        f"FROM search_docs d LEFT JOIN article_rows r ON r.id = d.id {doc_filter}", params).fetchnumpy()
     by_docid = np.argsort(np.asarray(docs["docid"], dtype=np.int64), kind="stable")
     docs = {k: np.asarray(v)[by_docid] for k, v in docs.items()}
-    if terms is None:
-        vocab = con.execute(f"SELECT termid, term, df FROM {SCHEMA}.dict ORDER BY termid").fetchnumpy()
-        post = con.execute(f"SELECT termid, docid, count(*) AS tf FROM {SCHEMA}.terms "
-                           f"GROUP BY termid, docid ORDER BY termid, docid").fetchnumpy()
-    else:
-        marks = ", ".join("?" * len(terms)) or "NULL"
-        vocab = con.execute(f"SELECT termid, term, df FROM {SCHEMA}.dict WHERE term IN ({marks}) ORDER BY termid",
-                            list(terms)).fetchnumpy()
-        wanted = ", ".join(str(int(t)) for t in vocab["termid"]) or "NULL"  # integers: a constant list
-        post = con.execute(f"SELECT termid, docid, count(*) AS tf FROM {SCHEMA}.terms "
-                           f"WHERE termid IN ({wanted}) GROUP BY termid, docid ORDER BY termid, docid").fetchnumpy()
-        keep_rows = -1
-    stats = con.execute(f"SELECT num_docs, avgdl FROM {SCHEMA}.stats").fetchone()
     docids = np.asarray(docs["docid"], dtype=np.int64)
-    termids = np.asarray(vocab["termid"], dtype=np.int64)
-    term_pos = np.searchsorted(termids, np.asarray(post["termid"], dtype=np.int64))
-    ids = np.asarray(docs["name"], dtype=object)
+    post_terms = np.asarray(post["term"], dtype=np.uint64)
+    termids, first_of = np.unique(post_terms, return_index=True)
+    starts = np.append(first_of, post_terms.size).astype(np.int64)
+    df = np.diff(starts).astype(np.float64)
+    ids = np.asarray(docs["id"], dtype=object)
     rank = np.empty(ids.size, dtype=np.int64)
     rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(ids.size)
     rows = None
     if ids.size <= keep_rows:
-        rows = con.execute(f"SELECT {SUMMARY} FROM {SCHEMA}.docs d LEFT JOIN articles a ON a.id = d.name "
+        rows = con.execute(f"SELECT {SUMMARY} FROM search_docs d LEFT JOIN article_rows a ON a.id = d.id "
                            f"ORDER BY d.docid").fetchall()
     return SearchIndex(
-        terms={str(t): i for i, t in enumerate(vocab["term"])},
-        starts=np.searchsorted(term_pos, np.arange(termids.size + 1)).astype(np.int64),
+        terms={int(t): i for i, t in enumerate(termids.tolist())},
+        starts=starts,
         post_doc=np.searchsorted(docids, np.asarray(post["docid"], dtype=np.int64)).astype(np.int32),
         post_tf=np.asarray(post["tf"], dtype=np.float64),
-        df=np.asarray(vocab["df"], dtype=np.float64),
+        df=df,
         doc_len=np.asarray(docs["len"], dtype=np.float64),
         doc_day=np.asarray(docs["day"], dtype=np.int64), doc_rank=rank,
         doc_ids=ids, doc_story=np.asarray(docs["story_id"], dtype=object),
-        num_docs=int(stats[0] or 0), avgdl=float(stats[1] or 1.0), fingerprint=mark, rows=rows)
+        num_docs=num_docs, avgdl=(total / num_docs) if num_docs else 1.0, fingerprint=mark, rows=rows)
 
 
 # -- queries ------------------------------------------------------------------------------
-# The index's tokenizer macro is lower(strip_accents(s)), then runs of these characters become a
-# space, then split on whitespace.  For plain ASCII text the same steps in Python are exact (and
-# tested against the macro); anything else goes through the macro itself.
-_PUNCT = re.compile(r"""[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/|'"`-]+""")
-_SPACE = re.compile(r"[\t\n\f\r ]+")
-_ASCII = re.compile(r"[\x20-\x7e\t\n\f\r]*")
-_stems: dict[str, str] = {}  # word -> its Porter stem (by DuckDB's own stemmer, asked once per word)
-_stems_lock = threading.Lock()
-MAX_STEMS = 200_000
-
-
-def query_terms(con: duckdb.DuckDBPyConnection, query: str) -> tuple[str, ...]:
-    """The distinct stemmed terms of ``query``, as the index's own tokenizer and stemmer make them:
-    words of ASCII queries are split here and stemmed by DuckDB once per distinct word (a query
-    of known words costs no SQL); other queries are tokenized by the index's SQL macro."""
-    if not _ASCII.fullmatch(query):
-        rows = con.execute(f"SELECT DISTINCT stem(unnest({SCHEMA}.tokenize(?)), 'porter')", [query]).fetchall()
-        return tuple(sorted(str(t) for (t,) in rows if t))
-    words = {w for w in _SPACE.split(_PUNCT.sub(" ", query.lower())) if w}
-    with _stems_lock:
-        missing = [w for w in words if w not in _stems]
-    if missing:
-        rows = con.execute("SELECT w, stem(w, 'porter') FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS w)",
-                           [missing]).fetchall()
-        with _stems_lock:
-            if len(_stems) > MAX_STEMS:
-                _stems.clear()
-            _stems.update((str(w), str(t)) for w, t in rows)
-    with _stems_lock:
-        return tuple(sorted({_stems[w] for w in words if _stems.get(w)}))
+def query_terms(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, ...]:
+    """The distinct term ids of ``query``, made by the very SQL that indexes documents."""
+    tokens = _TOKENS.format(col="?", extra="", src="(SELECT 1)")
+    rows = con.execute(f"SELECT DISTINCT {_TERM} FROM {tokens} WHERE w <> '' "
+                       "AND w NOT IN (SELECT word FROM search_stopwords)", [query, PUNCT]).fetchall()
+    return tuple(sorted(int(t) for (t,) in rows if t is not None))
 
 
 def bm25(con: duckdb.DuckDBPyConnection, query: str, *, limit: int = 20, offset: int = 0,
@@ -245,7 +285,7 @@ def _summaries(con: duckdb.DuckDBPyConnection, index: SearchIndex,
         found = {pos: index.rows[pos] for pos, _ in hits}
     else:
         ids = [str(index.doc_ids[pos]) for pos, _ in hits]
-        cur = con.execute(f"SELECT {SUMMARY} FROM articles a WHERE a.id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+        cur = con.execute(f"SELECT {SUMMARY} FROM article_rows a WHERE a.id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
                           [ids])
         by_id = {r[0]: r for r in cur.fetchall()}
         found = {pos: by_id.get(str(index.doc_ids[pos])) for pos, _ in hits}

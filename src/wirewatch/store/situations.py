@@ -164,11 +164,19 @@ def select_query(con: duckdb.DuckDBPyConnection, alternatives: list[list[dict[st
         con.execute(f"DROP TABLE IF EXISTS {sel.table}")
 
 
+def _copies(con: duckdb.DuckDBPyConnection) -> str:
+    """Every copy of the stored articles, each with the ``article_id`` holding its text: stored
+    articles and the copies recorded from other sources (``article_rows``, migration 006)."""
+    row = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'article_rows'").fetchone()
+    return "article_rows" if row[0] else "(SELECT *, id AS article_id FROM articles)"
+
+
 def totals(con: duckdb.DuckDBPyConnection, sel: Selection) -> dict[str, Any]:
-    """Copies, stories, events and the span of publication dates of the selection."""
+    """Copies (recorded copies from other sources included), stories, events and the span of
+    publication dates of the selection."""
     row = con.execute(f"""
         SELECT count(*), count(DISTINCT story_id), min(published), max(published)
-        FROM articles WHERE id IN (SELECT id FROM {sel.table})""").fetchone()
+        FROM {_copies(con)} WHERE article_id IN (SELECT id FROM {sel.table})""").fetchone()
     n_events = con.execute(f"SELECT count(DISTINCT event_key) FROM event_reports "
                            f"WHERE article_id IN (SELECT id FROM {sel.table})").fetchone()[0]
     return {"articles": row[0], "stories": row[1], "events": n_events,
@@ -212,10 +220,10 @@ def stories(con: duckdb.DuckDBPyConnection, sel: Selection, *, lead_chars: int =
     """One row per story in the selection: first copy's metadata and lead, copy count, first
     publication date and when the store first saw it, and how many events it reported."""
     cur = con.execute(f"""
-        WITH s AS (SELECT a.story_id, count(*) AS copies, arg_min(a.id, a.ingested_at) AS aid,
+        WITH s AS (SELECT a.story_id, count(*) AS copies, arg_min(a.article_id, a.ingested_at) AS aid,
                           min(a.published) AS published, min(a.ingested_at) AS first_seen,
                           list(DISTINCT a.agency) FILTER (WHERE a.agency IS NOT NULL) AS agencies
-                   FROM articles a WHERE a.id IN (SELECT id FROM {sel.table}) GROUP BY a.story_id),
+                   FROM {_copies(con)} a WHERE a.article_id IN (SELECT id FROM {sel.table}) GROUP BY a.story_id),
         evs AS (SELECT story_id, count(DISTINCT event_key) AS events FROM event_reports
                 WHERE article_id IN (SELECT id FROM {sel.table}) GROUP BY story_id)
         SELECT s.story_id, s.copies, a.title, a.url, a.source, a.agency, substr(a.text, 1, ?) AS lead,
@@ -443,8 +451,8 @@ def place_total(con: duckdb.DuckDBPyConnection, sel: Selection) -> int:
 def volume(con: duckdb.DuckDBPyConnection, sel: Selection) -> list[dict[str, Any]]:
     """Per publication day: new stories (a story counts once, on its first day) and copies."""
     cur = con.execute(f"""
-        WITH sel AS (SELECT story_id, published FROM articles
-                     WHERE id IN (SELECT id FROM {sel.table}) AND published IS NOT NULL),
+        WITH sel AS (SELECT story_id, published FROM {_copies(con)}
+                     WHERE article_id IN (SELECT id FROM {sel.table}) AND published IS NOT NULL),
         first AS (SELECT story_id, min(published) AS day FROM sel GROUP BY story_id),
         s AS (SELECT day, count(*) AS stories FROM first GROUP BY day),
         c AS (SELECT published AS day, count(*) AS copies FROM sel GROUP BY published)
