@@ -401,3 +401,11 @@ def test_numbers_are_totals_with_what_is_shown(tmp_path):
             assert rep["new_since"]["summary"] in page.replace("&#39;", "'")
             home = c.get("/").text
             assert f"showing 1–20 of {n} articles" in home
+
+
+def test_status_times_are_iso(site):
+    from datetime import datetime
+
+    with httpx.Client(base_url=site["base"]) as c:
+        status = c.get("/api/status").json()
+    assert datetime.fromisoformat(status["snapshot_taken_at"]).tzinfo is not None
