@@ -186,7 +186,8 @@ def test_one_happening_however_its_reports_date_or_place_it():
     h = hp.Happening(happening_id="h1", kind="NATURAL_DISASTER", place="korvany", country="XX",
                      country_level=False, day=hp.facts(event("2031-03-04"), event_key="k", coverage_id="c").day,
                      month="2031-03", coverage_id="c1")
-    same_cluster_later = hp.facts(event("2031-03-09"), event_key="k2", coverage_id="c1")
+    same_cluster_later = hp.facts(event("2031-03-05"), event_key="k2", coverage_id="c1")
+    days_later = hp.facts(event("2031-03-08"), event_key="k8", coverage_id="c1")  # fresh flooding: another one
     country_only = hp.facts(event("2031-03", place="Xland"), event_key="k3", coverage_id="c2",
                             country_names={"xland"})
     other_town_elsewhere = hp.facts(event("2031-03-04", place="Tessaly"), event_key="k4", coverage_id="c2")
@@ -199,6 +200,7 @@ def test_one_happening_however_its_reports_date_or_place_it():
     assert hp.choose(other_kind, [h]) is None
     assert hp.choose(history, [h]) is None
     assert hp.choose(far, [h]) is None
+    assert hp.choose(days_later, [h]) is None
     assert "c|c1|NATURAL_DISASTER" in hp.probe_keys(same_cluster_later)
     assert set(hp.probe_keys(same_cluster_later)) & set(hp.file_keys(h))
 

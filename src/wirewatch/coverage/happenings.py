@@ -5,14 +5,15 @@ The event coder keys an event by what coders compare (type, actors, date, countr
 "the attack in April", "in Douma", "in Syria") give several events.  Here they are grouped: an
 event joins a stored happening when
 
-* it has the same kind (CASE-2021 type, else PLOVER class), and
+* it has the same kind (CASE-2021 type, else PLOVER class) and no other PLOVER class, and
 * its place is compatible (either is unknown, or both name the same place, or they are in one
   country and one of them names only the country), and
-* its date is compatible (the text-given days are at most ``SAME_CLUSTER_DAYS`` apart within one
-  coverage cluster, ``NEARBY_DAYS`` across clusters; a month contains the day; an event dated only
-  by its article's publication has no date to conflict with), and
-* it is reported in the same coverage cluster, or (across clusters) it names the same place and
-  neither actor contradicts the happening's.
+* its date is compatible (two text-given days at most ``SAME_DAY_SLACK`` apart: a clash on Saturday
+  and fresh fighting on Tuesday at the same town are two happenings; a month contains the day; an
+  event dated only by its article's publication has no date to conflict with), and
+* it is reported in the same coverage cluster (for verbal events, a statement, request or accusation,
+  by the same actors), or (across clusters) it names the same place and neither actor contradicts
+  the happening's.
 
 Background history ("the 2013 sarin attack") is never merged with the news.  The happening's own
 date and place are read from its events (``happening_summary``): the day most reports give, the
@@ -31,8 +32,9 @@ from ..records import Event
 
 __all__ = ["EventFacts", "Happening", "choose", "facts", "file_keys", "happening_summary", "probe_keys"]
 
-SAME_CLUSTER_DAYS = 7
-NEARBY_DAYS = 3
+SAME_DAY_SLACK = 1  # days two text-given dates of one happening may differ by (overnight, time zones)
+VERBAL = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "REQUEST", "ACCUSE", "REJECT", "THREATEN",
+          "SANCTION", "PROTEST"}
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
 
@@ -52,6 +54,7 @@ class EventFacts:
     source: str | None = None  # normalised actor names
     target: str | None = None
     background: bool = False
+    plover: str | None = None
 
 
 @dataclass(slots=True)
@@ -68,6 +71,7 @@ class Happening:
     coverage_id: str | None
     source: str | None = None
     target: str | None = None
+    plover: str | None = None
 
 
 def _norm(name: str | None) -> str | None:
@@ -97,7 +101,7 @@ def facts(event: Event, *, event_key: str, coverage_id: str | None,
     return EventFacts(event_key=event_key, kind=kind, place=place, country=country, country_level=level, day=day,
                       month=month, coverage_id=coverage_id, source=_norm(event.source.name if event.source else None),
                       target=_norm(event.target.name if event.target else None),
-                      background=event.status == "background")
+                      background=event.status == "background", plover=event.plover)
 
 
 def _months_around(month: str) -> list[str]:
@@ -162,11 +166,13 @@ def choose(f: EventFacts, candidates: list[Happening]) -> str | None:
     for h in candidates:
         if h.kind != f.kind or not _places_agree(f, h):
             continue
+        if f.plover and h.plover and f.plover != h.plover:
+            continue  # a request and an accusation are two happenings
         same = bool(f.coverage_id and f.coverage_id == h.coverage_id)
-        if same:
-            ok = _dates_agree(f, h, SAME_CLUSTER_DAYS)
+        if same:  # who said or asked what is the happening itself for verbal events
+            ok = _dates_agree(f, h, SAME_DAY_SLACK) and (f.plover not in VERBAL or _actors_agree(f, h))
         else:
-            ok = (bool(f.place) and bool(h.place) and _dates_agree(f, h, NEARBY_DAYS)
+            ok = (bool(f.place) and bool(h.place) and _dates_agree(f, h, SAME_DAY_SLACK)
                   and (f.day is not None or f.month is not None) and _actors_agree(f, h))
         if not ok:
             continue

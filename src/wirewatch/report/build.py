@@ -24,6 +24,7 @@ import duckdb
 
 from .. import querylang, validation
 from ..errors import UsageError
+from ..store import coverage as cov_sql
 from ..store import situations as sq
 from . import actors as ac
 from . import timeline as tl
@@ -189,9 +190,11 @@ def _gather(con: duckdb.DuckDBPyConnection, sel: sq.Selection, *, query: str, na
     stories = sq.stories(con, sel)
     events = sq.timeline_events(con, sel)
     sources = sq.event_sources(con, sel, per_event=MAX_SOURCES) if events else []
-    line = tl.build(events, stories, sources, rename=aliases.of, coverage_start=since or totals["first_published"])
+    of = cov_sql.happenings_of(con, [ev["event_key"] for ev in events])  # events of one happening: one entry
+    line = tl.build(events, stories, sources, rename=aliases.of, coverage_start=since or totals["first_published"],
+                    happenings=of, happening_totals=cov_sql.happening_totals(con, of))
     report.timeline, report.background = line.developments, line.background
-    history = {it["event_key"] for it in line.events if it.get("background")}
+    history = {k for it in line.events if it.get("background") for k in it.get("event_keys", [it["event_key"]])}
     report.actors = _actors(con, sel, aliases, countries, history)
     report.quotes, qtot = _quotes(con, sel, aliases)
     _roles(con, sel, aliases, report.actors, report.quotes)
@@ -199,7 +202,8 @@ def _gather(con: duckdb.DuckDBPyConnection, sel: sq.Selection, *, query: str, na
     report.places = sq.places(con, sel)
     report.volume = sq.volume(con, sel)
     n_background = line.n_background
-    report.counts.update(developments=report.counts["events"] - n_background, background=n_background,
+    report.counts.update(happenings=len(line.events), developments=len(line.events) - n_background,
+                         background=n_background,
                          quotes=qtot["attributed"], unattributed_quotes=qtot["unattributed"],
                          places=sq.place_total(con, sel), places_shown=len(report.places),
                          timeline_total=line.total, timeline_shown=len(report.timeline),
@@ -283,7 +287,8 @@ def _new_since(con: duckdb.DuckDBPyConnection, sel: sq.Selection, stories: list[
     seen = sq.story_first_seen(con, sel)
     fresh_stories = [st for st in stories if seen.get(st["story_id"]) and seen[st["story_id"]].isoformat() >= cut]
     fresh = set(sq.new_events(con, sel, after))
-    fresh_items = [it for it in items if it["kind"] == "event" and it["event_key"] in fresh]
+    fresh_items = [it for it in items if it["kind"] == "event"
+                   and any(k in fresh for k in it.get("event_keys", [it["event_key"]]))]
     devs = [it for it in fresh_items if not it.get("background")]
     top_stories = sorted(fresh_stories, reverse=True, key=lambda st: (
         st["copies"] or 0, str(st["published"] or ""), st["story_id"]))[:NEW_TOP]

@@ -7,6 +7,10 @@ An event is *background* when its date ends well before the story that reports i
 ``RECENT_DAYS`` days before its first report) and before the period the report covers; every
 other event (and every event dated by its article) is a *development*.  Background is kept, in
 its own short section: it is the context an analyst may want, never the news.
+
+Entries are *happenings* (``coverage.happenings``): the events that many reports give of one
+attack, with their different dates, places and actors, are one entry listing every report; its date
+is the day most reports give, and other days the texts give are listed as conflicting.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..coverage.happenings import happening_summary
 from .text import lead, link, safe_url, titled
 
 RECENT_DAYS = 60
 THIN = 8  # fewer developments than this: every story's lead joins the timeline
 MAX_TIMELINE = 300
 MAX_BACKGROUND = 200
+MAX_HAPPENING_SOURCES = 12  # stories listed under one happening (its counts say how many in all)
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})")
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -164,11 +170,54 @@ def _chronological(it: dict[str, Any]) -> tuple:
     return (sort_date(it["date"]), 0 if it["kind"] == "event" else 1, it.get("event_key") or it.get("story_id") or "")
 
 
+def _merged_sources(keys: list[str], by_key: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for k in keys:
+        for src in by_key.get(k, []):
+            sid = src.get("story_id") or src.get("url") or src.get("title")
+            if sid not in seen:
+                seen[sid] = src
+    return sorted(seen.values(), key=lambda s: (str(s.get("published") or "9999"), str(s.get("story_id") or "")))[
+        :MAX_HAPPENING_SOURCES]
+
+
+def happening_item(members: list[dict[str, Any]], by_key: dict[str, list[dict[str, Any]]],
+                   counts: dict[str, tuple[int, int]], happening_id: str,
+                   totals: tuple[int, int, int] | None = None) -> dict[str, Any]:
+    """One timeline entry for the events of one happening: the most reported event speaks for it;
+    date and place are the happening's (see ``coverage.happenings.happening_summary``)."""
+    def weight(ev: dict[str, Any]) -> tuple:
+        n = counts.get(ev["event_key"], (0, 0))
+        return (-n[0], -n[1], ev.get("date_basis") != "text", ev["event_key"])
+
+    members = sorted(members, key=weight)
+    rep = members[0]
+    keys = [ev["event_key"] for ev in members]
+    stories = max((counts.get(k, (0, 0))[0] for k in keys), default=0)
+    reports = max((counts.get(k, (0, 0))[1] for k in keys), default=0)
+    outlets = None
+    if totals is not None:
+        stories, reports, outlets = totals
+    item = event_item(rep, _merged_sources(keys, by_key), (stories, reports))
+    summary = happening_summary([{"date": event_date(ev)[0], "date_basis": event_date(ev)[1], "place": ev.get("place"),
+                                  "reports": counts.get(ev["event_key"], (1, 1))[1] or 1} for ev in members])
+    if summary.date:
+        item["date"], item["date_basis"] = summary.date, summary.date_basis
+    item["place"] = summary.place or item["place"]
+    firsts = [ev.get("first_published") for ev in members if ev.get("first_published")]
+    item.update(happening_id=happening_id, event_keys=keys, merged_events=len(members), outlets=outlets,
+                first_published=min(firsts, key=str) if firsts else None, dates=summary.dates,
+                conflicting_dates=summary.conflicting_dates, places=summary.places)
+    return item
+
+
 def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: list[dict[str, Any]], *,
-          coverage_start: Any, rename: Any = None) -> Timeline:
-    """Distinct events with their sources, by date, split into developments and background;
-    story leads join the developments where events are thin.  ``rename`` maps actor names to
-    canonical ones."""
+          coverage_start: Any, rename: Any = None, happenings: dict[str, str] | None = None,
+          happening_totals: dict[str, tuple[int, int, int]] | None = None) -> Timeline:
+    """Happenings with their sources, by date, split into developments and background; story leads
+    join the developments where events are thin.  ``happenings`` maps event keys to their happening
+    (an event missing from it is its own); ``happening_totals`` gives each happening's (stories,
+    reports, outlets).  ``rename`` maps actor names to canonical ones."""
     by_key: dict[str, list[dict[str, Any]]] = {}
     counts: dict[str, tuple[int, int]] = {}
     for src in sources:
@@ -176,15 +225,18 @@ def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: 
         key = src.pop("event_key")
         counts[key] = (src.pop("n_stories"), src.pop("n_reports"))
         by_key.setdefault(key, []).append(titled(link(src), lead_key="lead_text"))
-    developments, background, every = [], [], []
+    groups: dict[str, list[dict[str, Any]]] = {}
     for ev in events:
-        item = event_item(ev, by_key.get(ev["event_key"], []), counts.get(ev["event_key"], (0, 0)))
+        groups.setdefault((happenings or {}).get(ev["event_key"], ev["event_key"]), []).append(ev)
+    developments, background, every = [], [], []
+    for hid, members in groups.items():
+        item = happening_item(members, by_key, counts, hid, (happening_totals or {}).get(hid))
         if rename is not None:
             for side in ("source", "target"):
                 if item[side]:
                     item[side]["name"] = rename(item[side]["name"])
         every.append(item)
-        if is_background(item["date"], item["date_basis"], reported=ev.get("first_published"),
+        if is_background(item["date"], item["date_basis"], reported=item.get("first_published"),
                          coverage_start=coverage_start):
             item["background"] = True
             background.append(item)

@@ -199,25 +199,34 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
         con.unregister(view)
     countries = _country_names()
     new_rows: dict[str, list] = {k: [] for k in ("happening_id", "type", "place", "place_country", "country_level",
-                                                 "day", "month", "coverage_id", "source", "target", "first_seen")}
+                                                 "day", "month", "coverage_id", "source", "target", "plover",
+                                                 "first_seen")}
     key_rows: dict[str, list] = {"key": [], "happening_id": []}
     links: dict[str, list] = {"event_key": [], "happening_id": []}
-    local: dict[str, hp.Happening] = {}  # started in this batch
-    local_keys: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(pending, key=lambda k: (pending[k][0].id, pending[k][1].start, k)):
-        if key in filed or key in stored:
-            continue  # an event already stored keeps its happening
-        a, ev = pending[key]
-        f = hp.facts(ev, event_key=key, coverage_id=a.coverage_id, country_names=countries)
+    local: dict[str, hp.Happening] = {}  # stored candidates and happenings started in this batch, by id
+    local_keys: dict[str, list[str]] = defaultdict(list)  # keys filed in this batch
+    todo = [k for k in sorted(pending, key=lambda k: (pending[k][0].id, pending[k][1].start, k))
+            if k not in filed and k not in stored]  # an event already stored keeps its happening
+    all_facts = {k: hp.facts(pending[k][1], event_key=k, coverage_id=pending[k][0].coverage_id,
+                             country_names=countries) for k in todo}
+    by_key = _stored_happenings(con, sorted({p for f in all_facts.values() for p in hp.probe_keys(f)}))
+    local.update({h.happening_id: h for hs in by_key.values() for h in hs})  # every happening by id
+    for key in todo:
+        f = all_facts[key]
         probes = hp.probe_keys(f)
-        cands = _stored_happenings(con, probes)
-        cands += [local[h] for k in probes for h in local_keys.get(k, []) if h in local]
+        seen: set[str] = set()
+        cands = []
+        for h in [h for k in probes for h in by_key.get(k, [])] + [local[h] for k in probes
+                                                                   for h in local_keys.get(k, [])]:
+            if h.happening_id not in seen:
+                seen.add(h.happening_id)
+                cands.append(h)
         hid = hp.choose(f, cands)
         if hid is None:
             hid = "h" + key
             h = hp.Happening(happening_id=hid, kind=f.kind, place=f.place, country=f.country,
                              country_level=f.country_level, day=f.day, month=f.month, coverage_id=f.coverage_id,
-                             source=f.source, target=f.target)
+                             source=f.source, target=f.target, plover=f.plover)
             local[hid] = h
             for k in hp.file_keys(h):
                 local_keys[k].append(hid)
@@ -226,7 +235,7 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
             for col, val in (("happening_id", hid), ("type", f.kind), ("place", f.place), ("place_country", f.country),
                              ("country_level", f.country_level), ("day", f.day), ("month", f.month),
                              ("coverage_id", f.coverage_id), ("source", f.source), ("target", f.target),
-                             ("first_seen", at)):
+                             ("plover", f.plover), ("first_seen", at)):
                 new_rows[col].append(val)
         elif f.coverage_id:  # also findable from this event's cluster and place
             for k in hp.file_keys(f):
@@ -240,17 +249,25 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
     store._insert("event_happenings", links)
 
 
-def _stored_happenings(con: duckdb.DuckDBPyConnection, keys: list[str]) -> list[hp.Happening]:
+def _stored_happenings(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, list[hp.Happening]]:
+    """probe key -> the stored happenings filed under it (one query for the batch)."""
     if not keys:
-        return []
-    marks = ", ".join("?" * len(keys))
-    rows = con.execute(f"""
-        SELECT h.happening_id, h.type, h.place, h.place_country, h.country_level, h.day, h.month, h.coverage_id,
-               h.source, h.target
-        FROM happenings h WHERE h.happening_id IN (SELECT happening_id FROM happening_keys WHERE key IN ({marks}))
-        """, keys).fetchall()
-    return [hp.Happening(happening_id=r[0], kind=r[1], place=r[2], country=r[3], country_level=bool(r[4]), day=r[5],
-                         month=r[6], coverage_id=r[7], source=r[8], target=r[9]) for r in rows]
+        return {}
+    con.register("_ww_hprobe", pa.table({"v": pa.array(keys, pa.string())}))
+    try:
+        rows = con.execute("""
+            SELECT k.key, h.happening_id, h.type, h.place, h.place_country, h.country_level, h.day, h.month,
+                   h.coverage_id, h.source, h.target, h.plover
+            FROM happening_keys k JOIN happenings h USING (happening_id)
+            WHERE k.key IN (SELECT v FROM _ww_hprobe)""").fetchall()
+    finally:
+        con.unregister("_ww_hprobe")
+    out: dict[str, list[hp.Happening]] = defaultdict(list)
+    for r in rows:
+        out[r[0]].append(hp.Happening(happening_id=r[1], kind=r[2], place=r[3], country=r[4], country_level=bool(r[5]),
+                                      day=r[6], month=r[7], coverage_id=r[8], source=r[9], target=r[10],
+                                      plover=r[11]))
+    return out
 
 
 # -- read side -------------------------------------------------------------------------------------
@@ -265,6 +282,25 @@ def happenings_of(con: duckdb.DuckDBPyConnection, event_keys: list[str]) -> dict
     finally:
         con.unregister("_ww_hk")
     return {k: found.get(k, k) for k in event_keys}
+
+
+def happening_totals(con: duckdb.DuckDBPyConnection, of: dict[str, str]) -> dict[str, tuple[int, int, int]]:
+    """happening id -> (stories, reports, outlets) over every report of its events in ``of``
+    (event key -> happening id).  An outlet is the agency, else the URL's host, else the source."""
+    if not of:
+        return {}
+    con.register("_ww_hmap", pa.table({"event_key": pa.array(list(of), pa.string()),
+                                       "happening_id": pa.array(list(of.values()), pa.string())}))
+    try:
+        rows = con.execute(r"""
+            SELECT m.happening_id, count(DISTINCT r.story_id), count(DISTINCT r.article_id),
+                   count(DISTINCT coalesce(a.agency, nullif(regexp_extract(a.url, '^\w+://(?:www\.)?([^/:]+)', 1), ''),
+                                           a.source))
+            FROM event_reports r JOIN _ww_hmap m ON m.event_key = r.event_key JOIN articles a ON a.id = r.article_id
+            GROUP BY 1""").fetchall()
+    finally:
+        con.unregister("_ww_hmap")
+    return {h: (int(s), int(r), int(o)) for h, s, r, o in rows}
 
 
 def merges(con: duckdb.DuckDBPyConnection, *, limit: int = 100) -> list[dict[str, Any]]:

@@ -54,6 +54,7 @@ CREATE TABLE happenings (
     coverage_id   VARCHAR,
     source        VARCHAR,
     target        VARCHAR,
+    plover        VARCHAR,
     first_seen    TIMESTAMP NOT NULL
 );
 CREATE INDEX happenings_id ON happenings (happening_id);
