@@ -352,3 +352,51 @@ def test_cli_batch_then_load(tmp_path):
     assert json.loads(r.stdout)["articles"] == summary["articles"]
     r = _cli("batch", str(EXAMPLES), "--out", str(out), "--engine", "flink")
     assert r.returncode != 0 and "--engine" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_input_the_driver_cannot_see_is_an_error_before_the_job(tmp_path):
+    out = tmp_path / "out"
+    r = _cli("batch", str(EXAMPLES), str(tmp_path / "missing.warc.gz"), "--out", str(out), "--no-nlp")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().count("\n") == 0 and "missing.warc.gz" in r.stderr and "no such file" in r.stderr
+    assert not out.exists()  # no job ran
+
+
+def test_a_job_rejected_whole_for_one_reason_exits_1_naming_the_cause(tmp_path):
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    for i in range(3):
+        (junk / f"scan-{i}.txt").write_bytes(b"\x00\x01\x02" * 400)
+    r = _cli("batch", str(junk), "--out", str(tmp_path / "out"), "--no-nlp", "--workers", "1")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1])["reject_codes"] == {"binary": 3}  # the summary first
+    line = r.stderr.strip()
+    assert "\n" not in line and "all 3 documents were rejected as 'binary'" in line and "not text" in line
+    (junk / "story.txt").write_text("\n\n".join(["Floods cut off Grenmoor valley", *VALLEY]), encoding="utf-8")
+    r = _cli("batch", str(junk), "--out", str(tmp_path / "out"), "--no-nlp", "--workers", "1")
+    assert r.returncode == 0, r.stderr  # one good document: an ordinary run with rejects
+
+
+def test_diagnosis_of_executors_that_cannot_see_the_inputs():
+    from wirewatch.batch import BatchSummary, diagnose
+
+    summary = BatchSummary("spark", 2, 40, 0, 40, 0, 44.0, "/data/out", reject_codes={"not_found": 40},
+                           reject_sample="in/a.html: no such file or folder")
+    message = diagnose(summary)
+    assert "all 40 documents were rejected as 'not_found'" in message and "executor" in message
+    assert diagnose(BatchSummary("spark", 2, 40, 1, 39, 1, 44.0, "o", reject_codes={"not_found": 39})) is None
+    assert diagnose(BatchSummary("spark", 2, 2, 0, 2, 0, 1.0, "o", reject_codes={"json": 1, "gzip": 1})) is None
+
+
+def test_relative_paths_keep_the_source_as_given(tmp_path, monkeypatch):
+    job = tmp_path / "job"
+    (job / "in").mkdir(parents=True)
+    (job / "in" / "valley.txt").write_text("\n\n".join(["Floods cut off Grenmoor valley", *VALLEY]), encoding="utf-8")
+    monkeypatch.chdir(job)
+    summary = run_batch(["in"], "out", engine="local", workers=1, nlp=False)
+    assert summary.out == str(job / "out") and summary.articles == 1
+    monkeypatch.chdir(tmp_path)  # read back from elsewhere: nothing depends on the working directory
+    articles, _ = _read(job / "out")
+    want, _ = _extract([str(job / "in")], nlp=False)
+    assert [a.source for a in articles] == [str(Path("in") / "valley.txt")]
+    assert articles[0].text == want[0].text
