@@ -431,12 +431,15 @@ def plover_totals(con: duckdb.DuckDBPyConnection, sel: Selection, *, skip: Any =
 
 
 def places(con: duckdb.DuckDBPyConnection, sel: Selection, *, limit: int = 60) -> list[dict[str, Any]]:
-    """Places named by the selection: stories and mentions per place, with coordinates."""
+    """Places named by the selection: stories and mentions per place, with coordinates.
+
+    A place is its name *and* its point: Salisbury (England) and Salisbury (Maryland) are two rows,
+    each at its own coordinates; averaging them would put a place in the mid-Atlantic."""
     cur = con.execute(f"""
-        SELECT name, mode(country) AS country, avg(lat) AS lat, avg(lon) AS lon,
+        SELECT name, any_value(country) AS country, any_value(lat) AS lat, any_value(lon) AS lon,
                count(DISTINCT story_id) AS stories, sum(n_mentions) AS mentions
         FROM places WHERE article_id IN (SELECT id FROM {sel.table})
-        GROUP BY name
+        GROUP BY name, geonameid, round(lat, 3), round(lon, 3)
         ORDER BY stories DESC, mentions DESC, name
         LIMIT ?""", [int(limit)])
     return _dicts(cur)
@@ -444,7 +447,7 @@ def places(con: duckdb.DuckDBPyConnection, sel: Selection, *, limit: int = 60) -
 
 def place_total(con: duckdb.DuckDBPyConnection, sel: Selection) -> int:
     """How many distinct places the selection names (``places`` lists only the first ``limit``)."""
-    return int(con.execute(f"SELECT count(DISTINCT name) FROM places "
+    return int(con.execute(f"SELECT count(DISTINCT (name, geonameid, round(lat, 3), round(lon, 3))) FROM places "
                            f"WHERE article_id IN (SELECT id FROM {sel.table})").fetchone()[0])
 
 
