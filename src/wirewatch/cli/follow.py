@@ -113,11 +113,14 @@ def follow(
     """Poll every due source until SIGINT/SIGTERM (the batch in hand is finished first); new items go
     through the same pipeline as `ingest`, one transaction per batch, alerts after each commit."""
     from ..errors import StoreError
-    from ..follow import Follower, PollReport, file_access
+    from ..follow import Follower, PollReport, file_access, list_sources
 
     path = db or default_path()
     try:
-        Store(path).close()  # create or migrate once, before any read-only session
+        with Store(path) as store:  # create or migrate once, before any read-only session
+            if not list_sources(store.con) and not as_json:
+                typer.echo("no sources yet: add one with `wirewatch sources add URL_OR_FOLDER` "
+                           "(polled from the next round on)", err=True)
     except StoreError as exc:
         fail(str(exc))
     stop = threading.Event()

@@ -248,7 +248,7 @@ class Follower:
                 yield from out
                 if item.remember and not any(isinstance(d, Rejected) and d.code in _TRANSIENT for d in out):
                     store.put(item.key, item.mark, None)
-            if validators and row["kind"] != "folder" and (listing.etag or listing.last_modified):
+            if validators and listing.kind != "folder" and (listing.etag or listing.last_modified):
                 store.put(row["url"], listing.etag, listing.last_modified)
 
         if items:
