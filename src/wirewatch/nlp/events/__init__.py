@@ -34,7 +34,7 @@ from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object
 from .context import background_date, nearest
 from .keys import event_key
 from .links import DISASTERS, Found, link, victims
-from .triggers import default_type, event_noun, refers_back, trigger_type
+from .triggers import candidate_tokens, default_type, event_noun, refers_back, trigger_type
 from .classify import best_type, classify_event_type, cue_spans, type_scores
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ def _confidence(is_verb: bool, source, target, etype, penalty: float) -> float:
 def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: str | None) -> list[Found]:
     found: dict[tuple[str | None, int], Found] = {}
     crowd = crowd_event(scores)
-    for tok in sent:
+    for tok in (sent.doc[i] for i in ctx.candidates if sent.start <= i < sent.end):
         plover, cue = trigger_type(tok)
         if plover is None:
             disaster = event_noun(tok)
@@ -316,6 +316,7 @@ def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MI
     ``merge``: one event per happening (mentions merged), else one per mention.
     """
     ctx = ArticleIndex.build(doc, article)
+    ctx.candidates = candidate_tokens(doc)
     doc.user_data["wirewatch.dateline_end"] = ctx.geo.skip_before
     found: list[Found] = []
     for si, sent in enumerate(doc.sents):

@@ -39,6 +39,7 @@ class ArticleIndex:
     fallback_place: str | None  # the dateline's place, for events whose sentence names none
     fallback_country: str | None
     disaster_caused: bool = False  # a casualty verb in the current sentence was the disaster's
+    candidates: tuple[int, ...] = ()  # indices of the tokens that may be triggers
 
     @classmethod
     def build(cls, doc, article: Article) -> ArticleIndex:

@@ -47,7 +47,8 @@ def default_type(tok) -> str | None:
 
 def event_noun(tok) -> str | None:
     """The CASE type of an event noun that has no PLOVER class ("the floods", "a stampede")."""
-    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" or tok.lower_ not in candidate_words() \
+            and tok.lemma_.lower() not in candidate_words():
         return None
     got = _trigger_types()["nouns"].get(tok.lower_) or _trigger_types()["nouns"].get(tok.lemma_.lower())
     return got[1] if got and got[0] is None else None
@@ -92,8 +93,45 @@ def _not_a_trigger(tok) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def candidate_words() -> frozenset[str]:
+    """Every word (form or lemma) that can start a trigger: most tokens are none, and say so at once."""
+    lex = lexicon()
+    words = {*lex["verbs"], *lex["nouns"], *lex["object_nouns"], *(k.split()[0] for k in lex["particles"])}
+    words |= {*_trigger_types()["verbs"], *_trigger_types()["nouns"]}
+    return frozenset(w.lower() for w in words)
+
+
+@lru_cache(maxsize=1)
+def _candidate_hashes():
+    import numpy as np
+    from spacy.strings import hash_string
+
+    return np.array(sorted(hash_string(w) for w in candidate_words()), dtype="uint64")
+
+
+def candidate_tokens(doc) -> tuple[int, ...]:
+    """Indices of the tokens whose form or lemma can start a trigger, found for the whole doc at
+    once from spaCy's hash arrays (no Python work for the other ~95% of tokens)."""
+    import numpy as np
+    from spacy.attrs import IS_TITLE, LEMMA, LOWER
+
+    if not len(doc):
+        return ()
+    arr = doc.to_array([LOWER, LEMMA, IS_TITLE]).astype("uint64")
+    hit = np.isin(arr[:, :2], _candidate_hashes()).any(axis=1)
+    out = set(np.nonzero(hit)[0].tolist())
+    # a proper-noun lemma keeps its case ("Attack"): title-case tokens are checked one by one
+    words = candidate_words()
+    out.update(i for i in np.nonzero(arr[:, 2] & ~hit)[0].tolist() if doc[i].lemma_.lower() in words)
+    return tuple(sorted(out))
+
+
 def trigger_type(tok) -> tuple[str | None, str | None]:
     """(PLOVER type, cue) of a token when it triggers an event, else (None, None)."""
+    cands = candidate_words()
+    if tok.lower_ not in cands and tok.lemma_.lower() not in cands:
+        return None, None
     if _not_a_trigger(tok):
         return None, None
     lex = lexicon()
