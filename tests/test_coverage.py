@@ -183,9 +183,9 @@ def event(date: str | None, *, basis: str = "text", place: str | None = "Korvany
 
 
 def test_one_happening_however_its_reports_date_or_place_it():
+    first = hp.facts(event("2031-03-04"), event_key="k", coverage_id="c1")
     h = hp.Happening(happening_id="h1", kind="NATURAL_DISASTER", place="korvany", country="XX",
-                     country_level=False, day=hp.facts(event("2031-03-04"), event_key="k", coverage_id="c").day,
-                     month="2031-03", coverage_id="c1")
+                     country_level=False, day=first.day, month="2031-03", coverage_id="c1", span=first.span)
     same_cluster_later = hp.facts(event("2031-03-05"), event_key="k2", coverage_id="c1")
     days_later = hp.facts(event("2031-03-08"), event_key="k8", coverage_id="c1")  # fresh flooding: another one
     country_only = hp.facts(event("2031-03", place="Xland"), event_key="k3", coverage_id="c2",
@@ -194,6 +194,8 @@ def test_one_happening_however_its_reports_date_or_place_it():
     other_kind = hp.facts(event("2031-03-04", type_="ARREST"), event_key="k5", coverage_id="c1")
     history = hp.facts(event("2031-03-04", status="background"), event_key="k6", coverage_id="c1")
     far = hp.facts(event("2031-05-20"), event_key="k7", coverage_id="c1")
+    other_year = hp.facts(event("2029"), event_key="k9", coverage_id="c1")  # "the 2029 flood": history
+    same_week = hp.facts(event("2031-W10"), event_key="k10", coverage_id="c1")
     assert hp.choose(same_cluster_later, [h]) == "h1"
     assert hp.choose(country_only, [h]) == "h1"
     assert hp.choose(other_town_elsewhere, [h]) is None
@@ -201,6 +203,9 @@ def test_one_happening_however_its_reports_date_or_place_it():
     assert hp.choose(history, [h]) is None
     assert hp.choose(far, [h]) is None
     assert hp.choose(days_later, [h]) is None
+    assert hp.choose(other_year, [h]) is None
+    assert hp.choose(same_week, [h]) == "h1"
+    assert hp.date_span("2031-02") == (hp.date_span("2031-02-01")[0], hp.date_span("2031-02-28")[0])
     assert "c|c1|NATURAL_DISASTER" in hp.probe_keys(same_cluster_later)
     assert set(hp.probe_keys(same_cluster_later)) & set(hp.file_keys(h))
 
@@ -234,3 +239,15 @@ def test_events_of_one_cluster_become_one_happening_in_the_store(tmp_path):
         of = sc.happenings_of(store.con, keys)
     assert rows == 4
     assert len(set(of.values())) == 2  # the Korvany flood (three keys) and the Tessaly flood
+
+
+def test_a_cluster_spans_weeks_not_months():
+    a, b = corpus()[:2]
+    b.published = "2031-05-20"  # the same words two and a half months later: another happening
+    for x in (a, b):
+        x.story_id = x.id
+    da, db = cov.assign([cov.profile(a), cov.profile(b)], [[], []])
+    assert da.coverage_id != db.coverage_id
+    b.published = "2031-03-06"
+    da, db = cov.assign([cov.profile(a), cov.profile(b)], [[], []])
+    assert da.coverage_id == db.coverage_id

@@ -49,6 +49,7 @@ class Params:
     join: float = 0.22  # mean pairwise similarity (average link) for two units to merge
     n_keys: int = 12  # features an article is filed under and probed by
     max_candidates: int = 40  # retrieved articles compared in full, the most keys shared first
+    max_span_days: int = 21  # a cluster spans at most this many days: coverage of a happening, not a topic
     lead_chars: int = 1200  # the lead: title and the start of the text weigh double
     w_terms: float = 1.0  # block weights of the vector (before normalisation)
     w_entities: float = 0.8
@@ -89,6 +90,7 @@ class Candidate:
     coverage_id: str
     profile: Profile
     shared_keys: int = 0
+    first_day: int | None = None  # the day (ordinal) of its cluster's first article
 
 
 @dataclass(slots=True)
@@ -248,8 +250,15 @@ def assign(new: list[Profile], found: list[list[Candidate]], *, params: Params =
             has_new.append(True)
         units[u].append(i)
         has_new[u] = True
+    first_day = {c.coverage_id: c.first_day for c in stored.values() if c.first_day is not None}
+    span = []
+    for u, idx in enumerate(units):
+        days = [items[i].day for i in idx if items[i].day is not None]
+        if labels[u] in first_day:
+            days.append(first_day[labels[u]])
+        span.append((min(days), max(days)) if days else None)
     sim = _pairwise(items)
-    merges = _average_link(sim, units, has_new, p.join)
+    merges = _average_link(sim, units, has_new, p.join, span=span, max_span=p.max_span_days)
     # name each final group: its stored cluster with the most retrieved members, else its first new story's id
     out = []
     group_of = {u: g for g, members in enumerate(merges) for u in members}
@@ -294,10 +303,14 @@ def _group_score(sim: np.ndarray, idx: list[int]) -> float:
     return float((sub.sum() - np.trace(sub)) / (len(idx) * (len(idx) - 1)))
 
 
-def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], join: float) -> list[list[int]]:
-    """Merge units (lists of item indexes) by average link while the best pair reaches ``join``
-    and holds a new article; returns the final groups as lists of unit indexes."""
+def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], join: float, *,
+                  span: list[tuple[int, int] | None], max_span: int) -> list[list[int]]:
+    """Merge units (lists of item indexes) by average link while the best pair reaches ``join``,
+    holds a new article and would not span more than ``max_span`` days (``span``: each unit's first
+    and last day, None when undated); returns the final groups as lists of unit indexes."""
     n = len(units)
+    lo = np.array([s[0] if s else np.nan for s in span], dtype=float)
+    hi = np.array([s[1] if s else np.nan for s in span], dtype=float)
     size = np.array([len(u) for u in units], dtype=float)
     g = np.zeros((n, len(sim)))
     for u, idx in enumerate(units):
@@ -309,7 +322,9 @@ def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], 
     groups = [[u] for u in range(n)]
     np.fill_diagonal(link, -np.inf)
     while True:
-        allowed = alive[:, None] & alive[None, :] & (newness[:, None] | newness[None, :])
+        width = np.fmax(hi[:, None], hi[None, :]) - np.fmin(lo[:, None], lo[None, :])
+        allowed = (alive[:, None] & alive[None, :] & (newness[:, None] | newness[None, :])
+                   & ~(width > max_span))  # NaN (undated) never blocks
         cand = np.where(allowed, link, -np.inf)
         a, b = np.unravel_index(int(np.argmax(cand)), cand.shape)
         if cand[a, b] < join:
@@ -324,6 +339,7 @@ def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], 
         alive[b] = False
         link[b, :] = link[:, b] = -np.inf
         newness[a] = newness[a] or newness[b]
+        lo[a], hi[a] = np.fmin(lo[a], lo[b]), np.fmax(hi[a], hi[b])
         groups[a] += groups[b]
         groups[b] = []
     return [grp for u, grp in enumerate(groups) if alive[u]]

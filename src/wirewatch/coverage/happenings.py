@@ -51,6 +51,7 @@ class EventFacts:
     day: int | None  # ordinal of the text-given day
     month: str | None  # YYYY-MM of the text-given date
     coverage_id: str | None
+    span: tuple[int, int] | None = None  # first and last day (ordinals) the text-given date can mean
     source: str | None = None  # normalised actor names
     target: str | None = None
     background: bool = False
@@ -69,6 +70,7 @@ class Happening:
     day: int | None
     month: str | None
     coverage_id: str | None
+    span: tuple[int, int] | None = None
     source: str | None = None
     target: str | None = None
     plover: str | None = None
@@ -95,13 +97,43 @@ def facts(event: Event, *, event_key: str, coverage_id: str | None,
                 day = None
         m = _MONTH.match(event.date)
         month = f"{m.group(1)}-{m.group(2)}" if m else None
+    span = date_span(event.date) if event.date and event.date_basis == "text" else None
     place = _norm(event.place)
     country = event.place_country
     level = bool(place and (country_names and place in country_names))
     return EventFacts(event_key=event_key, kind=kind, place=place, country=country, country_level=level, day=day,
-                      month=month, coverage_id=coverage_id, source=_norm(event.source.name if event.source else None),
+                      month=month, coverage_id=coverage_id, span=span,
+                      source=_norm(event.source.name if event.source else None),
                       target=_norm(event.target.name if event.target else None),
                       background=event.status == "background", plover=event.plover)
+
+
+_YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def date_span(value: str) -> tuple[int, int] | None:
+    """First and last day (ordinals) a TimeML value can mean: "2018" -> the year, "2018-04" -> the
+    month, "2018-W14" -> the week, "2018-04-07" -> the day; None for anything else."""
+    try:
+        m = _WEEK.match(value)
+        if m:
+            first = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).toordinal()
+            return first, first + 6
+        m = _YEAR.match(value)
+        if not m:
+            return None
+        y = int(m.group(1))
+        if m.group(3):
+            d = date(y, int(m.group(2)), int(m.group(3))).toordinal()
+            return d, d
+        if m.group(2):
+            mo = int(m.group(2))
+            nxt = date(y + 1, 1, 1) if mo == 12 else date(y, mo + 1, 1)
+            return date(y, mo, 1).toordinal(), nxt.toordinal() - 1
+        return date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal()
+    except ValueError:
+        return None
 
 
 def _months_around(month: str) -> list[str]:
@@ -144,11 +176,11 @@ def _places_agree(f: EventFacts, h: Happening) -> bool:
 
 
 def _dates_agree(f: EventFacts, h: Happening, days: int) -> bool:
-    if f.day is not None and h.day is not None:
-        return abs(f.day - h.day) <= days
-    if f.month and h.month:
-        return f.month == h.month
-    return True
+    """Two text-given days at most ``days`` apart; a month, week or year that contains the other's
+    date; no text-given date on either side: no conflict."""
+    if f.span is None or h.span is None:
+        return True
+    return f.span[0] <= h.span[1] + days and h.span[0] <= f.span[1] + days
 
 
 def _actors_agree(f: EventFacts, h: Happening) -> bool:
@@ -173,7 +205,7 @@ def choose(f: EventFacts, candidates: list[Happening]) -> str | None:
             ok = _dates_agree(f, h, SAME_DAY_SLACK) and (f.plover not in VERBAL or _actors_agree(f, h))
         else:
             ok = (bool(f.place) and bool(h.place) and _dates_agree(f, h, SAME_DAY_SLACK)
-                  and (f.day is not None or f.month is not None) and _actors_agree(f, h))
+                  and f.span is not None and _actors_agree(f, h))
         if not ok:
             continue
         gap = abs(f.day - h.day) if f.day is not None and h.day is not None else 99

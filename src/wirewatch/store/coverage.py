@@ -125,6 +125,10 @@ def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
             [lo, hi]).fetchall()}
     finally:
         con.unregister(view)
+    first_day = {}
+    for cid in sorted({cid for cid, _ in stored.values()}):  # indexed lookups by cluster
+        first_day[cid] = con.execute("SELECT min(day) FROM coverage_profiles WHERE coverage_id = ?",
+                                     [cid]).fetchone()[0]
     out = []
     for c in shared:
         cands = []
@@ -132,7 +136,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
             if aid in stored:
                 cid, prof = stored[aid]
                 cands.append(cov.Candidate(coverage_id=cid, profile=cov.Profile.from_dict(json.loads(prof)),
-                                           shared_keys=n))
+                                           shared_keys=n, first_day=first_day.get(cid)))
         out.append(cands)
     return out
 
@@ -150,7 +154,8 @@ def _merge(con: duckdb.DuckDBPyConnection, old: str, into: str, article_id: str,
 
 
 def _write_profiles(store: Store, profiles: list[cov.Profile], weeks: list[int], arts: list[Article]) -> None:
-    rows: dict[str, list] = {"article_id": [], "story_id": [], "coverage_id": [], "week": [], "profile": []}
+    rows: dict[str, list] = {"article_id": [], "story_id": [], "coverage_id": [], "week": [], "day": [],
+                             "profile": []}
     keys: dict[str, list] = {"key": [], "week": [], "article_id": []}
     for p, w, a in zip(profiles, weeks, arts):
         p.story_id = a.story_id
@@ -158,6 +163,7 @@ def _write_profiles(store: Store, profiles: list[cov.Profile], weeks: list[int],
         rows["story_id"].append(a.story_id)
         rows["coverage_id"].append(a.coverage_id)
         rows["week"].append(w)
+        rows["day"].append(p.day)
         rows["profile"].append(json.dumps(p.to_dict(), ensure_ascii=False))
         for k in p.keys:
             keys["key"].append(key_hash(k))
@@ -200,7 +206,7 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
     countries = _country_names()
     new_rows: dict[str, list] = {k: [] for k in ("happening_id", "type", "place", "place_country", "country_level",
                                                  "day", "month", "coverage_id", "source", "target", "plover",
-                                                 "first_seen")}
+                                                 "span_first", "span_last", "first_seen")}
     key_rows: dict[str, list] = {"key": [], "happening_id": []}
     links: dict[str, list] = {"event_key": [], "happening_id": []}
     local: dict[str, hp.Happening] = {}  # stored candidates and happenings started in this batch, by id
@@ -226,7 +232,7 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
             hid = "h" + key
             h = hp.Happening(happening_id=hid, kind=f.kind, place=f.place, country=f.country,
                              country_level=f.country_level, day=f.day, month=f.month, coverage_id=f.coverage_id,
-                             source=f.source, target=f.target, plover=f.plover)
+                             span=f.span, source=f.source, target=f.target, plover=f.plover)
             local[hid] = h
             for k in hp.file_keys(h):
                 local_keys[k].append(hid)
@@ -235,7 +241,8 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
             for col, val in (("happening_id", hid), ("type", f.kind), ("place", f.place), ("place_country", f.country),
                              ("country_level", f.country_level), ("day", f.day), ("month", f.month),
                              ("coverage_id", f.coverage_id), ("source", f.source), ("target", f.target),
-                             ("plover", f.plover), ("first_seen", at)):
+                             ("plover", f.plover), ("span_first", f.span[0] if f.span else None),
+                             ("span_last", f.span[1] if f.span else None), ("first_seen", at)):
                 new_rows[col].append(val)
         elif f.coverage_id:  # also findable from this event's cluster and place
             for k in hp.file_keys(f):
@@ -257,7 +264,7 @@ def _stored_happenings(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[
     try:
         rows = con.execute("""
             SELECT k.key, h.happening_id, h.type, h.place, h.place_country, h.country_level, h.day, h.month,
-                   h.coverage_id, h.source, h.target, h.plover
+                   h.coverage_id, h.source, h.target, h.plover, h.span_first, h.span_last
             FROM happening_keys k JOIN happenings h USING (happening_id)
             WHERE k.key IN (SELECT v FROM _ww_hprobe)""").fetchall()
     finally:
@@ -266,7 +273,7 @@ def _stored_happenings(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[
     for r in rows:
         out[r[0]].append(hp.Happening(happening_id=r[1], kind=r[2], place=r[3], country=r[4], country_level=bool(r[5]),
                                       day=r[6], month=r[7], coverage_id=r[8], source=r[9], target=r[10],
-                                      plover=r[11]))
+                                      plover=r[11], span=(r[12], r[13]) if r[12] is not None else None))
     return out
 
 

@@ -13,6 +13,7 @@ CREATE TABLE coverage_profiles (
     story_id    VARCHAR NOT NULL,
     coverage_id VARCHAR NOT NULL,
     week        INTEGER NOT NULL,
+    day         INTEGER,           -- publication day (ordinal) where known
     profile     JSON NOT NULL
 );
 CREATE INDEX coverage_profiles_coverage ON coverage_profiles (coverage_id);
@@ -55,6 +56,8 @@ CREATE TABLE happenings (
     source        VARCHAR,
     target        VARCHAR,
     plover        VARCHAR,
+    span_first    INTEGER,   -- first and last day (ordinals) its first event's text-given date can mean
+    span_last     INTEGER,
     first_seen    TIMESTAMP NOT NULL
 );
 CREATE INDEX happenings_id ON happenings (happening_id);
