@@ -1,6 +1,7 @@
 """``wirewatch batch s3://… --out s3://…`` and ``wirewatch load s3://…`` against an S3-compatible server
 started on 127.0.0.1 (moto's server mode): the same articles as from local files, on both engines;
-storage failures are one-line errors.  The Spark test is marked ``slow``."""
+storage failures are one-line errors.  The Spark test is marked ``slow``.  The NLP is off here (this
+is about storage; ``test_batch.py`` and ``test_batch_cluster.py`` check full records on both engines)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def s3(tmp_path_factory):
 def local_reference(s3, tmp_path_factory):
     """The same files run from the local disk, the baseline every S3 run must equal."""
     out = tmp_path_factory.mktemp("s3-ref") / "out"
-    run_batch([str(s3.local)], out, engine="local", workers=2)
+    run_batch([str(s3.local)], out, engine="local", workers=2, nlp=False)
     return SimpleNamespace(out=out, records=_read(str(out), None))
 
 
@@ -136,7 +137,7 @@ def _cli(*args: str, env: dict | None = None):
 
 
 def test_local_engine_s3_in_and_out_then_load(s3, local_reference, tmp_path):
-    summary = run_batch(["s3://news/in/"], "s3://news/out-local/", engine="local", workers=2)
+    summary = run_batch(["s3://news/in/"], "s3://news/out-local/", engine="local", workers=2, nlp=False)
     assert summary.out == "s3://news/out-local"
     assert summary.tasks == sum(1 for p in s3.local.rglob("*") if p.is_file())
     got = _read("s3://news/out-local", s3.fs)
@@ -157,7 +158,7 @@ def test_local_engine_s3_in_and_out_then_load(s3, local_reference, tmp_path):
 @pytest.mark.slow
 def test_spark_engine_s3_in_and_out(s3, local_reference):
     pytest.importorskip("pyspark")
-    summary = run_batch(["s3://news/in"], "s3://news/out-spark", engine="spark", master="local[2]")
+    summary = run_batch(["s3://news/in"], "s3://news/out-spark", engine="spark", master="local[2]", nlp=False)
     got = _read("s3://news/out-spark", s3.fs)
     _assert_same_articles(got, local_reference.records, s3)
     assert (summary.articles, summary.rejected) == (len(got[0]), len(got[1]))
