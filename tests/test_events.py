@@ -431,3 +431,20 @@ def test_split_shown_leaves_out_and_counts():
     assert left == 2 and len(shown) == 4
     assert not is_shown(evs[1]) and is_shown(evs[1], statuses=("planned",))
     assert split_shown(evs, min_confidence=0.0)[1] == 1
+
+
+def test_actors_are_never_clause_fragments_or_events(nlp):
+    text = ("Officials in Korvala said the talks failed to convince Nordland president Ada Kone, and Kurdish forces "
+            "attacked a checkpoint near Tamsa.\n\nA decades-long insurgency has killed thousands of people in Korvala.")
+    art = _local(text, [("Tamsa", "NE"), ("Korvala", "NE")], dateline=None)
+    evs = extract_events(nlp(text), art)
+    names = [a.name for e in evs for a in (e.source, e.target) if a is not None]
+    assert "Kurdish forces" in names  # not "Niger Kurdish forces": a named group keeps its own words
+    assert not [n for n in names if "convince" in n or "insurgency" in n]
+
+
+def test_nominal_event_roles(nlp):
+    text = "Nordland's assault on Tamsa killed four soldiers on Monday."
+    evs = extract_events(nlp(text), _local(text, [("Tamsa", "NE"), ("Nordland", "NO")], dateline=None))
+    (ev,) = _find(evs, plover="ASSAULT")
+    assert ev.source is not None and ev.source.name == "Nordland" and ev.target.name == "four soldiers"

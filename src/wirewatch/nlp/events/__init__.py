@@ -34,7 +34,7 @@ from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object
 from .context import background_date, nearest
 from .keys import event_key
 from .links import DISASTERS, Found, link, victims
-from .triggers import candidate_tokens, default_type, event_noun, refers_back, trigger_type
+from .triggers import candidate_tokens, default_type, event_noun, is_event_word, refers_back, trigger_type
 from .classify import best_type, classify_event_type, cue_spans, type_scores
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def _event_date(trigger, dates, start: int, end: int):
         path, cur = [], root
         for _ in range(12):
             path.append(cur)
-            if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+            if cur.pos_ in ("VERB", "AUX") or cur.head.i == cur.i:
                 break
             cur = cur.head
         if trigger in path:
@@ -241,6 +241,10 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
             ctx.disaster_caused = True  # the casualties are the disaster's: it is reported below
             continue
         src_tok, tgt_tok = (verb_arguments if is_verb else noun_arguments)(tok, plover, cue)
+        if is_verb and src_tok is not None and not isinstance(src_tok, tuple) and is_event_word(src_tok):
+            # "Nordland's assault on Tamsa killed four soldiers": who killed is who assaulted
+            src_tok, noun_tgt = noun_arguments(src_tok, plover, None)
+            tgt_tok = tgt_tok if tgt_tok is not None else noun_tgt
         if src_tok is None and is_verb and plover == "COERCE" and is_passive(tok):
             src_tok = security_subject(sent)
         source, s_span = resolve_actor(src_tok, ctx, country, crowd or plover == "PROTEST")
@@ -366,7 +370,7 @@ def _own_details(tok) -> bool:
 def _depth(tok) -> int:
     """How far a trigger is from its sentence's root (the main event is near it)."""
     n = 0
-    while tok.head is not tok and n < 12:
+    while tok.head.i != tok.i and n < 12:
         tok, n = tok.head, n + 1
     return n
 

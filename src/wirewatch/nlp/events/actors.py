@@ -91,6 +91,13 @@ def tables() -> Tables:
                   sector_words, max_words)
 
 
+@lru_cache(maxsize=1)
+def non_actor_heads() -> frozenset[str]:
+    """Head nouns of phrases that name a thing, not someone who acts ("deal", "territory", "attempt")."""
+    raw = json.loads(resources.files(__package__).joinpath("data", "actors.json").read_text("utf-8"))
+    return frozenset(raw.get("non_actor_heads", ()))
+
+
 def _ngrams(words: list[str], n_max: int) -> list[str]:
     out = []
     for n in range(min(n_max, len(words)), 0, -1):

@@ -35,10 +35,10 @@ def clause_subject(tok, depth: int = 5):
         for c in cur.children:
             if c.dep_ in ("nsubj", "csubj") and c.idx >= skip:
                 return _unpronoun(c)
-        if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head is not cur:
+        if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head.i != cur.i:
             cur = cur.head
             continue
-        if cur.dep_ in ("acl", "relcl") and cur.head is not cur:
+        if cur.dep_ in ("acl", "relcl") and cur.head.i != cur.i:
             return _unpronoun(cur.head)
         break
     return None
@@ -142,6 +142,8 @@ def noun_arguments(tok, pl: str, cue: str | None = None):
     for c in tok.children:
         if source is None and c.dep_ in ("poss", "amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
             source = c
+        elif source is None and c.dep_ == "poss" and c.pos_ == "PROPN":
+            source = c  # "Nordland's assault": the possessor of an act is its agent
     target = prep_objects(tok, _TARGET_PREPS.get(pl, ()))
     if tok.dep_ in ("dobj",) and tok.head.lemma_.lower() in _FACING:  # "Canada faces calls to ..."
         target = clause_subject(tok.head)
@@ -164,7 +166,7 @@ def clause_verb(tok):
     """The verb of the clause a word is in (the word itself when it is one)."""
     cur = tok
     for _ in range(12):
-        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+        if cur.pos_ in ("VERB", "AUX") or cur.head.i == cur.i:
             return cur
         cur = cur.head
     return cur

@@ -100,7 +100,7 @@ def assertion(tok) -> tuple[str | None, float]:
             if c.dep_ in ("amod", "advmod") and c.lower_ in w["hedges"]:
                 penalty += 0.15
         head = tok.head
-        if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head is not head:
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.i != head.i:
             gov = head.head
             if gov.lemma_.lower() in w["possibility_nouns"] or gov.lemma_.lower() in w["plan_nouns"]:
                 status = "planned" if gov.lemma_.lower() in w["plan_nouns"] else None
@@ -137,7 +137,7 @@ def assertion(tok) -> tuple[str | None, float]:
             dep = "acl"  # "a plot to shoot": an infinitival relative is the noun's content
         if infinitive and dep == "advcl":
             return None, 0.0  # purpose: "troops were sent to protect the town"
-        if head is cur or dep not in _CLIMB or (dep == "conj" and depth > 0):
+        if head.i == cur.i or dep not in _CLIMB or (dep == "conj" and depth > 0):
             break
         if dep == "prep" and head.pos_ in ("VERB", "AUX"):
             # "called for the release of": the object of a wish is not asserted; other verbs do not govern it
@@ -163,7 +163,7 @@ def history(tok) -> bool:
     for _ in range(4):
         if cur.pos_ in ("VERB", "AUX"):
             break
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return False
         cur = cur.head
     if any(c.dep_ == "advmod" and c.lower_ in w["earlier"] for c in cur.children):

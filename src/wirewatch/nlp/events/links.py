@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 
 # sectors whose bare role words name a body of the country where the event happens
 LOCAL_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "LAB", "EDU"})
+# head words of the state bodies a bare role names ("the army", "police", "the government")
+LOCAL_HEADS = frozenset({"police", "army", "military", "government", "troops", "soldiers", "forces", "authorities",
+                         "officials", "court", "courts", "judiciary", "ministry", "parliament", "regime", "cabinet",
+                         "administration", "state", "navy", "policemen", "officers", "gendarmes", "gendarmerie",
+                         "junta", "president", "minister", "governor", "mayor", "officer", "soldier", "judge",
+                         "prosecutors", "prosecutor", "legislature", "assembly", "centre", "opposition", "students",
+                         "workers", "teachers", "doctors", "nurses", "unions", "union"})
 _STATE_WORDS = frozenset({"government", "authorities", "administration", "regime", "state", "cabinet"})
 _PEOPLE = frozenset({"people", "civilians", "civilian", "residents", "villagers", "persons", "families",
                      "inhabitants", "locals", "children", "women", "men", "passengers", "worshippers"})
@@ -108,6 +115,10 @@ def complete_actor(actor: Actor | None, *, country: str | None, head: str = "", 
         return actor
     if named:
         return Actor(actor.name, country=country, sector=actor.sector)
+    words = actor.name.split()
+    bare = head in LOCAL_HEADS or words[-1].casefold() in LOCAL_HEADS
+    if not bare or any(w[:1].isupper() for w in words[:-1]):
+        return actor  # "military analysts", "Kurdish forces": not the state body of the event's country
     if head in _STATE_WORDS or actor.name.casefold() in _STATE_WORDS:
         return Actor(tables().country_name.get(country, country), country=country, sector="GOV")
     return Actor(_local_name(actor.name, country), country=country, sector=actor.sector)

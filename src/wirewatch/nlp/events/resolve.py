@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...records import Actor, Article, Entity
-from .actors import actor_from_text, is_actor_like
+from .actors import actor_from_text, is_actor_like, non_actor_heads
+from .triggers import is_event_word
 from ..docutil import doc_text, sentence
 from .context import article_dates, article_places, dateline_country, dateline_place
 from .links import Geo, complete_actor
@@ -80,6 +81,11 @@ class ArticleIndex:
 def _phrase(tok):
     """Character span of an argument: its left modifiers, the head, and 'of X' after a generic head."""
     left = tok.left_edge
+    # never a clause fragment: the phrase starts after any verb, clause punctuation or line break
+    # before its head ("convince US president", "United States There, Kurdish-led forces")
+    for t in tok.doc[left.i:tok.i]:
+        if t.pos_ in ("VERB", "AUX") or (t.is_punct and t.text not in "-'’.&") or "\n" in t.whitespace_ + t.text:
+            left = t.nbor(1)
     # no leading function words, nor a date parsed as a modifier ("On Sunday rebels attacked")
     while left.i < tok.i and (left.dep_ in ("prep", "punct", "cc", "case") or left.ent_type_ in ("DATE", "TIME")):
         left = left.nbor(1)
@@ -141,6 +147,8 @@ def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | N
             if person is not None:
                 return actor_from_text(person.name, entity=person), (tok.idx, tok.idx + len(tok))
         return None, None
+    if is_event_word(tok) or tok.lemma_.lower() in non_actor_heads():
+        return None, None  # "a decades-long insurgency", "the Iran deal": what happened, not who
     start, end = _phrase(tok)
     ent = ctx.entity_at(tok.idx, tok.idx + len(tok))
     text = doc_text(tok.doc)[start:end]

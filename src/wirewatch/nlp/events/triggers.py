@@ -180,13 +180,13 @@ def skip_trigger(tok) -> bool:
         return True
     if tok.pos_ in ("NOUN", "PROPN"):
         head = tok.head
-        if tok.dep_ in ("dobj", "pobj", "nsubjpass") and head is not tok:
+        if tok.dep_ in ("dobj", "pobj", "nsubjpass") and head.i != tok.i:
             gov = head.head if tok.dep_ == "pobj" else head
             if gov.pos_ == "VERB" and trigger_type(gov)[0] and gov.lemma_.lower() not in LIGHT:
                 return True
         cur = tok
         for _ in range(4):  # inside an intended action ("a push to lead peace talks")
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
             if cur.pos_ == "VERB":
@@ -200,7 +200,7 @@ def refers_back(tok) -> bool:
     if tok.pos_ not in ("NOUN", "PROPN"):
         return False
     head = tok.head
-    if tok.dep_ in ("dobj", "pobj", "nsubjpass") and head is not tok:
+    if tok.dep_ in ("dobj", "pobj", "nsubjpass") and head.i != tok.i:
         gov = head.head if tok.dep_ == "pobj" else head
         if gov.pos_ == "VERB" and trigger_type(gov)[0] and gov.lemma_.lower() not in LIGHT:
             return True
@@ -213,7 +213,7 @@ def intended(verb, *, self_checked: bool = False) -> bool:
     if not self_checked and irrealis_verb(cur):
         return True
     for _ in range(3):
-        if cur.dep_ not in ("xcomp", "conj", "advcl", "acl") or cur.head is cur:
+        if cur.dep_ not in ("xcomp", "conj", "advcl", "acl") or cur.head.i == cur.i:
             break
         cur = cur.head
         if cur.pos_ == "VERB" and irrealis_verb(cur):
