@@ -74,7 +74,7 @@ def spark_class() -> Path:
 
 @contextlib.contextmanager
 def standalone_cluster(*, workers: int = 2, cores: int = 1, memory: str = "1g", executor_memory: str = "512m",
-                       driver_memory: str = "512m", timeout: float = 180.0) -> Iterator[Cluster]:
+                       driver_memory: str = "512m", timeout: float = 300.0) -> Iterator[Cluster]:
     script = spark_class()
     home = script.parent.parent
     work = Path(tempfile.mkdtemp(prefix="wirewatch-spark-"))
