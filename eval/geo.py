@@ -4,7 +4,10 @@ For each gold toponym: was it found (a place mention of ours overlaps its span) 
 161 km of the gold point?  Also detection precision/recall of our place mentions against the gold
 spans.  Anchor: Mordecai 3, *given gold toponyms*, accuracy within 161 km: LGL 0.827.
 
-Usage: python3 eval/geo.py [--limit N] [--set lgl|geovirus|both] [--half tune|check|all]
+Usage: python3 eval/geo.py [--limit N] [--set lgl|geovirus|guardian|both] [--half tune|check|all]
+
+``--set guardian``: our own toponym gold on Guardian Syria articles (international news; labels and
+offsets in ``eval/data/guardian_places.json``, all from the checking half).
 
 Tuning and checking halves (issue 13): a document belongs to the *checking* half when the first
 byte of the SHA-1 of its key (LGL: its ``docid``; GeoVirus: its ``source`` URL) is odd, else to
@@ -24,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import DATA, require  # noqa: E402
 
 KM = 161.0
-ANCHOR = {"lgl": 0.827, "geovirus": None}
+ANCHOR = {"lgl": 0.827, "geovirus": None, "guardian": None}
 
 
 @dataclass
@@ -105,16 +108,32 @@ def evaluate(docs: list[tuple[str, list[Gold]]]) -> dict[str, float]:
             "precision": tp_pred / max(1, n_pred)}
 
 
+GUARDIAN_GOLD = Path(__file__).resolve().parent / "data" / "guardian_places.json"
+
+
+def load_guardian(path: Path, half: str = "all") -> list[tuple[str, list[Gold]]]:
+    """Our own toponym gold on Guardian Syria articles (international news; checking half only)."""
+    import csv
+    import json
+
+    csv.field_size_limit(1 << 30)
+    gold = json.loads(GUARDIAN_GOLD.read_text(encoding="utf-8"))["articles"]
+    with path.open(encoding="utf-8", newline="") as fh:
+        texts = {r[""]: r["text"] for r in csv.DictReader(fh) if r[""] in gold}
+    return [(texts[a], [Gold(g["start"], g["end"], g["lat"], g["lon"]) for g in gold[a]]) for a in gold]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--set", choices=["lgl", "geovirus", "both"], default="both")
+    ap.add_argument("--set", choices=["lgl", "geovirus", "guardian", "both"], default="both")
     ap.add_argument("--half", choices=["tune", "check", "all"], default="all",
                     help="the tuning or checking half (SHA-1 of the document key), or all")
     args = ap.parse_args()
-    sets = {"lgl": (DATA / "geo" / "lgl.xml", load_lgl), "geovirus": (DATA / "geo" / "GeoVirus.xml", load_geovirus)}
+    sets = {"lgl": (DATA / "geo" / "lgl.xml", load_lgl), "geovirus": (DATA / "geo" / "GeoVirus.xml", load_geovirus),
+            "guardian": (DATA / "corpora" / "guardian-syria" / "Guardian_SDF_sample.csv", load_guardian)}
     for name, (path, loader) in sets.items():
-        if args.set not in (name, "both"):
+        if args.set != name and not (args.set == "both" and name != "guardian"):
             continue
         docs = loader(require(path), args.half)
         if args.limit:

@@ -30,6 +30,9 @@ byte of the SHA-1 of its file stem (``CNN_20160901_...``) is odd, else to the *t
 are tuned looking at the tuning half only (``--half tune --errors K``); figures are reported on the
 checking half (``--half check``).  The split was fixed before any tuning on it.
 
+``--guardian`` scores our own annotations of Guardian Syria articles (international news; labels and
+offsets in ``eval/data/guardian_quotes.json``, checking half only) instead of PolNeAR.
+
 ``--split train --limit N`` scores the first N train articles (unseen-style data: transcripts, list
 stories); the parse of a split is cached in /tmp (spaCy DocBin keyed by split, limit and model) so
 reruns take seconds.
@@ -39,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import re
 import sys
 import time
@@ -300,6 +304,50 @@ def parse(nlp: Any, texts: list[str], *, key: str) -> list[Any]:
     return docs
 
 
+GUARDIAN_GOLD = Path(__file__).resolve().parent / "data" / "guardian_quotes.json"
+
+
+def guardian(nlp: Any) -> list[str]:
+    """International news: our own gold on Guardian Syria articles (checking half, see the gold file).
+
+    Recall: gold speech quotes overlapped by one of our direct quotes.  Full-name speaker accuracy:
+    among found quotes whose gold speaker is named, our speaker equals the full name (case-folded).
+    Non-speech: quoted spans that are not speech (scare quotes, terms) that we still report as quotes.
+    """
+    import csv
+
+    from wirewatch.records import Article
+
+    csv.field_size_limit(1 << 30)
+    path = require(DATA / "corpora" / "guardian-syria" / "Guardian_SDF_sample.csv")
+    gold = json.loads(GUARDIAN_GOLD.read_text(encoding="utf-8"))["articles"]
+    with path.open(encoding="utf-8", newline="") as fh:
+        texts = {r[""]: r["text"] for r in csv.DictReader(fh) if r[""] in gold}
+    found = total = named = right = fake = n_fake = 0
+    wrong: list[str] = []
+    for aid, doc in zip(gold, nlp.pipe([texts[a] for a in gold], batch_size=4)):
+        art = Article(source=aid, text=texts[aid], url="https://www.theguardian.com/")
+        for step in product_steps(PRODUCT):
+            step(doc, art)
+        direct = [q for q in art.quotes if q.direct]
+        for g in gold[aid]["quotes"]:
+            total += 1
+            hits = [q for q in direct if q.start < g["end"] and g["start"] < q.end]
+            found += bool(hits)
+            if hits and g["speaker"]:
+                named += 1
+                ok = any((q.speaker or "").casefold() == g["speaker"].casefold() for q in hits)
+                right += ok
+                if not ok:
+                    wrong.append(f"  {aid}@{g['start']}: gold {g['speaker']!r} ours {hits[0].speaker!r}")
+        for g in gold[aid]["not_speech"]:
+            n_fake += 1
+            fake += any(q.start < g["end"] and g["start"] < q.end for q in direct)
+    return [f"Guardian Syria (own gold, {len(gold)} articles, {total} quotes): recall {found / max(1, total):.3f}   "
+            f"full-name speaker accuracy {right / max(1, named):.3f} of {named}   "
+            f"non-speech quoted spans reported as quotes {fake} of {n_fake}", *wrong]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", type=int, default=0, help="print K misses, false positives, wrong speakers")
@@ -309,9 +357,14 @@ def main() -> None:
     ap.add_argument("--half", choices=["tune", "check", "all"], default="all",
                     help="the tuning or checking half of the split (SHA-1 of the file name), or all")
     ap.add_argument("--no-cache", action="store_true", help="parse again instead of reading /tmp")
+    ap.add_argument("--guardian", action="store_true", help="score our own Guardian Syria gold instead of PolNeAR")
     args = ap.parse_args()
-    root = require(DATA / "quotes" / "polnear" / "data" / args.split)
     from wirewatch.nlp.runtime import load_model
+
+    if args.guardian:
+        print("\n".join(guardian(load_model())))
+        return
+    root = require(DATA / "quotes" / "polnear" / "data" / args.split)
 
     items = load_items(root, limit=args.limit, half=args.half)
     nlp = load_model()

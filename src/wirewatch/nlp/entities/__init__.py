@@ -54,6 +54,7 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
     C.org_patterns(text, cands)
     C.gazetteer_hits(doc, cands, gaz)
     C.drop_common_words(doc, cands)
+    C.join_first_names(text, cands, gaz)
     C.mark_languages(doc, cands, gaz)
     C.evidence(doc, cands, gaz)
     groups = G.group(text, cands)

@@ -372,6 +372,26 @@ def _capital_runs(doc) -> list[tuple[int, int]]:
     return runs
 
 
+def join_first_names(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
+    """"Paul Ronalds", "Shiraz Maher", "Vladimir Putin": a one-word place candidate right before a person
+    candidate is that person's first name (a town may share it), unless it is a country or region."""
+    by_start = {c.start: c for c in cands}
+    for c in sorted(cands, key=lambda c: c.start):
+        if c.label not in {"GPE", "LOC"} or c.prio > 2 or " " in text[c.start:c.end] or c not in cands:
+            continue
+        nxt = by_start.get(c.end + 1)
+        if nxt is None or text[c.end:c.end + 1] != " " or nxt.label != "PERSON" or " " in text[nxt.start:nxt.end]:
+            continue
+        if _strong_place(gaz, text[c.start:c.end]) and not gaz.best(text[c.start:c.end]).kind == "city":
+            continue  # "Syria Assad"? a country before a name is not a first name
+        person = Cand(c.start, nxt.end, "PERSON", prio=max(nxt.prio, 2), gender=nxt.gender)
+        person.votes["PERSON"] += 2.0 + nxt.votes.get("PERSON", 0.0)
+        person.roles.extend(nxt.roles)
+        cands.remove(c)
+        cands.remove(nxt)
+        cands.append(person)
+
+
 def _and_countries(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
     """"Trinidad and Tobago", "Bosnia and Herzegovina": one country, not two places."""
     for m in re.finditer(rf"(?<![\w-])(?=({R.CAPW}\s+(?:and|&)\s+{R.CAPW})(?![\w-]))", text):
@@ -437,7 +457,8 @@ def split_merged(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
         for k in range(len(words) - 1, 0, -1):
             head = text[c.start:c.start + words[k - 1].end()]
             hit = gaz.best(head)
-            if hit and (hit.kind in PLACE_KINDS_STRONG or hit.population >= BIG_CITY):
+            if hit and (hit.kind in PLACE_KINDS_STRONG - {"admin1"} or k > 1 and hit.population >= BIG_CITY):
+                # one town's name before a person's name is a first name ("Vladimir Putin", "Paul Ronalds")
                 rest_start = c.start + words[k].start()
                 if gaz.best(text[rest_start:c.end]):
                     break  # "Bosnia Herzegovina"-like: two places, leave it
@@ -480,6 +501,9 @@ def evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
                 c.votes["PLACE"] += 2.0
             elif c.label in {"GPE", "LOC"}:
                 c.votes["PLACE"] += 0.5
+        if g is not None and c.label == "ORG" and c.canon is None and AL_ORG_RE.fullmatch(key) \
+                and g.kind == "city" and g.country:
+            c.votes["PLACE"] += 3.5  # "al-Bab", "al-Hawl": a town the gazetteer knows, not "al Qaeda"
         if c.label in NAMEISH_LABELS and g is None and c.canon is None and _name_shaped(key, gaz):
             c.votes["PERSON"] += 1.25  # spaCy's small model files many people under FAC/ORG
         if _is_speaker(doc, c):

@@ -33,6 +33,8 @@ KIND_RANK = {"country": 0, "region": 1, "continent": 1, "subregion": 1, "admin1"
              "city": 4}
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40}$")
+_ARABIC_ARTICLE = re.compile(
+    r"^([Aa]l|[Ee]l|[Aa]d|[Aa]r|[Aa]s|[Aa]t|[Aa]z|[Aa]sh)[-‑ ]([A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,10 @@ class Gazetteer:
                 fold = bool(name) and name[0].isupper() and not (name.isupper() and len(name) <= 3)
             if fold:
                 hits = self.folded.get(bucket_key(_strip_article(name)))
+        if not hits:
+            m = _ARABIC_ARTICLE.match(name)
+            if m:  # "al-Bab", "Al-Hawl", "el-Arish": GeoNames writes "Al Bāb", "Al Ḩawl", "El Arish"
+                hits = self.folded.get(bucket_key(f"{m.group(1).title()} {m.group(2)}"))
         return sorted(hits, key=prior_key) if hits else []
 
     def best(self, name: str) -> GeoEntry | None:

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from ...records import Article, Entity, Mention, Place
 from ..entities import NOT_NAME_WORDS
-from ..entities.cands import same_name
 from ..gazetteer import Gazetteer, GeoEntry, get_gazetteer, haversine_km
 
 log = logging.getLogger(__name__)
@@ -211,7 +210,6 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
 
 
 STRONG_KINDS = {"country", "admin1", "region", "continent", "subregion", "sea"}
-COMMON_ZIPF = 4.3  # wordfreq Zipf of everyday English words ("save", "human", "green")
 _GLUE_WORD = re.compile(r"[A-Z][\w'’\-]*")
 
 
@@ -227,7 +225,7 @@ def _toponym_evidence(ents: list[Entity], cands: dict[int, list[GeoEntry]], enti
       article backs it (a qualifier, or its country already named).
     """
     first_names = {e.name.split()[0] for e in entities if e.type == "PERSON" and len(e.name.split()) >= 2}
-    person_starts = {m.start for e in entities if e.type in {"PERSON", "ORG"} for m in e.mentions}
+    person_starts = {m.start for e in entities if e.type == "PERSON" for m in e.mentions}
     keep: list[Entity] = []
     weak: set[int] = set()
     for e in ents:
@@ -243,9 +241,6 @@ def _toponym_evidence(ents: list[Entity], cands: dict[int, list[GeoEntry]], enti
         if " " not in word and (word in first_names or _everyday(word, text)):
             if not strong or word in first_names and not any(c.kind == "country" for c in cs):
                 weak.add(id(e))
-        forms = [e.name] + [m.text for m in e.mentions]
-        if cs and not any(c.kind == "country" or any(same_name(c.name, f) for f in forms) for c in cs):
-            weak.add(id(e))  # only another place's alternate name ("Roj" listed for Roy, Utah)
         keep.append(e)
     return keep, weak
 
@@ -259,13 +254,12 @@ STRONG_ADMIN1_POP = 200_000
 
 
 def _glued(text: str, m: Mention, person_starts: set[int]) -> bool:
-    """Whether a capitalised word that is not a title or function word touches the mention."""
+    """Whether the mention is a piece of a longer name: the tail of a capitalised run ("Bethnal
+    Green", "Palmers Green"), or a first name before a person's surname ("Paul Ronalds").  A place
+    heading a longer name ("Evansville Federal Credit Union", "Fargo Police") still names the place."""
     from ..entities import roles as R
 
-    after = _GLUE_WORD.match(text, m.end + 1) if text[m.end:m.end + 1] == " " else None
-    if after is not None and (m.end + 1 in person_starts or not R.is_function_word(after.group())
-                              and not NOT_NAME_WORDS.fullmatch(after.group())
-                              and after.group() not in COMMON_WORDS):
+    if text[m.end:m.end + 1] == " " and m.end + 1 in person_starts:
         return True
     if m.start >= 2 and text[m.start - 1] == " ":
         j = m.start - 1
@@ -274,7 +268,7 @@ def _glued(text: str, m: Mention, person_starts: set[int]) -> bool:
             i -= 1
         word = text[i:j]
         if word[:1].isupper() and i > 0 and text[max(0, i - 2):i].strip(" ") not in {".", "\n", ":", "“", '"'} \
-                and not R.is_function_word(word) and word not in _LEAD_WORDS:
+                and not R.is_function_word(word) and word not in _LEAD_WORDS and not word.endswith(("'s", "’s")):
             return True
     return False
 
@@ -285,17 +279,12 @@ _LEAD_WORDS = {"The", "In", "At", "From", "To", "Near", "Outside", "Inside", "No
 
 
 def _everyday(word: str, text: str) -> bool:
-    """An everyday English word ("Save", "Human", "Gulf"): written in lower case in the article, or common."""
+    """An everyday word ("Green", "Save"): the article writes it in lower case too.  (Word-frequency
+    lists fold case: "chicago" is as frequent as "green" there, so they cannot tell.)"""
     low = word.lower()
     if low == word or not word.isalpha():
         return False
-    if re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text):
-        return True
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
-        return False
-    return zipf_frequency(low, "en", wordlist="small") >= COMMON_ZIPF
+    return re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text) is not None
 
 
 def _in_context(c: GeoEntry, ctx: _Context, gaz: Gazetteer) -> bool:
@@ -315,7 +304,8 @@ EMBED_KINDS = {"ORG": {"country", "admin1", "admin2", "city"}, "FAC": {"country"
 # Inside another name a place must say it is one: a division word ("Licking County"), or "of/in/at"
 # before it ("University of Pennsylvania"); a town's name as a modifier ("Save the Children",
 # "Scotland Yard", "Ain Issa") is no evidence.
-_DIVISION_WORD = re.compile(r"\b(?:County|Parish|District|Province|Governorate|Region|Oblast|Prefecture|State)$")
+_DIVISION_WORD = re.compile(r"\b(?:County|Parish|District|Province|Governorate|Region|Oblast|Prefecture|State|"
+                            r"Township|City|Borough)$")
 _PLACE_PREP = re.compile(r"(?:\bof|\bin|\bat|\bfor)\s+(?:the\s+)?$")
 
 
@@ -340,7 +330,9 @@ def _add_embedded(out: list[Place], entities: list[Entity], text: str, ctx: _Con
                     if ((s0, e0) == (m.start, m.end) or re.search(r"[^\w\s'’.\-]", sub)
                             or sub in COMMON_WORDS or NOT_NAME_WORDS.fullmatch(sub)):
                         continue
-                    said = _DIVISION_WORD.search(sub) or _PLACE_PREP.search(text, max(m.start, s0 - 12), s0)
+                    nxt = _GLUE_WORD.match(text, e0 + 1) if text[e0:e0 + 1] == " " else None
+                    said = (_DIVISION_WORD.search(sub) or _PLACE_PREP.search(text, max(m.start, s0 - 12), s0)
+                            or e.type != "PERSON" and nxt is not None and NOT_NAME_WORDS.fullmatch(nxt.group()))
                     if not said and not (e.type != "PERSON" and any(_strong(c) for c in gaz.lookup(sub))):
                         continue
                     cs = [c for c in gaz.lookup(sub) if c.kind in kinds
