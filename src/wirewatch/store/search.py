@@ -141,6 +141,7 @@ _TOKENS = ("(SELECT unnest(string_split_regex(regexp_replace(lower(strip_accents
            "?, ' ', 'g'), '\\s+')) AS w{extra} FROM {src})")
 _TERM = "CAST(md5_number(stem(w, 'porter')) >> 64 AS UBIGINT)"
 _INDEXING = "_wirewatch_search_batch"
+_HIT_DOCS = "_wirewatch_search_hits"
 
 
 def index_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[str, str | None, str]]) -> int:
@@ -212,12 +213,19 @@ def build_index(con: duckdb.DuckDBPyConnection, *, terms: list[int] | None = Non
         wanted = ", ".join(str(int(t)) for t in terms) or "NULL"  # integers: a constant list
         post = con.execute(f"SELECT term, docid, tf FROM search_postings WHERE term IN ({wanted}) "
                            "ORDER BY term, docid").fetchnumpy()
-        doc_filter = "WHERE d.docid IN (SELECT unnest(CAST(? AS BIGINT[])))"
+        doc_filter = f"WHERE d.docid IN (SELECT docid FROM {_HIT_DOCS})"
         keep_rows = -1
-    params = [int(NO_DAY)] + ([np.unique(post["docid"]).tolist()] if terms is not None else [])
-    docs = con.execute(  # sorted here, not in SQL: sorting by docid in numpy is far cheaper
-        f"SELECT d.docid, d.id, d.len, coalesce(r.published - DATE '1970-01-01', ?) AS day, r.story_id "
-        f"FROM search_docs d LEFT JOIN article_rows r ON r.id = d.id {doc_filter}", params).fetchnumpy()
+    # the docs holding the terms, as a registered Arrow view (a Python list parameter costs far more)
+    hits = None if terms is None else pa.table({"docid": pa.array(np.unique(post["docid"]), pa.int64())})
+    if hits is not None:
+        con.register(_HIT_DOCS, hits)
+    try:
+        docs = con.execute(  # sorted here, not in SQL: sorting by docid in numpy is far cheaper
+            f"SELECT d.docid, d.id, d.len, coalesce(r.published - DATE '1970-01-01', ?) AS day, r.story_id "
+            f"FROM search_docs d LEFT JOIN article_rows r ON r.id = d.id {doc_filter}", [int(NO_DAY)]).fetchnumpy()
+    finally:
+        if hits is not None:
+            con.unregister(_HIT_DOCS)
     by_docid = np.argsort(np.asarray(docs["docid"], dtype=np.int64), kind="stable")
     docs = {k: np.asarray(v)[by_docid] for k, v in docs.items()}
     docids = np.asarray(docs["docid"], dtype=np.int64)
