@@ -251,3 +251,19 @@ def test_a_cluster_spans_weeks_not_months():
     b.published = "2031-03-06"
     da, db = cov.assign([cov.profile(a), cov.profile(b)], [[], []])
     assert da.coverage_id == db.coverage_id
+
+
+def test_coverage_id_is_listed_searched_and_exported(tmp_path):
+    from wirewatch.store import queries
+
+    arts = corpus()
+    with Store(tmp_path / "s.duckdb") as store:
+        write(store, arts, Deduper())
+        listed = queries.search_articles(store.con, limit=50)
+        found = queries.search_articles(store.con, "Korvany", limit=50)
+        n = queries.export(store.con, tmp_path / "a.jsonl")
+        stored = dict(store.con.execute("SELECT id, coverage_id FROM articles").fetchall())
+    assert {r["id"]: r["coverage_id"] for r in listed} == stored
+    assert found and all(r["coverage_id"] == stored[r["id"]] for r in found)
+    exported = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert n == len(arts) and {r["id"]: r["coverage_id"] for r in exported} == stored

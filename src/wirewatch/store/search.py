@@ -38,9 +38,9 @@ K1, B = 1.2, 0.75
 NO_DAY = np.iinfo(np.int64).min // 2  # an undated article sorts after every dated one
 MAX_KEPT_ROWS = 200_000  # keep summary rows in memory up to this many articles (~1 kB each)
 COLUMNS = ("id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published", "language",
-           "snippet")
+           "snippet", "coverage_id")
 SUMMARY = ("a.id, a.story_id, a.source, a.url, a.title, a.authors, a.agency, a.dateline, "
-           "CAST(a.published AS VARCHAR) AS published, a.language, substr(a.text, 1, 240) AS snippet")
+           "CAST(a.published AS VARCHAR) AS published, a.language, substr(a.text, 1, 240) AS snippet, a.coverage_id")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
