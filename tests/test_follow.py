@@ -251,7 +251,7 @@ def test_follow_stores_alerts_survives_failures_and_stops_on_sigterm(site: FeedS
         try:
             with Store(db, lock_timeout=30) as store:  # `watch` administration meanwhile
                 add_watch(store, "Velan", name="velan")
-            got = wait_for(lambda: len(articles(db)) >= 2 and articles(db), timeout=30, what="the first items",
+            got = wait_for(lambda: len(articles(db)) >= 2 and articles(db), timeout=60, what="the first items",
                            proc=proc)
             assert sorted(s for s, _ in got) == [f"{site.url}/item/bridge", f"{site.url}/item/harbour"]
             # other commands keep working on the same file while the follower runs
@@ -275,7 +275,7 @@ def test_follow_stores_alerts_survives_failures_and_stops_on_sigterm(site: FeedS
             assert len(rx.at("/hook")) == 1
 
             site.status = 500  # failures are data: recorded with backoff while the follower goes on
-            wait_for(lambda: health(db)[0]["failures"] >= 2, timeout=25, what="two recorded failures", proc=proc)
+            wait_for(lambda: health(db)[0]["failures"] >= 2, timeout=45, what="two recorded failures", proc=proc)
             [failing] = sources_json(db)
             assert failing["last_status"] == "error" and "HTTP 500" in failing["last_error"]
             assert failing["health"] == "failing"
@@ -322,7 +322,7 @@ def test_kill_9_then_rerun_gives_the_articles_of_one_clean_run(tmp_path: Path) -
         once = ["--allow-private", "--no-nlp", "--once", "--batch", "2"]
         clean_run = subprocess.Popen([*CLI, "follow", "--db", str(clean), *once], stderr=subprocess.PIPE, text=True,
                                      env=_env())  # meanwhile (each process paces its own requests)
-        wait_for(lambda: site.requests("/item/vote") and len(articles(crashed)) >= 2, timeout=40,
+        wait_for(lambda: site.requests("/item/vote") and len(articles(crashed)) >= 2, timeout=60,
                  what="a first committed batch", proc=proc)
         proc.kill()
         proc.wait(timeout=10)

@@ -124,6 +124,8 @@ class Follower:
         self.deliver_retries = deliver_retries
         self.on_poll = on_poll
         self.rng = rng or random.Random()
+        self._health: list[tuple[PollReport, datetime]] = []  # recorded at the end of the round
+        self._health_lock = threading.Lock()
         self.fetcher = PoliteFetcher(allow_private=allow_private, timeout=timeout,
                                      per_host_interval=per_host_interval, stop=self.stop)
 
@@ -168,7 +170,21 @@ class Follower:
         except duckdb.CatalogException:  # a store from before sources existed (read through a snapshot)
             return []
         # once stopped, no new source is started, and the polls under way finish their batch in hand
-        return map_bounded(self._poll_one, due, workers=self.workers, stop=self.stop, wait_running=True)
+        reports = map_bounded(self._poll_one, due, workers=self.workers, stop=self.stop, wait_running=True)
+        self._write_health()
+        return reports
+
+    def _write_health(self) -> None:
+        """The health of the round's polls that stored nothing, in one write session (a round of
+        unchanged sources writes once, not once per source)."""
+        with self._health_lock:
+            pending, self._health = self._health, []
+        if not pending:
+            return
+        try:
+            self.access.write(lambda store: [self._record(store.con, report, at) for report, at in pending])
+        except StoreError as exc:  # those sources stay due: polled again next round
+            log.warning("health of %d source(s) not recorded, the store is busy (%s)", len(pending), exc)
 
     def _poll_one(self, row: dict[str, Any]) -> PollReport:
         try:
@@ -200,14 +216,14 @@ class Follower:
                 report.status, report.error = "error", f"{listing.code}: {listing.reason}"
                 report.failures = row["failures"] + 1
                 report.next_due = at + timedelta(seconds=backoff(row["every_s"], report.failures, rng=self.rng))
-                self.access.write(lambda store: self._record(store.con, report, at))
+                self._later(report, at)
                 return report
             report.kind = listing.kind
             report.listed = len(listing.items)
             if listing.not_modified:
                 report.status = "not_modified"
                 report.next_due = at + timedelta(seconds=row["every_s"])
-                self.access.write(lambda store: self._record(store.con, report, at))
+                self._later(report, at)
                 return report
             new = self._unseen(listing.items)
             report.new = len(new)
@@ -216,6 +232,10 @@ class Follower:
             log.warning("%s: not recorded, the store is busy (%s); next round tries again", row["url"], exc)
             report.status, report.error = "store_busy", str(exc)
         return report
+
+    def _later(self, report: PollReport, at: datetime) -> None:
+        with self._health_lock:
+            self._health.append((report, at))
 
     def _unseen(self, items: list[Item]) -> list[Item]:
         keys = [it.key for it in items if it.remember]
