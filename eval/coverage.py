@@ -16,6 +16,11 @@ pipeline rejects is its own cluster.  Baseline: TF-IDF over the raw text (scikit
 tokens, smooth IDF, L2) and complete-link agglomerative clustering on cosine distance.
 
     nice -n 10 python3 eval/coverage.py [--data DIR] [--seeds 1,2,3] [--batches 4] [--json]
+
+``--guardian`` instead shows, on the Guardian Syria sample (``corpora/guardian-syria``), the Douma
+chemical attack (7 April 2018) and the Afrin offensive (January 2018) before (distinct event rows)
+and after (happening entries of the situation report's timeline).  ``--cache FILE`` keeps the
+annotated records (JSON Lines, outside the repository) so a rerun skips the NLP.
 """
 
 from __future__ import annotations
@@ -153,6 +158,69 @@ def run_store(records: dict[str, dict], names: list[str], *, seed: int,
     return pred, seconds
 
 
+def guardian_records(cache: Path | None) -> list[dict]:
+    """The Guardian sample through clean + NLP (or the cached records)."""
+    import csv
+
+    from wirewatch.pipeline import process
+    from wirewatch.records import Document, Rejected
+
+    if cache and cache.exists():
+        return [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
+    csv.field_size_limit(sys.maxsize)
+    path = require(DATA / "corpora" / "guardian-syria" / "Guardian_SDF_sample.csv")
+    with open(path, newline="", encoding="utf-8") as fh:
+        docs = [Document(source=f"guardian/{row['']}", content=row["text"], format="text", published=row["date"])
+                for row in csv.DictReader(fh)]
+    out = [r.to_dict() for r in process(docs) if not isinstance(r, Rejected)]
+    if cache:
+        cache.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
+    return out
+
+
+HAPPENINGS = {  # what to show: (name, event types, words the place or sentence names, months)
+    "Douma chemical attack": ({"CHEM_WEAP"}, ("douma",), ("2018-04",)),
+    "Afrin offensive": (None, ("afrin",), ("2018-01", "2018-02")),
+}
+
+
+def show_guardian(cache: Path | None) -> int:
+    from wirewatch.dedup import Deduper
+    from wirewatch.records import Article
+    from wirewatch.report.build import build_report
+    from wirewatch.store import Batch, Store
+
+    arts = sorted((Article.from_dict(r) for r in guardian_records(cache)), key=lambda a: (a.published or "", a.id))
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "g.duckdb") as store:
+        dd = Deduper()
+        for i in range(0, len(arts), 32):
+            store.write_batch(Batch(articles=[(a, dd.judge(a)) for a in arts[i:i + 32]]))
+        rows = store.con.execute("""
+            SELECT e.event_key, e.type, e.date, e.date_basis, e.place, e.text, count(DISTINCT r.article_id)
+            FROM events e JOIN event_reports r USING (event_key) JOIN articles a ON a.id = r.article_id
+            GROUP BY ALL ORDER BY e.date, e.event_key""").fetchall()
+        rep = build_report(store.con, "Syria")
+        items = [it for it in rep.timeline + rep.background if it["kind"] == "event"]
+        for name, (types, words, months) in HAPPENINGS.items():
+            def hit(typ, date, place, text, types=types, words=words, months=months):
+                return ((types is None or typ in types) and any(m in (date or "") for m in months)
+                        and any(w in f"{place or ''} {text or ''}".lower() for w in words))
+            before = [r for r in rows if hit(r[1], r[2], r[4], r[5])]
+            after = [it for it in items if hit(it["type"], it["date"], it["place"], it["text"])
+                     or (types is None or it["type"] in types)
+                     and any(w in (p["place"] or "").lower() for p in it.get("places", []) for w in words)
+                     and any(m in (it["date"] or "") for m in months)]
+            print(f"\n## {name}\nbefore: {len(before)} event rows")
+            for r in before:
+                print(f"  {r[2]} ({r[3]}) {r[1]} at {r[4]}: {r[6]} report(s) | {r[5][:90]}")
+            print(f"after: {len(after)} timeline entries")
+            for it in after:
+                print(f"  {it['date']} ({it['date_basis']}) {it['type']} at {it['place']}: {it['stories']} stories, "
+                      f"{it['reports']} reports, {it.get('outlets')} outlets, {it.get('merged_events')} event rows; "
+                      f"also dated {', '.join(it.get('conflicting_dates') or []) or '-'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEV, help="folder with *.txt and gold.json")
@@ -161,8 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--half", choices=("checking", "tuning", "all"), default=None,
                     help="which topics to report (default: checking on the dev set, all on another set)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--guardian", action="store_true", help="show Douma and Afrin before/after instead")
+    ap.add_argument("--cache", type=Path, default=None, help="annotated Guardian records (JSON Lines)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.guardian:
+        return show_guardian(args.cache)
     require(DEV)
     data = require(args.data)
     dev_gold, dev_texts = load(DEV)

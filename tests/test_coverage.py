@@ -215,6 +215,7 @@ def test_happening_date_is_the_most_reported_day_and_conflicts_are_listed():
         {"date": "2031-03-04", "date_basis": "text", "place": "Korvany", "reports": 3},
         {"date": "2031-03-07", "date_basis": "text", "place": "Korvany", "reports": 1},
         {"date": "2031-03", "date_basis": "text", "place": "Xland", "reports": 2},
+        {"date": "2031-W10", "date_basis": "text", "place": "Xland", "reports": 1},
         {"date": "2031-03-12", "date_basis": "published", "place": None, "reports": 5},
     ])
     assert s.date == "2031-03-04" and s.date_basis == "text" and s.place == "Korvany"
@@ -243,7 +244,7 @@ def test_events_of_one_cluster_become_one_happening_in_the_store(tmp_path):
 
 def test_a_cluster_spans_weeks_not_months():
     a, b = corpus()[:2]
-    b.published = "2031-05-20"  # the same words two and a half months later: another happening
+    b.published = "2031-07-20"  # the same words four months later: another happening
     for x in (a, b):
         x.story_id = x.id
     da, db = cov.assign([cov.profile(a), cov.profile(b)], [[], []])

@@ -49,7 +49,7 @@ class Params:
     join: float = 0.22  # mean pairwise similarity (average link) for two units to merge
     n_keys: int = 12  # features an article is filed under and probed by
     max_candidates: int = 40  # retrieved articles compared in full, the most keys shared first
-    max_span_days: int = 21  # a cluster spans at most this many days: coverage of a happening, not a topic
+    max_span_days: int = 60  # a cluster spans at most this many days of publication: a happening, not a topic
     lead_chars: int = 1200  # the lead: title and the start of the text weigh double
     w_terms: float = 1.0  # block weights of the vector (before normalisation)
     w_entities: float = 0.8

@@ -249,7 +249,13 @@ def happening_summary(events: list[dict]) -> Summary:
     else:
         fallback = sorted(ev["date"] for ev in events if ev.get("date"))
         main, basis = (fallback[0] if fallback else None), "published"
-    conflicting = sorted(d for d in votes if d != main and not (main or "").startswith(d))
+    main_span = date_span(main) if main else None
+
+    def contains(d: str) -> bool:  # a month, week or year that holds the happening's day is no conflict
+        span = date_span(d)
+        return bool(span and main_span and span[0] <= main_span[0] and main_span[1] <= span[1])
+
+    conflicting = sorted(d for d in votes if d != main and not contains(d))
     place_list = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))
     main_place = place_list[0][0] if place_list else None
     return Summary(date=main, date_basis=basis, place=main_place,

@@ -244,8 +244,19 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
                              ("plover", f.plover), ("span_first", f.span[0] if f.span else None),
                              ("span_last", f.span[1] if f.span else None), ("first_seen", at)):
                 new_rows[col].append(val)
-        elif f.coverage_id:  # also findable from this event's cluster and place
-            for k in hp.file_keys(f):
+        else:
+            h = local.get(hid)
+            if h is not None and h.span is None and f.span is not None:  # its first text-given date
+                h.span, h.day, h.month = f.span, f.day, f.month
+                if hid in new_rows["happening_id"]:  # started in this batch: not written yet
+                    i = new_rows["happening_id"].index(hid)
+                    for col, val in (("span_first", f.span[0]), ("span_last", f.span[1]), ("day", f.day),
+                                     ("month", f.month)):
+                        new_rows[col][i] = val
+                else:
+                    con.execute("UPDATE happenings SET span_first = ?, span_last = ?, day = ?, month = ? "
+                                "WHERE happening_id = ?", [f.span[0], f.span[1], f.day, f.month, hid])
+            for k in hp.file_keys(f):  # also findable from this event's cluster and place
                 key_rows["key"].append(k)
                 key_rows["happening_id"].append(hid)
                 local_keys[k].append(hid)
