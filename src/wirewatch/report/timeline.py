@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..coverage.happenings import happening_summary
+from ..nlp.events.shown import split_shown
 from .text import lead, link, safe_url, titled
 
 RECENT_DAYS = 60
@@ -160,6 +161,7 @@ class Timeline:
     events: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0  # timeline entries before the cap (developments shown are ``len(developments)`` of it)
     background_total: int = 0
+    left_out: int = 0  # events not shown by default: planned or hypothetical, or below the confidence threshold
 
     @property
     def n_background(self) -> int:
@@ -225,6 +227,7 @@ def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: 
         key = src.pop("event_key")
         counts[key] = (src.pop("n_stories"), src.pop("n_reports"))
         by_key.setdefault(key, []).append(titled(link(src), lead_key="lead_text"))
+    events, left_out = split_shown(events)  # planned, unsure events: counted, not shown (issue 11)
     groups: dict[str, list[dict[str, Any]]] = {}
     for ev in events:
         groups.setdefault((happenings or {}).get(ev["event_key"], ev["event_key"]), []).append(ev)
@@ -252,4 +255,5 @@ def build(events: list[dict[str, Any]], stories: list[dict[str, Any]], sources: 
     if len(background) > MAX_BACKGROUND:  # keep the most reported history
         keep = {id(it) for it in sorted(background, key=lambda it: -it["stories"])[:MAX_BACKGROUND]}
         background = [it for it in background if id(it) in keep]
-    return Timeline(developments, background, every, total=total, background_total=background_total)
+    return Timeline(developments, background, every, total=total, background_total=background_total,
+                    left_out=left_out)
