@@ -137,3 +137,55 @@ def test_a_locked_store_is_waited_for_then_reported(tmp_path):
     with pytest.raises(StoreError, match="lock"):
         Store(path, lock_timeout=0.3)
     holder.kill()
+
+
+def _variants(n: int) -> list[Article]:
+    """``n`` stories, each followed by a lightly edited re-post and an exact re-post elsewhere."""
+    import random
+
+    rng = random.Random(2)
+    words = ["harbour", "grain", "convoy", "minister", "rains", "border", "court", "market", "clinic", "ferry",
+             "budget", "school", "strike", "bridge", "militia", "tariff", "drought", "airport", "census", "mine"]
+    out = []
+    for k in range(n):
+        body = " ".join(rng.choice(words) for _ in range(80)) + f" story {k}."
+        out += [make(f"s{k}.txt", text=body), make(f"s{k}-edit.html", text=body.replace(" story", " report")),
+                make(f"s{k}-again.html", text=body)]
+    return out
+
+
+def test_the_store_deduper_judges_as_the_in_memory_one_and_forgets_after_each_batch(tmp_path):
+    """Candidates probed by content hash and band key in the store give the verdicts of the
+    in-memory index of every signature, batch after batch; after a commit nothing stays in memory."""
+    arts = _variants(8)
+    with Store(tmp_path / "probe.duckdb") as s:
+        dd = s.deduper()
+        probed = []
+        for k in range(0, len(arts), 5):
+            chunk = arts[k:k + 5]
+            verdicts = dd.judge_many(chunk)
+            probed += [(v.story_id, v.duplicate, v.new_story) for v in verdicts]
+            s.write_batch(Batch(articles=[(a, v) for a, v in zip(chunk, verdicts) if not v.duplicate]))
+            dd.settle()
+            assert len(dd) == 0
+        bands = s.con.execute("SELECT count(DISTINCT article_id) FROM lsh_bands").fetchone()[0]
+    with Store(tmp_path / "memory.duckdb") as memory:
+        dd = memory.load_deduper()
+        expected = [(v.story_id, v.duplicate, v.new_story) for v in (dd.judge(a) for a in arts)]
+    assert probed == expected
+    assert sum(not d for _, d, _ in probed) == bands == 16  # the edited re-posts are stored, exact ones are not
+    assert len({s for s, _, _ in probed}) == 8
+
+
+def test_an_older_store_gets_band_keys_and_search_on_opening(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with Store(path) as s:
+        write(s, make("a.txt"))
+        s.con.execute("DELETE FROM lsh_bands")
+        s.con.execute("DELETE FROM search_docs")
+        s.con.execute("DELETE FROM search_postings")
+    with Store(path) as s:  # as a store written before migration 006 is opened for the first time
+        assert s.con.execute("SELECT count(*) FROM lsh_bands").fetchone()[0] > 0
+        assert [h["source"] for h in queries.search_articles(s.con, "currency")] == ["a.txt"]
+        assert s.deduper().judge(make("b.txt", text=TEXT.replace("HARARE — ", ""))).story_id == \
+            queries.search_articles(s.con, "currency")[0]["story_id"]
