@@ -110,3 +110,5 @@ def test_quotes_and_entities_tables_export(db, tmp_path):
     assert bad.returncode == 2 and "geojson" in bad.stderr and "Traceback" not in bad.stderr
     bad = wirewatch("export", tmp_path / "a.csv", "--table", "people", "--db", db)
     assert bad.returncode == 2 and "--table" in bad.stderr
+    bad = wirewatch("export", tmp_path / "a.csv", "--since", "2020-01-01", "--db", db)  # articles: no filters
+    assert bad.returncode == 2 and "events table only" in bad.stderr

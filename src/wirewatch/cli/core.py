@@ -172,6 +172,8 @@ def export(
         ev.export_format(out, fmt, table=table)
     except WirewatchError as exc:
         fail(str(exc))
+    if table != "events" and any(v is not None for v in (since, until, type_, plover, country)):
+        fail("--since, --until, --type, --plover and --country filter the events table only (--table events)")
     filters = event_filters(since=since, until=until, type_=type_, plover=plover, country=country)
     try:
         with Store(db, read_only=True) as store:
