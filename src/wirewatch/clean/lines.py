@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from wirewatch.clean import lang as _lang
+
 # Lines that are chrome in their entirety (matched against the whole normalised line).
 _EXACT = (
     r"skip to (?:the )?(?:main )?(?:content|navigation|search|footer)|skip navigation|jump to content",
@@ -42,6 +44,7 @@ _EXACT = (
     r"contact us|about us|careers|help|faq|sitemap|accessibility|newsletters?|topics|sections|tags?:?",
     r"updated|published|posted|by",
 )
+_EXACT += tuple(_lang.words("chrome_exact"))  # other languages' chrome (clean/data/<lang>.json)
 _EXACT_RE = re.compile(r"(?:" + "|".join(_EXACT) + r")[.:!…]*", re.I)
 
 # Phrases that mark a short line as a prompt, a promotion or site furniture.  Each rule is
@@ -85,6 +88,7 @@ _PHRASE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("this ", r"this (?:content|video|embed) (?:is not available|cannot be displayed)"),
         ("sign up", r"sign up to receive"),
         ("read our", r"read our reviews of"),
+        *((key, rx) for key, rx in _lang.words("chrome_phrases")),
     )
 )
 _PHRASE_MAX = 300  # longer lines are prose, whatever words they use
@@ -122,7 +126,7 @@ def _contains_any(low: str, keys: tuple[str, ...]) -> bool:
 _PREFIX = re.compile(
     r"(?:read more|read also|also read|related|related video|related story|related article|see also|"
     r"more|recommended|watch|listen|photo|photos|image|picture|credit|photograph|video|advertisement|"
-    r"sponsored|trending|top stories|most read)\s*[:|–—-]\s*\S.{0,180}",
+    r"sponsored|trending|top stories|most read|" + "|".join(_lang.words("teaser_labels")) + r")\s*[:|–—-]\s*\S.{0,180}",
     re.I,
 )
 _CAPTION_END = re.compile(
@@ -152,7 +156,8 @@ _TAIL = re.compile(
     r"you (?:may|might) (?:also )?(?:like|be interested in)|"
     r"read next|what to read next|most (?:read|popular|viewed|shared)|popular(?: now| stories| articles)?|"
     r"trending(?: now| stories)?|more stories|more on this (?:story|topic)|further reading|also read|"
-    r"latest (?:news|stories|headlines)|around the web|from our partners)[:.]?",
+    r"latest (?:news|stories|headlines)|around the web|from our partners|" + "|".join(_lang.words("tail_headings"))
+    + r")[:.]?",
     re.I,
 )
 _TEASER_MAX = 300
@@ -162,7 +167,7 @@ _DATELINE_PREFIX = re.compile(
 )
 _TEASER_LABEL = re.compile(
     r"(?:read more|read also|also read|related|related stories|related articles|see also|more|recommended|"
-    r"watch|related coverage|more on this|trending)\s*[:>»]", re.I
+    r"watch|related coverage|more on this|trending|" + "|".join(_lang.words("teaser_labels")) + r")\s*[:>»]", re.I
 )
 _BIO = re.compile(
     r"\b(?:is|was) (?:a|an|the)\b|\bcovers\b|\bwrites (?:about|for)\b|\breports on\b|\bjoined\b", re.I

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from wirewatch.clean import lang as _lang
+
 # --- wire agencies -------------------------------------------------------------------------
 
 # Normalised name for each spelling a byline, credit line or dateline may use.  Keys are
@@ -70,6 +72,9 @@ _AGENCY_NAMES: dict[str, str] = {
     "ria novosti": "RIA Novosti",
 }
 
+# other languages' agencies and spellings (clean/data/<lang>.json: "La Presse Canadienne", "AIB", "APS")
+_AGENCY_NAMES.update({k.casefold(): v for k, v in _lang.table("agencies").items()})
+
 _THE = re.compile(r"^the\s+", re.I)
 _AGENCY_MAX = 48  # longer than any spelling above with "The", brackets and stray spaces
 _SPACE = re.compile(r"\s+")
@@ -106,6 +111,11 @@ _DATE_MDY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_
 _DATE_DMY = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.I)
 _DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")
 _DATE_SLASH = re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>\d\d)/(?P<day>\d\d)(?!\d)")
+# other languages' month names, day first ("15 novembre 2020", "1er mars 2021")
+_MONTH_WORDS = {k.casefold(): int(v) for k, v in _lang.table("months").items()}
+_MONTH_WORD_ALT = "|".join(sorted(map(re.escape, _MONTH_WORDS), key=len, reverse=True))
+_DATE_DMY_WORDS = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:er|e|º)?\s+(?P<wmon>{_MONTH_WORD_ALT})\.?,?\s+{_YEAR}", re.I) if _MONTH_WORDS else None
 
 
 def _ymd(year: int, month: int, day: int) -> str | None:
@@ -124,12 +134,15 @@ def parse_date(text: str | None) -> str | None:
     if not text:
         return None
     best: tuple[int, str] | None = None
-    for rx in (_DATE_MDY, _DATE_DMY, _DATE_ISO, _DATE_SLASH):
-        m = rx.search(text)
+    for rx in (_DATE_MDY, _DATE_DMY, _DATE_ISO, _DATE_SLASH, _DATE_DMY_WORDS):
+        m = rx.search(text) if rx is not None else None
         if not m:
             continue
         gd = m.groupdict()
-        month = _MONTHS[gd["mon"][:3].lower()] if gd.get("mon") else int(gd["month"])
+        if gd.get("wmon"):
+            month = _MONTH_WORDS[gd["wmon"].casefold()]
+        else:
+            month = _MONTHS[gd["mon"][:3].lower()] if gd.get("mon") else int(gd["month"])
         value = _ymd(int(gd["year"]), month, int(gd["day"]))
         if value and (best is None or m.start() < best[0]):
             best = (m.start(), value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wirewatch.clean import lang as _lang
 from wirewatch.clean.lines import drop_labelled_teasers, filter_paragraphs, is_chrome, norm
 from wirewatch.clean.metadata import AGENCY_RE, clean_name, normalise_agency, parse_date, read_dateline
 
@@ -25,18 +26,23 @@ _CREDIT = re.compile(
     r"(?: (?:on|in))?\s*(?P<when>.{0,60}?)\.?$",
     re.I,
 )
-_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|van|von|der|del|la|le|bin|al|el)){1,4}"
+_NAME = r"[A-ZÀ-Ý][\w'’.\-]*(?:\s+(?:[A-ZÀ-Ý][\w'’.\-]*|de|da|van|von|der|del|la|le|bin|al|el)){1,4}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*"
 # "By Lee Berthiaume, The Canadian Press", "By JANE DOE Associated Press", "By Jane Doe"
+_BY = "|".join(["by", *_lang.words("byline_prefixes")])  # "By", "Par"
+# "with AFP", "avec AFP": the agency a byline credits beside its authors
+_AGENCY_PREFIX = re.compile(r"^(?:" + "|".join(["with", *_lang.words("agency_prefixes")]) + r")\s+", re.I)
+_AGENCY_PREFIX_END = re.compile(r"[\s,]*\b(?:" + "|".join(["with", *_lang.words("agency_prefixes")]) + r")$", re.I)
 _BYLINE_BY = re.compile(
-    rf"^by\s+(?P<names>{_NAMES})(?:\s*(?:[,|/–—-]|\s)\s*(?P<org>[^,|]{{2,60}}))?\.?$", re.I
+    rf"^(?:{_BY})\s+(?P<names>{_NAMES})(?:\s*(?:[,|/–—-]|\s)\s*(?P<org>[^,|]{{2,60}}))?\.?$", re.I
 )
 # "Lee Berthiaume, The Canadian Press" (the organisation must be a known agency)
 _BYLINE_AGENCY = re.compile(rf"^(?P<names>{_NAMES})\s*[,|/–—-]\s*(?P<org>[^,|]{{2,60}}?)\.?$")
 _SPLIT_NAMES = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_DATE_LABELS = {k.casefold(): v for k, v in _lang.table("date_labels").items()}  # "publié le" -> published
 _DATE_LINE = re.compile(
     r"^(?P<kind>first published|originally published|published|updated|last updated|posted|"
-    r"last modified|date)"
+    r"last modified|date|" + "|".join(sorted(map(re.escape, _DATE_LABELS), key=len, reverse=True)) + r")"
     r"(?: on| at)?\s*:?\s*(?P<rest>.{4,90})$",
     re.I,
 )
@@ -85,6 +91,10 @@ def paragraphs_of(text: str) -> list[str]:
 
 def _add_authors(found: Extracted, names: str) -> None:
     for name in _SPLIT_NAMES.split(names):
+        credited = normalise_agency(_AGENCY_PREFIX.sub("", name)) if _AGENCY_PREFIX.match(name) else None
+        if credited:  # "Par Awa Keïta, avec AFP"
+            found.agency = found.agency or credited
+            continue
         name = clean_name(name)
         if name and not normalise_agency(name) and name not in found.authors:
             found.authors.append(name)
@@ -94,15 +104,16 @@ def _read_byline(line: str, found: Extracted) -> bool:
     """Read a byline line into ``found``; True when the line was one (and should go)."""
     if len(line) > 140:
         return False
-    if normalise_agency(line):  # a bare "The Canadian Press" line
-        found.agency = found.agency or normalise_agency(line)
+    if normalise_agency(line) or normalise_agency(_AGENCY_PREFIX.sub("", line)):  # "The Canadian Press", "Avec AFP"
+        found.agency = found.agency or normalise_agency(line) or normalise_agency(_AGENCY_PREFIX.sub("", line))
         return True
     m = _BYLINE_BY.match(line)
     if m:
         names, org = m.group("names"), m.group("org")
+        org = _AGENCY_PREFIX.sub("", org) if org else org
         tail = AGENCY_RE.search(names)
         if tail and tail.end() == len(names):  # "By JANE DOE Associated Press"
-            org, names = names[tail.start():], names[: tail.start()].strip()
+            org, names = names[tail.start():], _AGENCY_PREFIX_END.sub("", names[: tail.start()].strip())
         if org and normalise_agency(org):
             found.agency = found.agency or normalise_agency(org)
         _add_authors(found, names)
@@ -139,6 +150,7 @@ def _read_line(line: str, found: Extracted) -> bool:
         if when:
             label = m.group("kind").lower()
             kind = "updated" if "updated" in label or "modified" in label else "published"
+            kind = _DATE_LABELS.get(label, kind)
             found.dates.setdefault(kind, when)
             return True
     if len(line) <= _DATE_ONLY_MAX and not line.endswith("."):

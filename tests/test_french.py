@@ -1,0 +1,84 @@
+"""French pages end to end: the French model, cleaning and metadata, quotes, dates (issue 15).
+
+The fixture is a fictional wire story written for these tests (tests/fixtures/fr-bamako-transition.txt).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from wirewatch.clean import clean_document
+from wirewatch.nlp import quotes as Q
+from wirewatch.nlp import runtime
+from wirewatch.records import Article, Document
+
+
+@pytest.fixture(scope="module")
+def story(fixtures) -> Article:
+    raw = (fixtures / "fr-bamako-transition.txt").read_text(encoding="utf-8")
+    art = clean_document(Document(source="fr-bamako-transition.txt", content=raw, format="text"))
+    list(runtime.annotate([art]))
+    return art
+
+
+def _article(text: str, published: str = "2020-11-15") -> Article:
+    art = Article(source="t.txt", text=text, published=published, language="fr")
+    list(runtime.annotate([art]))
+    return art
+
+
+def test_a_french_page_is_annotated_with_the_french_model(story):
+    assert story.language == "fr"
+    assert runtime.load_model(lang="fr").lang == "fr"
+    assert any(e.type == "PERSON" and "Goïta" in e.name for e in story.entities)
+
+
+def test_french_quotes_with_guillemets_incises_and_continuations(story):
+    direct = [q for q in story.quotes if q.direct]
+    texts = {q.text: q for q in direct}
+    first = texts["Nous tiendrons nos engagements"]
+    assert "Goïta" in (first.speaker or "") and first.cue == "déclaré"
+    follow = texts["Le calendrier électoral sera publié le mois prochain."]
+    assert follow.speaker == first.speaker  # a quote with no cue continues the previous one
+    martele = texts["La situation s'améliore"]
+    assert "Konaté" in (martele.speaker or "") and martele.cue == "martelé"
+
+
+def test_selon_introduces_reported_speech_with_its_source(story):
+    selon = [q for q in story.quotes if q.cue == "selon"]
+    assert selon and "Diarra" in (selon[0].speaker or "") and not selon[0].direct
+    assert selon[0].text.startswith("les discussions ont porté")
+
+
+def test_partial_quote_in_a_sentence_takes_the_sentence_subject(story):
+    partial = next(q for q in story.quotes if q.text == "sans fin")
+    assert partial.speaker and "opposition" in partial.speaker.lower()
+
+
+def test_guillemets_with_non_breaking_spaces_and_straight_marks():
+    text = ("Le ministre Amadou Koné s'est exprimé lundi.\n\n"
+            "«\u00a0Nous ne céderons pas\u00a0», a-t-il dit.\n\n"
+            '"Les écoles rouvriront", a indiqué Mme Aïcha Sow, la directrice.')
+    art = _article(text)
+    got = {q.text: q.speaker for q in art.quotes if q.direct}
+    assert "Koné" in (got["Nous ne céderons pas"] or "")
+    assert "Sow" in (got["Les écoles rouvriront"] or "")
+
+
+def test_a_flattened_page_keeps_quotes_apart_where_the_paragraph_break_was_lost():
+    spans = Q.quoted_spans('Il a dit : "Depuis mon arrivée, rien. "L\'an dernier, tout a changé", dit-il.')
+    assert len(spans) == 2
+
+
+def test_french_dates_in_an_article(story):
+    values = {d.text: d.value for d in story.dates}
+    assert values["mardi"] == "2020-11-10"
+    assert values["le mois prochain"] == "2020-12"
+    assert values["la semaine dernière"] == "2020-W45"
+    assert values["2021"] == "2021"
+
+
+def test_the_quote_words_of_a_language_are_data():
+    fr = Q.lexicon("fr")
+    assert "marteler" in fr.cue_lemmas and ("selon",) in fr.according
+    assert Q.lexicon("xx") == Q.lexicon("en")  # a language without a file reads the default words
