@@ -51,10 +51,12 @@ def _kind_ok(a: Event, b: Event) -> bool:
         # "killed" (an attack of unknown form) and "the roadside bomb" are one violent event
         return a.type == b.type or ("ATTACK" in (a.type, b.type) and a.plover in ("ASSAULT", None)
                                     and b.plover in ("ASSAULT", None))
+    if a.plover == b.plover == "COERCE" and bool(a.type) != bool(b.type):
+        return False  # "jailed" (no type) and "detained" (an arrest) are two steps of coercion
     if a.plover and b.plover:
         return a.plover == b.plover
     return bool(a.type or b.type) and (a.plover is None or b.plover is None) and (a.type or b.type) is not None \
-        and (a.plover or b.plover) in ("ASSAULT", "COERCE", "PROTEST", None)
+        and (a.plover or b.plover) in ("ASSAULT", "PROTEST", None)
 
 
 def _tied(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) -> bool:

@@ -87,6 +87,9 @@ def _not_a_trigger(tok) -> bool:
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if tok.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.like_num and len(nxt.text) <= 2:
         return True  # "march 15", "may 3" in lower-cased copy
+    if tok.lemma_.lower() == "ask" and any(g.dep_ == "mark" and g.lower_ in ("whether", "if")
+                                           for c in tok.children if c.dep_ in ("ccomp", "advcl") for g in c.children):
+        return True  # "asked residents whether he should stay": a question, not a request
     if tok.lemma_.lower() == "ask" and not any(c.dep_ in ("xcomp", "prep") or (c.dep_ == "dobj" and c.pos_ == "NOUN")
                                                 for c in tok.children):
         return True
