@@ -268,3 +268,27 @@ def test_coverage_id_is_listed_searched_and_exported(tmp_path):
     assert found and all(r["coverage_id"] == stored[r["id"]] for r in found)
     exported = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert n == len(arts) and {r["id"]: r["coverage_id"] for r in exported} == stored
+
+
+def test_a_watch_is_woken_once_per_happening_not_per_outlet(tmp_path):
+    from wirewatch.alerts import service
+    from wirewatch.alerts.messages import build_message
+
+    arts = corpus()
+    with Store(tmp_path / "s.duckdb") as store:
+        service.add_watch(store, "Korvany", name="floods")
+        service.subscribe(store, "floods", webhook="http://127.0.0.1:9/hook", secret="s", allow_private=True)
+        dd = Deduper()
+        for a in arts[:3]:  # three outlets' reports of the Korvany flood, one batch each
+            write(store, [a], dd)
+            service.notify(store, [a])
+        rows = store.con.execute("SELECT status, item FROM deliveries ORDER BY created_at, story_id").fetchall()
+    statuses = [r[0] for r in rows]
+    items = [json.loads(r[1]) for r in rows]
+    assert statuses == ["pending", "covered", "covered"]
+    assert items[0]["happening"]["new"] and not items[1]["happening"]["new"]
+    assert items[2]["happening"]["stories"] == 3 and items[2]["happening"]["of"] == arts[0].title
+    first = build_message(watch={"id": "w", "name": "floods", "query": "Korvany"}, items=[items[0]], token="t")
+    later = build_message(watch={"id": "w", "name": "floods", "query": "Korvany"}, items=[items[1]], token="t")
+    assert first["body"].startswith("New happening.") and first["title"] == arts[0].title
+    assert later["body"].startswith(f"More coverage of “{arts[0].title}”")

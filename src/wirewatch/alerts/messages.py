@@ -4,6 +4,8 @@ One JSON shape serves webhooks, Web Push (the service worker reads ``title``, ``
 ``link`` to show a notification) and the text of emails::
 
     {"type": "story" | "digest", "title": ..., "body": ..., "link": "https://<base>/stories/<story_id>",
+     "happening": {"coverage_id", "new", "stories", "of"},  (a single story: "New happening." or
+                                                            "More coverage of …" opens the body)
      "watch": {"id", "name", "query"}, "digest": null | "hourly" | "daily",
      "stories": [{"story_id", "article_id", "title", "url", "link", "published", "agency",
                   "matched": ["Mali"], "matched_in": {"Mali": ["entity:Mali", "title", ...]},
@@ -152,7 +154,8 @@ def build_message(*, watch: dict[str, Any], items: list[dict[str, Any]], token: 
         body = f"{name}: matched {', '.join(item['matched'])}"
         if event and event.get("text"):
             body += f" — {_clip(event['text'], 200)}"
-        msg = {**base, "title": item["title"], "body": body,
+        msg = {**base, "title": item["title"], "body": f"{happening_line(item)} {body}".strip(),
+               "happening": item.get("happening"),
                "link": item["link"], "story_id": item["story_id"], "url": item["url"],
                "matched": item["matched"], "event": event, "stories": [item], "more": 0}
     else:
@@ -161,6 +164,16 @@ def build_message(*, watch: dict[str, Any], items: list[dict[str, Any]], token: 
                "body": "; ".join(i["title"] for i in items[:3]), "link": absolute(f"/watches/{watch['id']}"),
                "stories": list(items), "more": 0}
     return msg
+
+
+def happening_line(item: dict[str, Any]) -> str:
+    """"New happening." or "More coverage of <its first story's title>." (empty without coverage)."""
+    ctx = item.get("happening")
+    if not ctx:
+        return ""
+    if ctx.get("new") or not ctx.get("of"):
+        return "New happening."
+    return f"More coverage of “{_clip(ctx['of'], 80)}” ({ctx.get('stories', 0)} stories)."
 
 
 def _clip(text: str, n: int) -> str:

@@ -18,6 +18,7 @@ from ..errors import InputError, UsageError
 from ..records import Article
 from ..sources.web import check_url
 from ..store import Store
+from ..store import coverage as coverage_sql
 from ..store import watches as sql
 from ..store.db import now as _now
 from . import email as email_mod
@@ -195,6 +196,8 @@ def notify(store: Store, articles: list[Article]) -> set[tuple[str, str, str]]:
         if not watches:
             return set()
         first_seen = sql.story_first_seen(cur, sorted({a.story_id for a in articles}))
+        context = coverage_sql.coverage_context(cur, articles)  # new happening, or more coverage of one
+        told = {w["id"]: coverage_sql.told(cur, w["id"], list(context)) for w in watches}
         rows, done = [], set()
         for article in articles:
             facts = None
@@ -206,12 +209,20 @@ def notify(store: Store, articles: list[Article]) -> set[tuple[str, str, str]]:
                 if hit is None:
                     continue
                 done.add((w["id"], article.story_id))
-                item = json.dumps(story_item(article, hit), ensure_ascii=False)
+                ctx = context.get(article.coverage_id)
+                item = json.dumps({**story_item(article, hit), "happening": ctx}, ensure_ascii=False)
                 seen_at = first_seen.get(article.story_id)
                 status = "digest" if w["digest"] else "pending"
-                rows += [{"watch_id": w["id"], "subscriber_id": sid, "story_id": article.story_id,
-                          "article_id": article.id, "item": item, "status": status}
-                         for sid, created in subs[w["id"]] if seen_at is None or created <= seen_at]
+                for sid, created in subs[w["id"]]:
+                    if seen_at is not None and created > seen_at:
+                        continue
+                    # a happening is alerted once: its next outlets' reports wait for a digest, or are
+                    # recorded as "covered" (listed, not sent) for a watch that alerts at once
+                    again = (sid, article.coverage_id) in told[w["id"]]
+                    rows.append({"watch_id": w["id"], "subscriber_id": sid, "story_id": article.story_id,
+                                 "article_id": article.id, "item": item,
+                                 "status": "covered" if again and not w["digest"] else status})
+                    told[w["id"]].add((sid, article.coverage_id))
         return sql.record_deliveries(cur, rows)
     finally:
         cur.close()

@@ -321,6 +321,32 @@ def happening_totals(con: duckdb.DuckDBPyConnection, of: dict[str, str]) -> dict
     return {h: (int(s), int(r), int(o)) for h, s, r, o in rows}
 
 
+def coverage_context(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> dict[str, dict[str, Any]]:
+    """coverage id -> what a watcher should hear about the cluster of these (just stored) articles:
+    ``new`` (no story of it was stored before them), ``stories`` stored in it, and the title of its
+    first story (``of``).  Indexed lookups by cluster."""
+    batch = {a.story_id for a in articles}
+    out = {}
+    for cid in sorted({a.coverage_id for a in articles if a.coverage_id}):
+        rows = con.execute("SELECT story_id, min(ingested_at), arg_min(title, ingested_at) FROM articles "
+                           "WHERE coverage_id = ? GROUP BY story_id ORDER BY 2, 1", [cid]).fetchall()
+        earlier = [r for r in rows if r[0] not in batch]
+        first = (earlier or rows or [(None, None, None)])[0]
+        out[cid] = {"coverage_id": cid, "new": not earlier, "stories": len(rows), "of": first[2]}
+    return out
+
+
+def told(con: duckdb.DuckDBPyConnection, watch_id: str, coverage_ids: list[str]) -> set[tuple[str, str]]:
+    """(subscriber, coverage id) pairs already alerted (or queued) for a story of the cluster by the watch."""
+    if not coverage_ids:
+        return set()
+    rows = con.execute("""
+        SELECT DISTINCT d.subscriber_id, a.coverage_id FROM deliveries d JOIN articles a ON a.id = d.article_id
+        WHERE d.watch_id = ? AND a.coverage_id IN (SELECT unnest(CAST(? AS VARCHAR[])))""",
+                       [watch_id, sorted(set(coverage_ids))]).fetchall()
+    return {(r[0], r[1]) for r in rows}
+
+
 def merges(con: duckdb.DuckDBPyConnection, *, limit: int = 100) -> list[dict[str, Any]]:
     """The latest cluster merges (newest first)."""
     cur = con.execute("SELECT from_id, into_id, article_id, merged_at FROM coverage_merges "
