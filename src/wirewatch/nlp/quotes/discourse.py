@@ -1,0 +1,249 @@
+"""Attribution through word order and the discourse, for languages whose data asks for it.
+
+The French parse of attributions is unreliable (an inverted subject comes out as an object), so
+``quotes`` takes the subject by word order ("« ... », a déclaré le ministre", "Le pape ajoute
+que"), follows pronouns to the latest person-like subject agreeing in gender and number, and
+folds a role ("le pape") or a short name ("Tedros") into the full name written earlier.  Every
+switch is a field of the language's ``Lexicon``; English leaves them off and keeps its own rules.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from ...records import Article, Quote
+from . import speakers
+from .lexicon import _MARKS, _SUBJ, Lexicon, _lex
+
+
+def _inverted_subject(cue: Any, lex: Lexicon) -> Any | None:
+    """A clitic subject after the verb: "a-t-il déclaré", "dit-elle", "ajoute-t-il"."""
+    if not lex.inverted_subjects:
+        return None
+    doc = cue.doc
+    for tok in doc[max(0, cue.i - 2):min(len(doc), cue.i + 3)]:
+        if tok.lower_ in lex.inverted_subjects:
+            return tok
+    return None
+
+
+def _quoted(doc: Any, idx: int) -> bool:
+    """Whether a character offset lies inside any quoted passage of the doc (set by extract)."""
+    spans = doc.user_data.get("wirewatch.quoted") or []
+    i = bisect.bisect_right(spans, (idx, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= idx < spans[i][1]
+
+
+def _incise_subject(cue: Any, quote: tuple[int, int], outside: Any) -> Any | None:
+    """« ... », a déclaré le ministre / ajoute Valérie Bony: in an attribution right after the quote
+    (nothing but marks, punctuation, auxiliaries and adverbs between them), the subject follows the
+    verb; the first noun or name after it, or the name in apposition to it ("un résident, Zacharie
+    Paluku").  The parse of these inverted clauses is unreliable (the subject comes out as an object)."""
+    doc = cue.doc
+    if cue.idx < quote[1]:
+        return None
+    gap = [t for t in doc[max(0, cue.i - 8):cue.i] if t.idx >= quote[1]]
+    if len(gap) > 6 or any(t.text in (".", ";", ":") for t in gap):
+        return None  # the quote closed its sentence: what follows is a new clause, not an incise
+    skip = _lex(doc).skip_subjects
+    if any(not (t.is_punct or t.pos_ in ("AUX", "ADV") or t.text in _MARKS or t.text.startswith("-")
+                or t.lower_ in skip) for t in gap):
+        return None
+    for tok in doc[cue.i + 1:cue.i + 6]:
+        if tok.is_punct or tok.pos_ in ("ADP", "VERB") or not outside(tok):
+            return None
+        if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "PRON" and tok.dep_.startswith("nsubj")):
+            return _apposed_name(tok) if tok.pos_ == "NOUN" and not tok.text[:1].isupper() else tok
+    return None
+
+
+def _subject_before(cue: Any, outside: Any, lex: Lexicon) -> Any | None:
+    """"Le pape ajoute que", "M. Koné a déclaré": the noun, name or subject pronoun right before the
+    verb group (auxiliaries, adverbs, negation and object clitics skipped)."""
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= 0 and (doc[i].pos_ in ("AUX", "ADV") or doc[i].lower_ in lex.skip_subjects) and cue.i - i < 6:
+        i -= 1
+    if i < 0 or not outside(doc[i]) or _not_a_speaker(doc[i], cue):
+        return None
+    tok = doc[i]
+    if not (tok.pos_ in ("NOUN", "PROPN") or tok.lower_ in lex.pronouns):
+        return None
+    while tok.dep_ in ("nmod", "flat:name", "flat", "amod") and tok.head.i < tok.i \
+            and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head  # "le porte-parole du gouvernement a déclaré": the phrase's head, not its complement
+    return tok
+
+
+def _apposed_name(tok: Any) -> Any:
+    """"un résident, Zacharie Paluku, ..." -> the last word of the name in apposition, else ``tok``."""
+    doc = tok.doc
+    i = tok.i + 1
+    while i < min(len(doc), tok.i + 10) and not doc[i].is_punct and doc[i].pos_ != "VERB":
+        i += 1  # the rest of the noun phrase ("le directeur du funérarium Sepelios Pinier")
+    lex = _lex(doc)
+    k = i + 1  # ", le colonel Assimi Goïta": past determiners, titles and their modifiers
+    while k < len(doc) and k < i + 5 and (doc[k].pos_ == "DET" or doc[k].lower_ in lex.person_nouns
+                                          or doc[k].lower_ in lex.role_modifiers):
+        k += 1
+    if i + 1 < len(doc) and doc[i].text == "," and k < len(doc) and doc[k].text[:1].isupper():
+        i = k - 1
+        j = i + 1
+        while j + 1 < len(doc) and doc[j + 1].text[:1].isupper() and doc[j + 1].is_alpha is not False \
+                and not doc[j + 1].is_punct:
+            j += 1
+        return doc[j]
+    return tok
+
+
+def _name_end(head: Any) -> Any:
+    """The last word of a name whose first word heads it ("Pascal" of "Pascal Affi N'Guessan" in
+    Universal Dependencies' ``flat:name``), so that the resolver sees the whole name."""
+    lex = _lex(head.doc)
+    if head.pos_ == "NOUN" and lex.person_nouns:
+        appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        if appos:
+            head = appos[0]  # "le président de la CAF Patrice Motsepe"
+        elif head.lemma_.lower() in lex.person_nouns:
+            head = _apposed_name(head)  # "le directeur du funérarium, Matías Picón"
+    while True:
+        right = [c for c in head.children if c.dep_ in ("flat:name", "flat") and c.i > head.i]
+        if not right:
+            break
+        head = right[-1]
+    doc = head.doc
+    while head.pos_ == "PROPN" and head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN" \
+            and doc[head.i + 1].head.i in (head.i, head.head.i) and doc[head.i + 1].i > head.i:
+        head = doc[head.i + 1]  # "N'Guessan" after "Pascal Affi", attached to the name's head
+    return head
+
+
+def _token_at(doc: Any, at: int) -> int:
+    """Index of the first token that starts at or after character ``at``."""
+    starts = doc.user_data.get("wirewatch.tok_starts")
+    if starts is None:
+        starts = doc.user_data["wirewatch.tok_starts"] = [t.idx for t in doc]
+    return bisect.bisect_left(starts, at)
+
+
+def _antecedent(doc: Any, at: int, lex: Lexicon, pronoun: str | None = None) -> Any | None:
+    """The latest subject before ``at``, outside quotes, that names a person: a proper noun or a
+    person noun of the language ("le pape", "la porte-parole") agreeing with ``pronoun`` in gender
+    and number; with no pronoun (a quote with no cue), only a proper noun."""
+    end = _token_at(doc, at)
+    gender = lex.pronoun_gender.get(pronoun or "")
+    number = lex.pronoun_number.get(pronoun or "")
+    for tok in reversed(doc[max(0, end - 250):end]):
+        if tok.dep_ not in _SUBJ or _quoted(doc, tok.idx):
+            continue
+        if not (tok.pos_ == "PROPN" or (pronoun and (tok.lemma_.lower() in lex.person_nouns
+                                                     or tok.lower_ in lex.person_nouns))):
+            continue
+        if gender and tok.morph.get("Gender") and gender not in tok.morph.get("Gender"):
+            continue
+        if number and tok.morph.get("Number") and number not in tok.morph.get("Number"):
+            continue
+        return tok
+    return None
+
+
+_CAP_NAME = r"((?:(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]\.)(?:[ \t]+|(?=[^\w’'-])|$)){1,4})"
+
+
+def _fold_name(speaker: str | None, before: int, article: Article, resolver: speakers.Resolver) -> str | None:
+    """The full name a short speaker stands for, in languages whose data asks for it (``fold_names``):
+    a role ("le pape", "le ministre") -> the name written after that role earlier ("le pape
+    François"); one name word ("Tedros", "M. Picón") -> the latest earlier multi-word name holding it."""
+    lex = _lex(resolver.doc)
+    if not speaker or not lex.fold_names:
+        return speaker
+    text = article.text[:before]
+    words = speaker.replace("’", "' ").replace("'", "' ").split()
+    while words and (words[0].lower() in lex.determiners or words[0].lower() in lex.role_modifiers):
+        words = words[1:]
+    if words and words[0].lower() in lex.person_nouns and not any(w[:1].isupper() for w in words):
+        pattern = r"(?i:\b" + re.escape(words[0]) + r")\s+" + _CAP_NAME
+        found = list(re.finditer(pattern, text)) if len(words) == 1 else []
+        for m in reversed(found):
+            name = m.group(1).strip()
+            if name and name.split()[0].lower() not in lex.name_stopwords:
+                return name
+        definite = re.match(r"(?i)(?:le|la)\s|l['’]", speaker) is not None  # singular: one person, not a group
+        # "l'homme de 30 ans": a definite description with no name is the person the story follows
+        return (_salient_name(article, before) if definite else None) or speaker
+    names = [w for w in words if w[:1].isupper() and w.rstrip(".").lower() not in lex.person_nouns]
+    if len(names) != 1 or len(words) > 2:
+        return speaker
+    word = names[0]
+    runs: list[tuple[int, str]] = []
+    for m in re.finditer(_CAP_NAME, text):
+        run = m.group(1).split()
+        while run and run[0].lower() in lex.name_stopwords:
+            run = run[1:]
+        if len(run) > 1 and word in run:
+            runs.append((m.start(), " ".join(w.rstrip(",.;:") for w in run)))
+    runs += [(-1, e.name) for e in article.entities if e.type == "PERSON" and len(e.name.split()) > 1
+             and word in e.name.split()]
+    return max(runs)[1] if runs else speaker
+
+
+def _resolve(resolver: speakers.Resolver, head: Any) -> tuple[str | None, Any]:
+    """The resolver's (name, mention); a proper noun it cannot place keeps its own words as the name."""
+    name, mention = resolver.resolve(head)
+    if name is None and head.pos_ == "PROPN" and mention is not None and _lex(head.doc).fold_names:
+        name = mention.text
+    return name, mention
+
+
+def _salient_name(article: Article, before: int) -> str | None:
+    """The person named (in full) before ``before`` who is mentioned most often in the article."""
+    best: tuple[int, str] | None = None
+    for e in article.entities:
+        if e.type != "PERSON" or len(e.name.split()) < 2 or not any(m.start < before for m in e.mentions):
+            continue
+        count = len(re.findall(r"(?<![\w’'-])" + re.escape(e.name.split()[-1]) + r"(?![\w’'-])", article.text))
+        if count >= 2 and (best is None or count > best[0]):
+            best = (count, e.name)
+    return best[1] if best else None
+
+
+def _named(speaker: str | None) -> bool:
+    """Whether a speaker string holds a name (a capitalised word after its first), not a plain noun phrase."""
+    words = (speaker or "").split()
+    return len(words) == 1 and words[0][:1].isupper() or any(w[:1].isupper() for w in words[1:])
+
+
+def _nearest_person(doc: Any, article: Article, at: int, quotes: list[Quote],
+                    resolver: speakers.Resolver) -> str | None:
+    """The person a pronoun (or a quote with no cue) stands for: the later of the last quote's named
+    speaker and the last person-like subject before it (names mentioned in other roles do not count)."""
+    best: tuple[int, str] | None = None
+    lex = _lex(doc)
+    tok = doc[_token_at(doc, at)] if _token_at(doc, at) < len(doc) else None
+    ante = _antecedent(doc, at, lex, tok.lower_ if tok is not None and tok.lower_ in lex.pronouns else None)
+    if ante is not None:
+        name, _ = _resolve(resolver, _name_end(ante))
+        if name:
+            best = (ante.idx + len(ante.text), name)
+    for q in reversed(quotes):
+        if q.speaker and _named(q.speaker):
+            pos = q.speaker_mention.end if q.speaker_mention is not None and q.speaker_mention.end <= at else q.end
+            if best is None or pos > best[0]:
+                best = (pos, q.speaker)
+            break
+    return best[1] if best is not None and at - best[0] < 1500 else None
+
+
+def _not_a_speaker(tok: Any, cue: Any) -> bool:
+    """A subject the parse got wrong: a time or date, a dateline ("WASHINGTON (AP) —"), or a word
+    on another line than its cue (a "1:50 p.m." heading glued to the paragraph under it)."""
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    doc = tok.doc
+    if tok.text.isupper() and len(tok.text) > 2 and (tok.i == 0 or "\n" in doc[tok.i - 1].text) \
+            and tok.i + 1 < len(doc) and doc[tok.i + 1].text in (",", "(", "—", "–", "-", "--"):
+        return True
+    lo, hi = sorted((tok.i, cue.i))
+    return hi - lo < 80 and any(t.is_space and "\n" in t.text for t in doc[lo:hi])
