@@ -292,3 +292,15 @@ def test_a_watch_is_woken_once_per_happening_not_per_outlet(tmp_path):
     later = build_message(watch={"id": "w", "name": "floods", "query": "Korvany"}, items=[items[1]], token="t")
     assert first["body"].startswith("New happening.") and first["title"] == arts[0].title
     assert later["body"].startswith(f"More coverage of “{arts[0].title}”")
+
+
+def test_a_large_batch_is_decided_in_chunks_that_see_each_other(tmp_path, monkeypatch):
+    monkeypatch.setattr(sc, "CHUNK", 2)
+    arts = corpus()
+    with Store(tmp_path / "s.duckdb") as store:
+        write(store, arts, Deduper())
+        rows = store.con.execute("SELECT source, coverage_id FROM articles").fetchall()
+    by: dict[str, set[str]] = {}
+    for source, cid in rows:
+        by.setdefault(cid, set()).add(source)
+    assert sorted(by.values(), key=sorted) == sorted(gold_groups(arts), key=sorted)

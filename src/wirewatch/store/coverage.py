@@ -38,8 +38,8 @@ PARAMS = cov.DEFAULT
 
 
 def key_hash(feature: str) -> int:
-    """A feature as the 64-bit key it is filed under."""
-    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "big")
+    """A feature as the (non-negative, 63-bit) key it is filed under."""
+    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "big") >> 1
 
 
 def _week(prof: cov.Profile, at: datetime) -> int:
@@ -51,18 +51,30 @@ def _view(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array
     return name
 
 
+CHUNK = 64  # articles decided together: the decision's cost is bounded whatever the batch size
+
+
 def assign(store: Store, items: list[tuple[Article, Verdict]], *, at: datetime) -> None:
-    """Coverage clusters for a batch of new articles and happenings for their new events."""
+    """Coverage clusters for a batch of new articles and happenings for their new events.  A large
+    batch is decided in chunks of ``CHUNK``, each seeing the chunks before it."""
     if not items:
         return
-    con = store.con
-    arts = []
     for a, v in items:
         a.story_id = v.story_id
-        arts.append(a)
+    done: list[Article] = []  # decided earlier in this batch (not in the articles table yet)
+    for start in range(0, len(items), CHUNK):
+        _assign_chunk(store, items[start:start + CHUNK], done, at=at)
+    assign_happenings(store, [a for a, _ in items], at=at)
+
+
+def _assign_chunk(store: Store, items: list[tuple[Article, Verdict]], done: list[Article], *,
+                  at: datetime) -> None:
+    con = store.con
+    arts = [a for a, _ in items]
     profiles = [cov.profile(a, params=PARAMS) for a in arts]
     weeks = [_week(p, at) for p in profiles]
-    known = _known_stories(con, {a.story_id for a, (_, v) in zip(arts, items) if not v.new_story})
+    known = _known_stories(con, {a.story_id for a, v in items if not v.new_story})
+    known.update({a.story_id: a.coverage_id for a in done})
     found = _candidates(con, profiles, weeks)
     decisions = cov.assign(profiles, found, params=PARAMS, known=known)
     merged: dict[str, tuple[str, str]] = {}
@@ -72,8 +84,11 @@ def assign(store: Store, items: list[tuple[Article, Verdict]], *, at: datetime) 
             merged.setdefault(old, (d.coverage_id, a.id))
     for old, (into, article_id) in merged.items():
         _merge(con, old, into, article_id, at)
+        for a in done:
+            if a.coverage_id == old:
+                a.coverage_id = into
     _write_profiles(store, profiles, weeks, arts)
-    assign_happenings(store, arts, at=at)
+    done.extend(arts)
 
 
 def _known_stories(con: duckdb.DuckDBPyConnection, stories: set[str]) -> dict[str, str]:
@@ -100,7 +115,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
         return [[] for _ in profiles]
     lo, hi = min(w for _, w in probe), max(w for _, w in probe)
     pairs = list(probe)
-    view = _view(con, "_ww_cov_probe", {"key": pa.array([k for k, _ in pairs], pa.uint64()),
+    view = _view(con, "_ww_cov_probe", {"key": pa.array([k for k, _ in pairs], pa.int64()),
                                         "week": pa.array([w for _, w in pairs], pa.int32())})
     try:
         rows = con.execute(f"""
@@ -171,7 +186,7 @@ def _write_profiles(store: Store, profiles: list[cov.Profile], weeks: list[int],
             keys["article_id"].append(a.id)
     store._insert("coverage_profiles", rows)
     if keys["key"]:
-        store._insert("coverage_keys", {"key": pa.array(keys["key"], pa.uint64()),
+        store._insert("coverage_keys", {"key": pa.array(keys["key"], pa.int64()),
                                         "week": pa.array(keys["week"], pa.int32()),
                                         "article_id": keys["article_id"]})
 

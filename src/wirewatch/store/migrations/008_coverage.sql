@@ -19,7 +19,7 @@ CREATE TABLE coverage_profiles (
 CREATE INDEX coverage_profiles_coverage ON coverage_profiles (coverage_id);
 
 CREATE TABLE coverage_keys (
-    key        UBIGINT NOT NULL,
+    key        BIGINT NOT NULL,
     week       INTEGER NOT NULL,
     article_id VARCHAR NOT NULL
 );
