@@ -16,7 +16,7 @@ from ..errors import UsageError
 from ..records import Article
 from . import search
 
-SUMMARY_COLUMNS = "id, story_id, coverage_id, source, url, title, authors, agency, dateline, published, language"
+SUMMARY_COLUMNS = "id, story_id, source, url, title, authors, agency, dateline, published, language, coverage_id"
 
 
 def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
