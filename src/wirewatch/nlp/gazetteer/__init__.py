@@ -199,6 +199,8 @@ def _cache_key() -> str:
         h.update(src.read_bytes())
     for name in ("admin1.tsv", "regions.tsv", "countries_extra.tsv", "features.tsv"):
         h.update(resources.files(__package__).joinpath("data", name).read_bytes())
+    for path in sorted((here / "data").glob("*/*.tsv")):  # other languages' names (data/fr/...)
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

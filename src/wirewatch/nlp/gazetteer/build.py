@@ -52,6 +52,20 @@ def rows(name: str) -> list[list[str]]:
             if line.strip() and not line.startswith("#")]
 
 
+def languages() -> list[str]:
+    """Languages with a folder of names beside our tables (``data/fr/``): a language is data."""
+    return sorted(p.name for p in resources.files(__package__).joinpath("data").iterdir() if p.is_dir())
+
+
+def lang_rows(name: str) -> list[list[str]]:
+    """The rows of ``data/<lang>/<name>`` for every language folder that has that table."""
+    out: list[list[str]] = []
+    for lang in languages():
+        if resources.files(__package__).joinpath("data", lang, name).is_file():
+            out += rows(f"{lang}/{name}")
+    return out
+
+
 def _load_json(path: Path):
     try:
         import orjson  # optional: several times faster on the 60 MB city table
@@ -86,7 +100,9 @@ def country_points() -> dict[str, tuple[float, float, list[str], str | None]]:
                 # gold sets follow either convention (factbook point or area centre): the midpoint
                 # lies within half the gap of both
                 lat, lon = (lat + centre[0]) / 2, (lon + centre[1]) / 2
-            out[iso] = (lat, lon, list(d.get("altSpellings") or []), d.get("demonym"))
+            # the names in our languages that countryinfo carries ("Allemagne", "Pays-Bas")
+            names = [t for lang, t in (d.get("translations") or {}).items() if lang in languages() and t]
+            out[iso] = (lat, lon, list(d.get("altSpellings") or []) + names, d.get("demonym"))
     return out
 
 
@@ -117,7 +133,7 @@ def main_centroid(geojson: dict | None) -> tuple[float, float] | None:
 def add_countries(gaz: Gazetteer, gc_countries: dict, cities: dict, capitals: dict) -> None:
     """Countries with their conventional point, names, spellings and demonyms."""
     points = country_points()
-    extra = rows("countries_extra.tsv")
+    extra = rows("countries_extra.tsv") + lang_rows("countries_extra.tsv")
     fixed = {r[0]: tuple(map(float, r[3].split())) for r in extra if len(r) > 3 and r[3].strip()}
     for iso, c in gc_countries.items():
         lat = lon = None
@@ -294,6 +310,7 @@ def add_tables(gaz: Gazetteer, continents: dict, pops: dict[tuple[str, str], int
             gaz.add(n, entry)
         for k in keys:
             gaz.admin1_names.setdefault((cc, k), entry)
+    region_entries: dict[str, GeoEntry] = {}
     for row in rows("regions.tsv") + rows("features.tsv"):
         rid, names, kind, lat, lon = row[0], row[1].split("|"), row[2], float(row[3]), float(row[4])
         members = tuple(m for m in (row[5] if len(row) > 5 else "").split(",") if m)
@@ -302,6 +319,11 @@ def add_tables(gaz: Gazetteer, continents: dict, pops: dict[tuple[str, str], int
                          population=1_000_000, id=f"region:{rid}")
         for n in names:
             gaz.add(n, entry)
+        region_entries[rid] = entry
+    for row in lang_rows("region_names.tsv"):  # "Afrique de l'Ouest": another language's name, same region
+        if row[0] in region_entries and len(row) > 1:
+            for n in filter(None, row[1].split("|")):
+                gaz.add(n, region_entries[row[0]])
     for c in continents.values():
         try:
             entry = GeoEntry(name=c["name"], kind="continent", country=None, lat=float(c["lat"]),
