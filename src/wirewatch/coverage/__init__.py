@@ -51,6 +51,7 @@ class Params:
     max_candidates: int = 40  # retrieved articles compared in full, the most keys shared first
     max_span_days: int = 60  # a cluster spans at most this many days of publication: a happening, not a topic
     lead_chars: int = 1200  # the lead: title and the start of the text weigh double
+    max_chars: int = 5000  # the text read at all
     w_terms: float = 1.0  # block weights of the vector (before normalisation)
     w_entities: float = 0.8
     w_places: float = 0.5
@@ -151,7 +152,7 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
     """The clustering profile of one annotated article (see the module doc)."""
     p = params
     lead = ((article.title or "") + "\n" + article.text[: p.lead_chars]).strip()
-    rest = article.text[p.lead_chars:]
+    rest = article.text[p.lead_chars:p.max_chars]  # a long feature's tail says little about which happening
     tf: Counter[str] = Counter()
     for w in tokens(lead):
         tf[w] += 2.0
