@@ -23,16 +23,29 @@ _REALIS_HEADS = {"quick", "first", "swift", "fast", "begin", "start", "continue"
                  "proceed", "agree", "refuse", "decide", "vote", "threaten", "try", "attempt", "seek"}
 
 
+def _with_languages(name: str) -> dict:
+    """``data/<name>`` merged with every language folder's table of that name (``data/fr/<name>``):
+    another language's trigger words map to the same PLOVER and CASE types (a language is data)."""
+    data = resources.files(__package__).joinpath("data")
+    table = json.loads(data.joinpath(name).read_text("utf-8"))
+    for folder in sorted((p for p in data.iterdir() if p.is_dir()), key=lambda p: p.name):
+        if folder.joinpath(name).is_file():
+            for key, words in json.loads(folder.joinpath(name).read_text("utf-8")).items():
+                if isinstance(words, dict):
+                    table.setdefault(key, {}).update(words)
+    return table
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """PLOVER trigger lexicon (loaded once per process)."""
-    return json.loads(resources.files(__package__).joinpath("data", "plover.json").read_text("utf-8"))
+    return _with_languages("plover.json")
 
 
 @lru_cache(maxsize=1)
 def _trigger_types() -> dict:
     """CASE type a trigger word says by itself (``data/trigger_types.json``, loaded once)."""
-    return json.loads(resources.files(__package__).joinpath("data", "trigger_types.json").read_text("utf-8"))
+    return _with_languages("trigger_types.json")
 
 
 def default_type(tok) -> str | None:
