@@ -137,3 +137,38 @@ def test_norm_fast_path_equals_split_join(line: str) -> None:
 def test_chrome_filter_sees_through_odd_spaces() -> None:
     assert is_chrome("Skip\xa0to  content")
     assert is_chrome(" Share\tthis article ")
+
+
+# -- issue 13: author markup read exhaustively; organisation bylines kept ------------------------------
+
+def _page_meta(html):
+    from wirewatch.clean.html import parse_html
+    from wirewatch.clean.htmlmeta import read_page_metadata
+
+    return read_page_metadata(parse_html(html))
+
+
+def test_json_ld_author_references_and_lists():
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "NewsArticle", "headline": "Dam fails", "author": [{"@id": "#p1"}, {"@id": "#p2"}],
+       "publisher": {"@type": "Organization", "name": "Valley Courier"}},
+      {"@type": "Person", "@id": "#p1", "name": "Ana Lopes"}, {"@type": "Person", "@id": "#p2", "name": "Tom Reyes"}]}
+    </script></head><body><h1>Dam fails</h1><p>Text.</p></body></html>"""
+    assert _page_meta(html).authors == ["Ana Lopes", "Tom Reyes"]
+
+
+def test_the_markup_naming_most_authors_wins_and_publishers_are_not_people():
+    html = """<html><head><meta name="author" content="Valley Media Group">
+    <meta property="article:author_name" content="Ana Lopes, Tom Reyes, Kim Oduya">
+    <script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Ana Lopes"},
+      "publisher": {"name": "Valley Media Group"}}</script></head><body><p>Text.</p></body></html>"""
+    assert _page_meta(html).authors == ["Ana Lopes", "Tom Reyes", "Kim Oduya"]
+
+
+def test_organisation_bylines_go_to_agency():
+    m = _page_meta("""<html><head><meta name="author" content="Courier staff reporter">
+    <meta property="og:site_name" content="Valley Courier"></head><body><p>Text.</p></body></html>""")
+    assert m.authors == [] and m.agency == "Courier"
+    m = _page_meta("""<html><head></head><body><div class="article-byline">By Ana Lopes</div>
+    <p>Text.</p></body></html>""")
+    assert m.authors == ["Ana Lopes"]

@@ -183,3 +183,55 @@ def test_dateline_span_and_detached_parse(nlp):
     assert not any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc if t.idx < span[1])
     city = next(e for e in art.entities if e.mentions[0].start == 0)
     assert city.type == "GPE" and city.name == "Korvala"
+
+
+# -- issue 13: honorifics, surnames by gender, one actor per organisation, publisher as metadata -------
+
+def _annotated(nlp, text, **meta):
+    from wirewatch.nlp.entities import annotate
+
+    art = Article(source="t", text=text, **meta)
+    annotate(nlp(text), art)
+    return art
+
+
+def test_honorifics_are_never_names_and_resolve_by_gender(nlp):
+    text = ("Harold Brennan and Margaret Brennan toured the flooded valley on Tuesday. Mrs Brennan said the "
+            "dams had failed. Mr Brennan stayed with the engineers. Dr Okafor Nwosu, a hydrologist, arrived "
+            "later, and Dr Nwosu said the river would rise again.")
+    names = {e.name for e in _annotated(nlp, text).entities}
+    assert not names & {"Mr", "Mrs", "Dr", "Mrs Brennan", "Mr Brennan", "Dr Nwosu", "Brennan", "Nwosu"}
+    art = _annotated(nlp, text)
+    spans = {(m.start, e.name) for e in art.entities for m in e.mentions}
+    mrs = text.index("Mrs Brennan") + len("Mrs ")
+    mr = text.index("Mr Brennan") + len("Mr ")
+    assert (mrs, "Margaret Brennan") in spans and (mr, "Harold Brennan") in spans
+    assert any(e.name == "Okafor Nwosu" and e.type == "PERSON" for e in art.entities)
+
+
+def test_defined_acronym_and_known_aliases_are_one_actor(nlp):
+    text = ("Fighters of the Northern Valley Liberation Front (NVLF) took the bridge. The NVLF said it would hold "
+            "the town. Isis claimed a bombing nearby, and Islamic State later released a video.")
+    ents = _annotated(nlp, text).entities
+    front = [e for e in ents if "NVLF" in {m.text for m in e.mentions}]
+    assert len(front) == 1 and front[0].name == "Northern Valley Liberation Front" and front[0].type == "ORG"
+    assert len([m for m in front[0].mentions if m.text == "NVLF"]) == 2
+    isis = [e for e in ents if e.name == "Islamic State"]
+    assert len(isis) == 1 and isis[0].type == "ORG" and {"Isis", "Islamic State"} <= {m.text for m in isis[0].mentions}
+    assert not any(e.type == "PERSON" and "Islamic" in e.name for e in ents)
+
+
+def test_first_name_that_is_also_a_town_stays_in_the_name(nlp):
+    ents = _annotated(nlp, "Vladimir Putin met Paul Renwick in Sochi. Renwick said the talks went well.").entities
+    names = {e.name: e.type for e in ents}
+    assert names.get("Vladimir Putin") == "PERSON" and names.get("Paul Renwick") == "PERSON"
+    assert "Vladimir" not in names and "Paul" not in names
+
+
+def test_publisher_and_agency_are_metadata_not_actors(nlp):
+    text = "Maria Tanner told the Guardian that the camp was full. Reuters reported that the border was closed."
+    meta = {"url": "https://www.theguardian.com/world/x", "agency": "Reuters"}
+    names = {e.name for e in _annotated(nlp, text, **meta).entities}
+    assert "Maria Tanner" in names and "Guardian" not in names and "Reuters" not in names
+    names = {e.name for e in _annotated(nlp, text).entities}  # without that metadata they are organisations
+    assert "Guardian" in names

@@ -66,3 +66,45 @@ def test_disease_names_are_not_places(nlp):
     doc = nlp(text)
     names = {p.name for p in geocode(extract(doc), text=doc.text)}
     assert "West Nile" not in names and "Ohio" in names
+
+
+# -- issue 13: toponym evidence, natural features, every place its own point -------------------------
+
+def _places(nlp, text):
+    from wirewatch.nlp import entities, places
+    from wirewatch.records import Article
+
+    art = Article(source="t", text=text)
+    doc = nlp(text)
+    entities.annotate(doc, art)
+    places.annotate(doc, art)
+    return art.places
+
+
+def test_pieces_of_names_are_not_places(nlp):
+    pl = _places(nlp, "Vladimir Putin spoke to Paul Renwick in Moscow. Renwick grew up in Bethnal Green, "
+                      "east London, and later joined Save the Children.")
+    names = {p.name for p in pl}
+    assert {"Moscow", "London"} <= names
+    assert not names & {"Vladimir", "Paul", "Green", "Savé", "Save"}
+
+
+def test_natural_features_and_regions_get_points(nlp):
+    pl = _places(nlp, "Fighters crossed the Euphrates near Raqqa, and tankers in the Gulf were diverted.")
+    eu = place(pl, "Euphrates")
+    assert eu.lat is not None and haversine_km(eu.lat, eu.lon, 35.5, 39.5) < 400
+    gulf = next(p for p in pl if "Gulf" in p.name)
+    assert gulf.country != "PG" and haversine_km(gulf.lat, gulf.lon, 26.0, 52.0) < 500
+
+
+def test_arabic_article_spellings_find_the_town(nlp):
+    pl = _places(nlp, "Families fled from al-Bab to the camp at al-Hawl in north-east Syria.")
+    bab = next(p for p in pl if any(m.text == "al-Bab" for m in p.mentions))
+    assert bab.country == "SY" and haversine_km(bab.lat, bab.lon, 36.37, 37.52) < 30
+
+
+def test_a_country_named_with_and_is_one_place(nlp):
+    pl = _places(nlp, "Recruits came from Somalia and Trinidad and Tobago.")
+    tt = place(pl, "Trinidad and Tobago")
+    assert tt.country == "TT"
+    assert not any(p.name == "Trinidad" for p in pl)

@@ -270,3 +270,64 @@ def test_phrasal_and_line_opening_cues(nlp):
     assert _q(art, "I chose to do the work").speaker.endswith("Voss")
     q = _q(art, "The budget is balanced")
     assert q.speaker is not None and q.speaker.endswith("Voss") and q.cue == "Stated"
+
+
+# -- issue 13: speakers through the discourse -------------------------------------------------------
+
+def _full(nlp, text):
+    from wirewatch.nlp import entities
+
+    art = Article(source="t", text=text)
+    doc = nlp(text)
+    entities.annotate(doc, art)
+    quotes.annotate(doc, art)
+    return art
+
+
+def _quote(art, prefix):
+    return next(q for q in art.quotes if q.text.startswith(prefix))
+
+
+def test_pronoun_after_an_apposed_subject_is_that_person(nlp):
+    art = _full(nlp, "Leila Haddad, 19, has been told she will lose her passport. The shadow minister, Joan Pryce, "
+                     "criticised the decision. She tweeted: “Nobody should be left without a country.”")
+    assert _quote(art, "Nobody should").speaker == "Joan Pryce"
+
+
+def test_he_never_resolves_to_an_organisation_or_the_wrong_gender(nlp):
+    art = _full(nlp, "Margaret Hollis runs the clinic. Facebook removed the video on Monday. "
+                     "“We had no warning at all,” she said.")
+    assert _quote(art, "We had no warning").speaker == "Margaret Hollis"
+
+
+def test_a_member_of_an_organisation_is_not_the_organisation(nlp):
+    art = _full(nlp, "Isis lost the town in March. “I trained the new recruits,” said a former Isis member "
+                     "who now lives in Turkey.")
+    q = _quote(art, "I trained")
+    assert q.speaker != "Islamic State" and "member" in (q.speaker or "")
+
+
+def test_a_spokesman_speaks_for_the_organisation(nlp):
+    art = _full(nlp, "The Northern Valley Liberation Front (NVLF) holds the bridge. “We will not withdraw,” "
+                     "an NVLF spokesman said.")
+    assert _quote(art, "We will not").speaker == "Northern Valley Liberation Front"
+
+
+def test_the_hearer_of_a_passive_tell_is_not_the_speaker(nlp):
+    art = _full(nlp, "Leila Haddad has been told by the interior minister, Tom Akers, that she cannot return.")
+    assert not any(q.speaker == "Leila Haddad" for q in art.quotes)
+
+
+def test_first_person_speakers_resolve_through_the_discourse(nlp):
+    art = _full(nlp, "“The water is gone,” said Amal Darwish, a farmer. “I told them we would leave, and I "
+                     "said: ‘We cannot stay here’,” she added.\n\nI asked the guards about the camp.")
+    assert not any((q.speaker or "").lower() in {"i", "we"} for q in art.quotes)
+    assert all(q.speaker == "Amal Darwish" for q in art.quotes if q.text.startswith(("The water", "I told")))
+
+
+def test_beliefs_and_scare_quotes_are_not_speech(nlp):
+    art = _full(nlp, "The Haddad family believe that Leila was groomed online. Police found a “beheaded head” "
+                     "in the field, and Inspector Ruth Kamau said the case was closed.")
+    assert not any(q.cue and q.cue.lower().startswith("believ") for q in art.quotes)
+    assert not any(q.text == "beheaded head" for q in art.quotes)
+    assert any(q.speaker == "Ruth Kamau" for q in art.quotes)

@@ -50,9 +50,8 @@ _ISO_DAY = re.compile(r"\s*((?:19|20)\d\d)-?(\d\d)-?(\d\d)")
 _BYLINE_XPATH = (
     "//*[self::a or self::address or self::div or self::p or self::span or self::strong or self::li]"
     "[@rel='author' or @itemprop='author' or @class='author' or @class='byline' or @id='author'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(@class, 'byline__') or contains(@class, 'author-name') or contains(@class, 'author__name')"
-    " or contains(@class, 'article-author') or contains(@class, 'byline-name')]"
+    " or contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'author__name')"
+    " or contains(@class, 'article-author')]"
 )
 _BY_PREFIX = re.compile(r"^\s*by\s+", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:/|-|$)")

@@ -82,7 +82,9 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
 def annotate(doc, article: Article) -> None:
     """Fill ``article.entities`` from the spaCy doc (after detaching the dateline, see below)."""
     detach_dateline(doc, article)
-    article.entities = extract(doc)
+    ents = extract(doc)
+    outlets = L.outlet_of(url=article.url, agency=article.agency, lang=L.language_of(doc))
+    article.entities = [e for e in ents if e.name not in outlets]  # the publisher and agency are metadata
 
 
 def detach_dateline(doc, article: Article) -> None:

@@ -230,6 +230,7 @@ def define_acronyms(text: str, cands: list[Cand], lang: str = L.DEFAULT) -> None
                        or re.search(r"-[a-z]", run[0])):  # "US-backed"
             run.pop(0)
         acr = m.group("acr")
+        run = _acronym_name(run, acr)
         if len(run) < 2 or acr in run:
             continue
         long = " ".join(run)
@@ -250,6 +251,22 @@ def define_acronyms(text: str, cands: list[Cand], lang: str = L.DEFAULT) -> None
         for c in cands:
             if surface_key(text[c.start:c.end]) == acr:
                 c.canon = canon
+
+
+def _acronym_name(run: list[str], acr: str) -> list[str]:
+    """The words an acronym stands for, out of the capitalised run before it: the shortest ending whose
+    initials spell it ("Fighters of the Northern Valley Front (NVF)" -> "Northern Valley Front"), else
+    the run without a leading "Word of the" (a sentence's first words), else the run."""
+    for k in range(len(run) - 1, -1, -1):
+        tail = run[k:]
+        if "".join(w[0] for w in tail if w not in _DEF_CONNECTORS).upper() == acr.upper().replace(".", ""):
+            return tail
+    if len(run) > 3 and run[1] in _DEF_CONNECTORS:
+        k = 1
+        while k < len(run) and run[k] in _DEF_CONNECTORS:
+            k += 1
+        return run[k:]
+    return run
 
 
 def _affiliation(text: str, span: tuple[int, int], cands: list[Cand], gaz: Gazetteer) -> None:
@@ -501,9 +518,9 @@ def evidence(doc, cands: list[Cand], gaz: Gazetteer) -> None:
                 c.votes["PLACE"] += 2.0
             elif c.label in {"GPE", "LOC"}:
                 c.votes["PLACE"] += 0.5
-        if g is not None and c.label == "ORG" and c.canon is None and AL_ORG_RE.fullmatch(key) \
+        if g is not None and c.label in {"ORG", "PERSON", "FAC"} and c.canon is None and AL_ORG_RE.fullmatch(key) \
                 and g.kind == "city" and g.country:
-            c.votes["PLACE"] += 3.5  # "al-Bab", "al-Hawl": a town the gazetteer knows, not "al Qaeda"
+            c.votes["PLACE"] += 5.0  # "al-Bab", "al-Hawl": a town the gazetteer knows, not "al Qaeda"
         if c.label in NAMEISH_LABELS and g is None and c.canon is None and _name_shaped(key, gaz):
             c.votes["PERSON"] += 1.25  # spaCy's small model files many people under FAC/ORG
         if _is_speaker(doc, c):

@@ -119,6 +119,8 @@ def _merge_surnames(text: str, groups: list[Group], merged: set[int]) -> None:
             pick = max(before, key=lambda p: max(x.start for x in p.cands if x.start < c.start)) if before \
                 else min(fit, key=lambda p: min(x.start for x in p.cands))
             pick.add(c)
+            if c.gender and genders[id(pick)] is None:
+                genders[id(pick)] = c.gender  # "Mrs Brennan" told us who Margaret Brennan is
         merged.add(id(g))
 
 

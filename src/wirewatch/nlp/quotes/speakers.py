@@ -110,7 +110,7 @@ def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> li
         cue = (q.cue or "").lower().split()
         if cue and cue[-1] in beliefs:
             continue
-        if q.direct and q.cue is None and q.speaker is None and _scare(text, q):
+        if q.direct and _scare(text, q):
             continue
         out.append(q)
     for i, q in enumerate(out):
@@ -132,12 +132,31 @@ def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> li
     return out
 
 
+_QUOTING_WORDS = re.compile(  # words that introduce somebody's words: 'described it as “a volcano”'
+    r"\b(?:say|says|said|saying|call|calls|called|calling|describe[sd]?|describing|dubb?(?:ed|s)?|term(?:ed|s)?|"
+    r"label(?:l?ed|s)?|brand(?:ed|s)?|warn(?:ed|s)?|vow(?:ed|s)?|promis(?:ed|es)|insist(?:ed|s)?|as|of)\b"
+    r"[^.!?;]{0,25}$", re.I)
+
+
 def _scare(text: str, q: Quote) -> bool:
+    """A short quoted phrase inside a sentence that nobody is said to have said there: no cue, or a cue
+    in another clause ("Police found a “beheaded head” in the field, and the inspector said ..."), and
+    no quoting word right before it ("described it as “a volcano”" is somebody's words)."""
     words = q.text.split()
     if len(words) > SCARE_MAX_WORDS or q.text.rstrip()[-1:] in ".?!…":
         return False
     before = text[max(0, q.start - 3):q.start].rstrip(" \u00a0\"“‘'")
-    return bool(before) and before[-1] not in ".:\n!?"
+    if not before or before[-1] in ".:\n!?":
+        return False
+    if _QUOTING_WORDS.search(text, max(0, q.start - 40), q.start):
+        return False
+    if q.cue is None:
+        return True
+    m = q.speaker_mention
+    if m is None or m.start < q.start:
+        return False
+    between = text[q.end:m.start]
+    return bool(re.search(r"[,;]\s*(?:and|but|while|as|where)\b|;", between))
 
 
 def _pruned_subtree(head: Any) -> list[Any]:
