@@ -134,7 +134,8 @@ def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> li
 
 _QUOTING_WORDS = re.compile(  # words that introduce somebody's words: 'described it as “a volcano”'
     r"\b(?:say|says|said|saying|call|calls|called|calling|describe[sd]?|describing|dubb?(?:ed|s)?|term(?:ed|s)?|"
-    r"label(?:l?ed|s)?|brand(?:ed|s)?|warn(?:ed|s)?|vow(?:ed|s)?|promis(?:ed|es)|insist(?:ed|s)?|as|of)\b"
+    r"label(?:l?ed|s)?|brand(?:ed|s)?|warn(?:ed|s)?|vow(?:ed|s)?|promis(?:ed|es)|insist(?:ed|s)?|as|of|"
+    r"liken(?:ed|s)?|compar(?:ed|es|ing)|words?|phrases?|slogans?|chant(?:ed|s)?)\b"
     r"[^.!?;]{0,25}$", re.I)
 
 
