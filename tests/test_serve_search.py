@@ -76,7 +76,7 @@ def test_filters_and_paging(store):
     one = every[0]
     assert [r["id"] for r in queries.search_articles(store.con, "port", story_id=one["story_id"])] == [one["id"]]
     assert set(one) == {"id", "story_id", "source", "url", "title", "authors", "agency", "dateline", "published",
-                        "language", "snippet", "score"}
+                        "language", "coverage_id", "snippet", "score"}
     assert one["snippet"] and isinstance(one["published"], str)
 
 
