@@ -304,3 +304,23 @@ def test_a_large_batch_is_decided_in_chunks_that_see_each_other(tmp_path, monkey
     for source, cid in rows:
         by.setdefault(cid, set()).add(source)
     assert sorted(by.values(), key=sorted) == sorted(gold_groups(arts), key=sorted)
+
+
+def test_report_timeline_lists_a_happening_once_with_its_conflicting_dates(tmp_path):
+    from wirewatch.report.build import build_report
+    from wirewatch.report.render import render
+
+    arts = corpus()[:3]
+    arts[0].events = [event("2031-03-04", text="The Mirel flooded Korvany on Tuesday.")]
+    arts[1].events = [event("2031-03-04", place="Xland", text="The river flooded the town in Xland.")]
+    arts[2].events = [event("2031-03-05", text="The Mirel flooded Korvany overnight.")]
+    arts[2].events[0].source = Actor(name="Mirel")
+    with Store(tmp_path / "s.duckdb") as store:
+        write(store, arts, Deduper())
+        rep = build_report(store.con, "Korvany")
+    floods = [it for it in rep.timeline if it["kind"] == "event" and it["type"] == "NATURAL_DISASTER"]
+    assert len(floods) == 1
+    [flood] = floods
+    assert flood["date"] == "2031-03-04" and flood["conflicting_dates"] == ["2031-03-05"]
+    assert flood["stories"] == 3 and flood["merged_events"] == 2  # the first two share one event key (day, country)
+    assert "also dated by its reports: 2031-03-05" in render(rep, "md")

@@ -123,6 +123,8 @@ def _timeline(r: Report) -> list[str]:
             out.append(f"- **{when}**{basis} [{kind}] {_actor(it.get('source'))} → {_actor(it.get('target'))}{where}")
             out.append(f"  > {md(it.get('text'), limit=300)}")
             out.append(f"  sources: {it['stories']} stories, {it['reports']} reports")
+            if it.get("conflicting_dates"):  # one happening, dated otherwise by some reports
+                out.append(f"  also dated by its reports: {', '.join(md(d) for d in it['conflicting_dates'])}")
             for s in it.get("sources", []):
                 out.append(f"  - {_source_line(s)}")
         else:
