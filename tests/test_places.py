@@ -108,3 +108,9 @@ def test_a_country_named_with_and_is_one_place(nlp):
     tt = place(pl, "Trinidad and Tobago")
     assert tt.country == "TT"
     assert not any(p.name == "Trinidad" for p in pl)
+
+
+def test_a_division_named_with_its_kind_is_that_division(nlp):
+    pl = _places(nlp, "Rebels in Idlib province held out against the army.")
+    idlib = next(p for p in pl if any("Idlib" in m.text for m in p.mentions))
+    assert idlib.country == "SY" and haversine_km(idlib.lat, idlib.lon, 35.9, 36.6) < 60

@@ -77,7 +77,11 @@ def _candidates(ent: Entity, gaz: Gazetteer, text: str | None) -> list[GeoEntry]
         return []  # "West Nile virus", "Marburg fever": a name, not a place mention
     seen: dict[str, GeoEntry] = {}
     for form in [ent.name] + [m.text for m in ent.mentions]:
-        for e in gaz.lookup(form):
+        hits = gaz.lookup(form)
+        bare = _DIVISION_TAIL.sub("", form)
+        if not hits and bare != form:  # "Idlib province", "Anbar governorate": the division itself
+            hits = [e for e in gaz.lookup(bare) if e.kind in {"admin1", "admin2"}] or gaz.lookup(bare)
+        for e in hits:
             if e.kind in {"city", "admin2"} and e.name in COMMON_WORDS:
                 continue
             seen.setdefault(e.id, e)
@@ -85,6 +89,9 @@ def _candidates(ent: Entity, gaz: Gazetteer, text: str | None) -> list[GeoEntry]
     towns = {(c.country, c.admin1, c.name) for c in cs if c.kind == "city"}
     # a city-county ("Paris", "Torun") is one place: keep the town, whose point is the usual one
     return [c for c in cs if not (c.kind == "admin2" and (c.country, c.admin1, c.name) in towns)]
+
+
+_DIVISION_TAIL = re.compile(r"\s+(?:province|governorate|region|district|state|oblast|prefecture)$")
 
 
 def _unanimous(cs: list[GeoEntry], ctx: _Context, gaz: Gazetteer) -> None:
