@@ -1,6 +1,6 @@
 """Throughput of full extraction against the bare spaCy pipeline on the same texts, in one run.
 
-    python3 bench/bench_nlp.py [--n 400] [--rounds 1] [--mode extract|inprocess]
+    python3 bench/bench_nlp.py [--n 400] [--rounds 1] [--mode extract|inprocess] [--lang fr [--model NAME]]
 
 Texts: 400 articles of the shared corpora (Guardian Syria, then India police events, then BBC
 masakhane, in file order), or the generated corpus when the shared data is absent.
@@ -11,6 +11,10 @@ masakhane, in file order), or the generated corpus when the shared data is absen
   already loaded);
 - ``inprocess``: :func:`wirewatch.nlp.runtime.annotate` against the same ``nlp.pipe``, both in
   this process after a warm-up.
+
+``--lang fr`` (issue 15): the first N BBC Afrique articles (``fr/news/masakhane-fra-dev.tsv``), marked
+French, against the bare French model (``--model fr_core_news_md`` to measure another package; it is
+passed to ``extract`` as $WIREWATCH_SPACY_MODEL_FR).
 
 Everything runs pinned to one core; the figure is the ratio of words/s (target >= 0.80).  The
 baseline uses batches of 32 (spaCy's own default): smaller batches slow bare spaCy down and
@@ -60,12 +64,27 @@ def texts(n: int) -> tuple[list[str], str]:
     return ["\n\n".join(_corpus.story(rng, i)["paras"]) for i in range(n)], "generated corpus"
 
 
+def texts_lang(n: int, lang: str) -> tuple[list[str], str]:
+    """The first ``n`` dev articles of a language's shared news sample."""
+    from _shared import DATA, require
+
+    path = require(DATA / lang / "news" / "masakhane-fra-dev.tsv")
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8") as fh:
+        out = [r["text"] for _, r in zip(range(n), csv.DictReader(fh, delimiter="\t"))]
+    return out, f"BBC Afrique dev ({lang})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--mode", choices=("extract", "inprocess"), default="extract")
+    ap.add_argument("--lang", default="en", help="language of the texts and model (en: the corpora above)")
+    ap.add_argument("--model", default=None, help="spaCy package for --lang (default: the runtime's choice)")
     args = ap.parse_args()
+    if args.model:
+        os.environ[f"WIREWATCH_SPACY_MODEL_{args.lang.upper()}"] = args.model
     core = None
     if hasattr(os, "sched_setaffinity"):
         core = sorted(os.sched_getaffinity(0))[0]
@@ -74,8 +93,8 @@ def main() -> None:
     from wirewatch.nlp.runtime import PIPE_BATCH, annotate, load_model
     from wirewatch.records import Article
 
-    nlp = load_model()
-    docs, label = texts(args.n)
+    nlp = load_model(lang=args.lang)
+    docs, label = texts(args.n) if args.lang == "en" else texts_lang(args.n, args.lang)
     words = sum(len(t.split()) for t in docs)
 
     def bare() -> float:
@@ -85,7 +104,8 @@ def main() -> None:
         return time.perf_counter() - t0
 
     def inprocess() -> float:
-        arts = [Article(source=f"doc{i}", text=t, published="2019-06-01") for i, t in enumerate(docs)]
+        arts = [Article(source=f"doc{i}", text=t, published="2019-06-01", language=None if args.lang == "en"
+                        else args.lang) for i, t in enumerate(docs)]
         t0 = time.perf_counter()
         for _ in annotate(arts, batch_size=PIPE_BATCH):
             pass

@@ -82,3 +82,50 @@ def test_the_quote_words_of_a_language_are_data():
     fr = Q.lexicon("fr")
     assert "marteler" in fr.cue_lemmas and ("selon",) in fr.according
     assert Q.lexicon("xx") == Q.lexicon("en")  # a language without a file reads the default words
+
+
+def test_french_metadata_and_chrome(story):
+    assert story.title == "Mali : la junte promet des élections avant la fin de l'année"
+    assert story.authors == ["Awa Keïta"] and story.agency == "AFP"
+    assert story.dateline == "Bamako" and story.published == "2020-11-15"
+    for chrome in ("Passer au contenu", "Abonnez-vous", "Lire aussi", "Publicité", "Partager", "Publié le"):
+        assert chrome not in story.text
+
+
+def test_french_place_names_are_the_same_places_as_the_english_ones():
+    fr = _article("Les ministres de l'Allemagne et de la Côte d'Ivoire se sont rendus en Afrique de l'Ouest, "
+                  "où l'armée malienne combat au Sahel.")
+    en = Article(source="en.txt", text="Ministers from Germany and Ivory Coast travelled to West Africa.",
+                 published="2020-11-15", language="en")
+    list(runtime.annotate([en]))
+    assert {"Germany", "Ivory Coast"} <= {p.name for p in fr.places} & {p.name for p in en.places}
+    # a region keeps the name it was called by, at the same point
+    fr_region = next(p for p in fr.places if p.name == "Afrique de l'Ouest")
+    en_region = next(p for p in en.places if p.name == "West Africa")
+    assert (fr_region.lat, fr_region.lon) == (en_region.lat, en_region.lon)
+
+
+def test_french_events_have_the_same_types():
+    art = _article("Des hommes armés ont attaqué mardi un poste de l'armée près de Tombouctou. "
+                   "Des manifestations ont eu lieu jeudi à Bamako.")
+    types = {(e.type, e.plover) for e in art.events}
+    assert ("ATTACK", "ASSAULT") in types and ("PEACE_PROTEST", "PROTEST") in types
+
+
+def test_a_report_on_mali_finds_both_languages(tmp_path, fixtures):
+    from wirewatch.ingest import ingest
+    from wirewatch.report import build_report
+    from wirewatch.store import Store
+
+    src = tmp_path / "wire"
+    src.mkdir()
+    (src / "fr.txt").write_text((fixtures / "fr-bamako-transition.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "en.txt").write_text(
+        "BAMAKO, Mali (AP) — Mali's military leaders said on Tuesday that elections would be held next year, "
+        "after talks with envoys of the West African bloc in the capital.\n\n"
+        "“We will keep our word,” said Col. Assimi Goita, the head of the transition.", encoding="utf-8")
+    with Store(tmp_path / "both.duckdb") as store:
+        summary = ingest([str(src)], store=store, published="2020-11-15")
+        assert summary.stored == 2
+        rep = build_report(store.con, "Mali")
+    assert rep.counts["articles"] == 2
