@@ -12,8 +12,9 @@ other articles spliced in, a new headline, outlet, URL and date; so stores of an
 offline, with near-duplicate stories among them as in real news.  Nothing from the corpora is
 written outside the temporary working folder.  Skips (exit 0) where the shared data is absent.
 
-Base stores are built once per (code, N) with that code's own `ingest` (large batches) and cached
-in ``--workdir``; every measured update runs on a fresh copy of the base store, in its own process
+Base stores are built once per (code, N) with that code's own `ingest` (large batches, no NLP, and
+the coverage clustering of issue 12 switched off while building, for speed) and cached in
+``--workdir``; every measured update runs on a fresh copy of the base store, in its own process
 (peak RSS from ``wait4``), ``--rounds`` times (median time, median peak RSS).
 """
 
@@ -132,6 +133,11 @@ BUILD = """
 import sys, time
 from wirewatch.ingest import ingest
 from wirewatch.store import Store
+try:  # coverage clusters (issue 12) cost ~50 ms an article here: off while building base stores only
+    from wirewatch.store import coverage
+    coverage.assign = lambda *args, **kwargs: None
+except ImportError:
+    pass
 t0 = time.perf_counter()
 with Store(sys.argv[1]) as store:
     s = ingest([sys.argv[2]], store=store, nlp=False, batch_size=2000)

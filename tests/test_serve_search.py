@@ -23,7 +23,7 @@ ARTICLES = [
     _article(3, "Harvest festival", "Farmers in Quellen held a harvest festival with music and bread.", 5),
     _article(4, "Floods close the port of Velka", "Floods closed the port of Velka on Tuesday. Boats waited.", 6),
     _article(5, "Council vote", "The council voted on tariffs for the port after a long debate on fees.", 7),
-    _article(6, "Undated note", "A port note without any date, filed by the harbour desk.", None),
+    _article(6, "Undated note", "A port note without any date, filed by the harbour desk as accorded.", None),
 ]
 
 
@@ -44,6 +44,7 @@ def _reference(con, query: str) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("query", ["floods port", "Velka", "harvest bread festival", "the port of Velka floods",
+                                   "according to the harbour desk",
                                    "fees tariff council", "nothing-matches-this"])
 def test_scores_are_those_of_match_bm25(store, query):
     full = search.build_index(store.con)
@@ -155,7 +156,8 @@ def test_index_holds_the_tokens_of_the_fts_extension(store):
 
 
 def test_query_terms_are_the_fts_tokenizers(store):
-    """Query terms equal the fts macro's tokens (stopwords out, Porter stems), on odd punctuation and random text."""
+    """Query terms equal the fts macro's tokens (Porter stems; match_bm25 keeps stopwords in queries), on odd
+    punctuation and random text."""
     import random
     import string
 
@@ -168,6 +170,5 @@ def test_query_terms_are_the_fts_tokenizers(store):
     for q in queries_:
         rows = store.con.execute(
             "SELECT DISTINCT CAST(md5_number(stem(w, 'porter')) >> 64 AS UBIGINT) FROM "
-            "(SELECT unnest(fts_main_articles.tokenize(?)) AS w) WHERE w <> '' "
-            "AND w NOT IN (SELECT sw FROM fts_main_articles.stopwords)", [q]).fetchall()
+            "(SELECT unnest(fts_main_articles.tokenize(?)) AS w) WHERE w <> ''", [q]).fetchall()
         assert search.query_terms(store.con, q) == tuple(sorted(t for (t,) in rows)), q

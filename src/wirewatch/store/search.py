@@ -254,10 +254,11 @@ def build_index(con: duckdb.DuckDBPyConnection, *, terms: list[int] | None = Non
 
 # -- queries ------------------------------------------------------------------------------
 def query_terms(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, ...]:
-    """The distinct term ids of ``query``, made by the very SQL that indexes documents."""
+    """The distinct term ids of ``query``, made by the very SQL that indexes documents.  As in
+    ``match_bm25``, stopwords stay in a query: their stems can be those of indexed words
+    ("according" -> "accord", as "accorded")."""
     tokens = _TOKENS.format(col="?", extra="", src="(SELECT 1)")
-    rows = con.execute(f"SELECT DISTINCT {_TERM} FROM {tokens} WHERE w <> '' "
-                       "AND w NOT IN (SELECT word FROM search_stopwords)", [query, PUNCT]).fetchall()
+    rows = con.execute(f"SELECT DISTINCT {_TERM} FROM {tokens} WHERE w <> ''", [query, PUNCT]).fetchall()
     return tuple(sorted(int(t) for (t,) in rows if t is not None))
 
 
