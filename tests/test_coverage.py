@@ -220,6 +220,9 @@ def test_happening_date_is_the_most_reported_day_and_conflicts_are_listed():
     ])
     assert s.date == "2031-03-04" and s.date_basis == "text" and s.place == "Korvany"
     assert s.conflicting_dates == ["2031-03-07"]  # the month contains the day; publication dates are no claim
+    assert hp.happening_summary([{"date": "2031-03-04", "date_basis": "text", "place": "Xland", "reports": 5},
+                                 {"date": "2031-03-04", "date_basis": "text", "place": "Korvany", "reports": 1}],
+                                country_names={"xland"}).place == "Korvany"  # the town, not its country
     only_published = hp.happening_summary([{"date": "2031-03-12", "date_basis": "published", "reports": 1}])
     assert only_published.date == "2031-03-12" and only_published.date_basis == "published"
 

@@ -228,11 +228,12 @@ class Summary:
     conflicting_places: list[str] = field(default_factory=list)
 
 
-def happening_summary(events: list[dict]) -> Summary:
+def happening_summary(events: list[dict], *, country_names: set[str] | None = None) -> Summary:
     """Date and place of a happening from its events (dicts with ``date``, ``date_basis``,
     ``place`` and ``reports``, the number of reports of that event).  The date is the day the texts
     give most often (reports counted; a month or week only where no day is given); dates that fall
-    outside it are listed as conflicting, not averaged."""
+    outside it are listed as conflicting, not averaged.  The place is the most reported one below
+    country level (``country_names``: normalised names of countries), else the most reported."""
     votes: Counter[str] = Counter()
     places: Counter[str] = Counter()
     for ev in events:
@@ -257,9 +258,11 @@ def happening_summary(events: list[dict]) -> Summary:
 
     conflicting = sorted(d for d in votes if d != main and not contains(d))
     place_list = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))
-    main_place = place_list[0][0] if place_list else None
+    # the most specific place the reports give: a town over the country it is in
+    specific = [p for p, _ in place_list if _norm(p) not in (country_names or set())]
+    main_place = specific[0] if specific else (place_list[0][0] if place_list else None)
     return Summary(date=main, date_basis=basis, place=main_place,
                    dates=[{"date": d, "reports": n} for d, n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))],
                    places=[{"place": p, "reports": n} for p, n in place_list],
                    conflicting_dates=conflicting,
-                   conflicting_places=[p for p, _ in place_list[1:]])
+                   conflicting_places=[p for p in specific if p != main_place])  # other towns, not countries

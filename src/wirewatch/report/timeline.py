@@ -183,6 +183,16 @@ def _merged_sources(keys: list[str], by_key: dict[str, list[dict[str, Any]]]) ->
         :MAX_HAPPENING_SOURCES]
 
 
+def _country_names() -> set[str]:
+    """Lower-cased country names (a happening's place is the most specific one its reports give)."""
+    try:
+        from ..nlp.events.actors import tables
+
+        return set(tables().names)
+    except (ImportError, OSError, ValueError, KeyError):  # a help, never a reason to fail a report
+        return set()
+
+
 def happening_item(members: list[dict[str, Any]], by_key: dict[str, list[dict[str, Any]]],
                    counts: dict[str, tuple[int, int]], happening_id: str,
                    totals: tuple[int, int, int] | None = None) -> dict[str, Any]:
@@ -202,7 +212,8 @@ def happening_item(members: list[dict[str, Any]], by_key: dict[str, list[dict[st
         stories, reports, outlets = totals
     item = event_item(rep, _merged_sources(keys, by_key), (stories, reports))
     summary = happening_summary([{"date": event_date(ev)[0], "date_basis": event_date(ev)[1], "place": ev.get("place"),
-                                  "reports": counts.get(ev["event_key"], (1, 1))[1] or 1} for ev in members])
+                                  "reports": counts.get(ev["event_key"], (1, 1))[1] or 1} for ev in members],
+                                country_names=_country_names())
     if summary.date:
         item["date"], item["date_basis"] = summary.date, summary.date_basis
     item["place"] = summary.place or item["place"]
