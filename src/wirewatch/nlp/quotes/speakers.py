@@ -129,6 +129,8 @@ def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> li
             if prev.speaker and prev.speaker.lower() not in first:
                 q.speaker = prev.speaker
                 break
+        if q.speaker is None and article.authors and not any(o.start <= m.start < o.end for o in out if o.direct):
+            q.speaker = article.authors[0]  # the writer's own "I" (a column, a first-person report)
     return out
 
 
@@ -311,11 +313,11 @@ class Resolver:
             return True
         kind = self.types.get(name)
         if kind not in (None, "PERSON"):
-            # "she" is not Facebook; but a person's surname mistyped ORG ("Lynch") still may be her
+            # "she" is not Facebook or Islamic State; a one-word name typed ORG may be a mistyped person
             full = [p for p, t in self.types.items() if t == "PERSON" and p.endswith(" " + name)]
-            if kind != "ORG" or not full:
+            if kind != "ORG" or name in L.actors(self.lang).names or name.isupper():
                 return False
-            return any(self.genders.get(p) in (None, gender) for p in full)
+            return not full or any(self.genders.get(p) in (None, gender) for p in full)
         return self.genders.get(name) in (None, gender)
 
     def resolve(self, head: Any) -> tuple[str | None, Mention | None]:
