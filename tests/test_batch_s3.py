@@ -158,11 +158,16 @@ def test_local_engine_s3_in_and_out_then_load(s3, local_reference, tmp_path):
 @pytest.mark.slow
 def test_spark_engine_s3_in_and_out(s3, local_reference):
     pytest.importorskip("pyspark")
-    summary = run_batch(["s3://news/in"], "s3://news/out-spark", engine="spark", master="local[2]", nlp=False)
+    # a process of its own, as a user runs it: a Spark JVM started earlier in this test process (by another
+    # module) would hand its Python workers the environment it had then, without this server's settings
+    r = _cli("batch", "s3://news/in", "--out", "s3://news/out-spark", "--engine", "spark", "--master", "local[2]",
+             "--no-nlp")
+    assert r.returncode == 0, r.stderr[-3000:]
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
     got = _read("s3://news/out-spark", s3.fs)
     _assert_same_articles(got, local_reference.records, s3)
-    assert (summary.articles, summary.rejected) == (len(got[0]), len(got[1]))
-    assert summary.stories == len({a["story_id"] for a in got[0]})
+    assert (summary["articles"], summary["rejected"]) == (len(got[0]), len(got[1]))
+    assert summary["stories"] == len({a["story_id"] for a in got[0]})
 
 
 def test_warc_objects_are_streamed_not_downloaded(s3, monkeypatch):
