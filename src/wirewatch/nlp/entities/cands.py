@@ -471,6 +471,9 @@ def split_merged(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
         words = list(re.finditer(r"\S+", text[c.start:c.end]))
         if len(words) < 2:
             continue
+        whole = gaz.best(text[c.start:c.end])
+        if whole is not None and whole.kind in PLACE_KINDS_STRONG:
+            continue  # the span is itself a place ("Burkina Faso"), not a place glued to a name
         for k in range(len(words) - 1, 0, -1):
             head = text[c.start:c.start + words[k - 1].end()]
             hit = gaz.best(head)
