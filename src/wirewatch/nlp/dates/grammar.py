@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from .. import lang as L
 from . import timex
-from .timex import Candidate
+from .timex import Candidate, non_overlapping
 
 _PREV_WORD = re.compile(r"([^\W\d_]+)['’]?\W*$")
 _FUTURE = "Fut"
@@ -122,13 +122,7 @@ class DataGrammar:
                 parts = self._normalise(kind, {k: v for k, v in m.groupdict().items() if v is not None})
                 if parts is not None:
                     found.append(Candidate(kind, start, end, parts))
-        found.sort(key=lambda c: (-c.length, c.start))
-        taken: list[Candidate] = []
-        for cand in found:
-            if all(cand.end <= t.start or cand.start >= t.end for t in taken):
-                taken.append(cand)
-        taken.sort(key=lambda c: c.start)
-        return taken
+        return non_overlapping(found)
 
     # ------------------------------------------------------------------ context
 

@@ -242,7 +242,12 @@ def find(text: str) -> list[Candidate]:
             if kind in _MONTH_KINDS:
                 start, parts = _extend_back(text, start, parts, weekday=kind == "mdy")
             found.append(Candidate(kind, start, end, parts))
-    found.sort(key=lambda c: (-c.length, c.start))
+    return non_overlapping(found)
+
+
+def non_overlapping(found: list[Candidate]) -> list[Candidate]:
+    """Longest candidates first, each kept if it overlaps none kept before; in text order."""
+    found = sorted(found, key=lambda c: (-c.length, c.start))
     taken: list[Candidate] = []
     for cand in found:
         if all(cand.end <= t.start or cand.start >= t.end for t in taken):
