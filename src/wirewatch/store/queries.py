@@ -38,6 +38,18 @@ def listing(con: duckdb.DuckDBPyConnection) -> str:
     return "article_rows" if row[0] else "articles"
 
 
+def period_clause(column: str, *, since: str | None, until: str | None) -> tuple[list[str], list[str]]:
+    """SQL conditions (and their parameters) that keep ``column`` (a DATE) inside the validated period."""
+    where, params = [], []
+    if since:
+        where.append(f"{column} >= CAST(? AS DATE)")
+        params.append(since)
+    if until:
+        where.append(f"{column} <= CAST(? AS DATE)")
+        params.append(until)
+    return where, params
+
+
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     row = con.execute(
         "SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT story_id) FROM articles), "
@@ -54,13 +66,7 @@ def search_articles(con: duckdb.DuckDBPyConnection, query: str | None = None, *,
         hits = search.bm25(con, query, limit=limit, offset=offset, since=since, until=until, story_id=story_id)
         if hits is not None:
             return hits
-    where, params = [], []
-    if since:
-        where.append("a.published >= CAST(? AS DATE)")
-        params.append(since)
-    if until:
-        where.append("a.published <= CAST(? AS DATE)")
-        params.append(until)
+    where, params = period_clause("a.published", since=since, until=until)
     if story_id:
         where.append("a.story_id = ?")
         params.append(story_id)

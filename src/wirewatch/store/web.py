@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from .queries import listing, period_clause
+
 
 def store_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Counts and the last ingest run, for the page footer and /api/status."""
@@ -31,14 +33,8 @@ def story_quotes(con: duckdb.DuckDBPyConnection, story_id: str) -> list[dict[str
 
 
 def article_total(con: duckdb.DuckDBPyConnection, *, since: str | None = None, until: str | None = None) -> int:
-    """Stored articles published in the period (every article when no period): the search page's total
-    when it lists the latest articles."""
-    where, params = [], []
-    if since:
-        where.append("published >= CAST(? AS DATE)")
-        params.append(since)
-    if until:
-        where.append("published <= CAST(? AS DATE)")
-        params.append(until)
-    sql = "SELECT count(*) FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
+    """Listed rows (stored articles and recorded copies) published in the period (all when no period):
+    the search page's total when it lists the latest articles, counted over the same rows it lists."""
+    where, params = period_clause("published", since=since, until=until)
+    sql = f"SELECT count(*) FROM {listing(con)}" + (" WHERE " + " AND ".join(where) if where else "")
     return int(con.execute(sql, params).fetchone()[0])
