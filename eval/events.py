@@ -18,6 +18,9 @@ snippets.  Three honest checks are printed beside it (``--honest``, on by defaul
   quote for unseen data;
 - K-fold (k=5) of the tuned thresholds: ``MIN_SCORE`` (snippet) and ``TYPE_ONLY_MIN`` (pipeline)
   chosen on 4 folds from a grid, scored on the fifth: what the thresholds are worth unseen;
+- own smoke set: ``eval/data/events_smoke_own.tsv``, 90 short news snippets (3 per type) that
+  we wrote ourselves in issue 11b *before* reading the lexicons; our own text, so a smoke test and
+  not a held-out set, but the least fitted of our checks (reported separately);
 - cue exposure: per type, how many cues fire on dev and how many fire on exactly one dev snippet
   (likely fitted to it), and dev F1 with those single-snippet cues removed (a pessimistic bound).
 
@@ -46,6 +49,7 @@ from wirewatch.nlp.events import classify as ET  # noqa: E402
 from wirewatch.nlp.events.classify import CASE_TYPES, classify_event_type  # noqa: E402
 
 HELDOUT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "events_heldout.tsv"
+SMOKE = Path(__file__).resolve().parent / "data" / "events_smoke_own.tsv"
 MIN_GRID = (1.0, 1.5, 2.0, 2.5, 3.0)
 TYPE_ONLY_GRID = (2.0, 2.5, 3.0, 3.5, 4.0, 5.0)
 
@@ -192,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-honest", dest="honest", action="store_false", help="dev figures only")
     args = ap.parse_args(argv)
     sets = [("held-out (fictional, blind)", load(HELDOUT))] if args.honest and HELDOUT.exists() else []
+    if args.honest and SMOKE.exists():
+        sets.append(("own smoke set (ours, written before reading the lexicons)", load(SMOKE)))
     dev_path = DATA / "events" / "case2021-task2-dev.tsv"
     if dev_path.exists() or not sets:
         sets.insert(0, (f"CASE-2021 dev ({args.split})", load(require(dev_path), args.split)))
