@@ -6,6 +6,13 @@ of ``dev.tsv``) with its length as a check, and each event by our labels (CASE t
 alternative types, PLOVER class, source, target, date, place, status) and the character offsets of
 its mentions (the words that report it; one happening, all its mentions).
 
+How the articles were chosen.  Session 3: 21 articles (7 Guardian Syria, 8 India police events, 6 BBC
+politics).  Session 4 added 11 more, picked mechanically before the system was run on them: per
+corpus, the articles not yet annotated of 900-2,400 characters (Guardian: 900-3,000; BBC: category
+``politics`` of ``dev.tsv``), ordered by sha1("annot-s4:corpus:id"), the first 4 Guardian, 4 India and
+3 BBC (Guardian 88, 231, 104, 150; India 546, 371, 67, 1016; BBC dev:394, dev:253, dev:439).  They were
+annotated exhaustively by reading, then assigned to a half by the split below (unchanged).
+
 Annotation guidelines (what "exhaustive" means here): every happening the article reports, plans
 or recalls that is a CASE-2021 event type or a PLOVER interaction between actors (request,
 accusation, threat, rejection, agreement, talks, aid, sanction, coercion incl. jailing and
