@@ -133,11 +133,12 @@ BUILD = """
 import sys, time
 from wirewatch.ingest import ingest
 from wirewatch.store import Store
-try:  # coverage clusters (issue 12) cost ~50 ms an article here: off while building base stores only
-    from wirewatch.store import coverage
-    coverage.assign = lambda *args, **kwargs: None
-except ImportError:
-    pass
+if sys.argv[3] == "off":  # --build-coverage off: no coverage clusters (issue 12) in the base store
+    try:
+        from wirewatch.store import coverage
+        coverage.assign = lambda *args, **kwargs: None
+    except ImportError:
+        pass
 t0 = time.perf_counter()
 with Store(sys.argv[1]) as store:
     s = ingest([sys.argv[2]], store=store, nlp=False, batch_size=2000)
@@ -145,8 +146,8 @@ print(s.stored, round(time.perf_counter() - t0, 1))
 """
 
 
-def base_store(n: int, *, docs, src: Path, work: Path, env: dict) -> Path:
-    db = work / f"base-{n}.duckdb"
+def base_store(n: int, *, docs, src: Path, work: Path, env: dict, coverage: bool = True) -> Path:
+    db = work / f"base-{n}{'' if coverage else '-nocov'}.duckdb"
     if db.exists() or n == 0:
         return db
     rng = random.Random(1000 + n)
@@ -155,9 +156,10 @@ def base_store(n: int, *, docs, src: Path, work: Path, env: dict) -> Path:
     tmp = work / f"building-{n}.duckdb"
     for p in (tmp, Path(f"{tmp}.wal")):
         p.unlink(missing_ok=True)
-    t0 = time.perf_counter()
-    wall, _, out = run([sys.executable, "-c", BUILD, str(tmp), str(folder)], env)
-    print(f"  built base store of {n} articles in {time.perf_counter() - t0:.0f} s ({out.strip()})", flush=True)
+    wall, cpu, peak, out = run_measured([sys.executable, "-c", BUILD, str(tmp), str(folder),
+                                         "on" if coverage else "off"], env)
+    print(f"  built base store of {n} articles (coverage {'on' if coverage else 'off'}) in {wall:.0f} s wall, "
+          f"{cpu:.0f} s CPU, peak RSS {peak:.0f} MB ({out.strip()})", flush=True)
     _copy_store(tmp, db)
     _remove_store(tmp)
     shutil.rmtree(folder)
@@ -183,8 +185,13 @@ def _remove_store(db: Path) -> None:
         shutil.rmtree(p) if p.is_dir() else p.unlink()
 
 
-def measure(n: int, *, docs, src: Path, work: Path, env: dict, rounds: int, update: Path) -> dict:
-    base = base_store(n, docs=docs, src=src, work=work, env=env)
+OPEN = "import sys; from wirewatch.store import Store; Store(sys.argv[1]).close()"
+
+
+def measure(n: int, *, docs, src: Path, work: Path, env: dict, rounds: int, update: Path, coverage: bool) -> dict:
+    base = base_store(n, docs=docs, src=src, work=work, env=env, coverage=coverage)
+    if n:  # the measured code opens the base store once (its migrations, if any, are not an update's cost)
+        run([sys.executable, "-c", OPEN, str(base)], env)
     times, cpus, rss, found = [], [], [], []
     for r in range(rounds):
         db = work / f"run-{n}-{r}.duckdb"
@@ -214,26 +221,38 @@ def main() -> None:
     ap.add_argument("--src", type=Path, default=ROOT / "src", help="the wirewatch source tree to measure")
     ap.add_argument("--label", default="this checkout")
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "wirewatch-growth")
+    ap.add_argument("--cache", default="", help="name of the base-store cache folder (default: hash of --src)")
+    ap.add_argument("--build-coverage", choices=("on", "off"), default="on",
+                    help="coverage clustering (issue 12) while building base stores (on: key tables populated)")
+    ap.add_argument("--build-only", action="store_true", help="build the base stores, measure nothing")
     args = ap.parse_args()
     if not CORPORA.is_dir():
         print(f"skipped: no shared corpora at {CORPORA}")
         return
     src = args.src.resolve()
-    work = args.workdir / code_key(src)
+    work = args.workdir / (args.cache or code_key(src))
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(src), "WIREWATCH_BENCH_TMP": str(work), "WIREWATCH_CACHE_DIR": ""}
     docs = sentences_of(load_texts())
     update = work / "update.jsonl"
-    rng = random.Random(99)
-    write_jsonl(work / "update", [make_article(rng, docs, i, tag="u", marker=True) for i in range(50)])
-    shutil.move(work / "update" / "part-00000.jsonl", update)
-    shutil.rmtree(work / "update")
+    if not update.exists():  # the same 50 articles every time (several runs may share a cache folder)
+        rng = random.Random(99)
+        tmp = work / f"update-{os.getpid()}"
+        write_jsonl(tmp, [make_article(rng, docs, i, tag="u", marker=True) for i in range(50)])
+        os.replace(tmp / "part-00000.jsonl", update)
+        shutil.rmtree(tmp)
     sizes = [int(s) for s in args.sizes.split(",")]
+    coverage = args.build_coverage == "on"
+    if args.build_only:
+        for n in sizes:
+            base_store(n, docs=docs, src=src, work=work, env=env, coverage=coverage)
+        return
     print(f"one update of 50 articles (ingest --no-nlp, JSON Lines) by store size; code: {args.label} ({src}); "
           f"{args.rounds} round(s), median; load average {os.getloadavg()[0]:.1f}", flush=True)
     results = []
     for n in sizes:
-        res = measure(n, docs=docs, src=src, work=work, env=env, rounds=args.rounds, update=update)
+        res = measure(n, docs=docs, src=src, work=work, env=env, rounds=args.rounds, update=update,
+                      coverage=coverage)
         results.append(res)
         print(f"  {n:7d} stored: {res['seconds']:6.2f} s wall  {res['cpu_seconds']:6.2f} s CPU  "
               f"peak RSS {res['peak_rss_mb']:6.0f} MB  "
