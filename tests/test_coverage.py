@@ -115,6 +115,23 @@ def test_profile_round_trips():
     assert cov.Profile.from_dict(json.loads(json.dumps(p.to_dict()))) == p
 
 
+def test_word_rarity_is_wordfreqs_without_its_tokenizer():
+    from wordfreq import zipf_frequency
+
+    words = ["the", "flood", "korvany", "douma", "al-assad", "u.s", "2018", "1,000", "3.5", "covid-19",
+             "o'brien", "isn't", "mp3"]
+    assert [cov._zipf(w) for w in words] == pytest.approx([zipf_frequency(w, "en") for w in words], abs=0.011)
+    assert cov._zipf("armée", "fr") == pytest.approx(zipf_frequency("armée", "fr"), abs=0.011)
+    assert cov._zipf("armée", "fr") > cov._zipf("armée", "en")  # rare in English, common in French
+
+
+def test_tokens_drop_possessives_and_french_elision():
+    assert cov.tokens("Lohan’s U.S. visit: al-Assad, 1,000 troops") == ["lohan", "u.s", "visit", "al-assad",
+                                                                       "1,000", "troops"]
+    assert cov.tokens("L'armée a frappé jusqu'à Douma qu'il", "fr") == ["armée", "a", "frappé", "à", "douma", "il"]
+    assert cov.tokens("O'Brien's car", "en") == ["o'brien", "car"]  # no elision rule in English
+
+
 # -- in the store ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("order", [[0, 1, 2, 3, 4, 5], [5, 3, 0, 4, 2, 1], [4, 1, 5, 2, 0, 3]])
 def test_clusters_do_not_depend_on_order_or_batches(tmp_path, order):

@@ -110,28 +110,100 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"}
 
 
-@lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
+_ZIPF_TABLES: dict[str, dict[str, float]] = {}
+_ZIPF_MISSES: dict[tuple[str, str], float] = {}
 
 
-def _idf(word: str, top: float) -> float:
-    return max(0.0, top - _zipf(word))
+@lru_cache(maxsize=8)
+def _language(lang: str | None) -> str:
+    """The wordfreq language of an article's ISO 639-1 code (English where wordfreq has no list)."""
+    from wordfreq import available_languages
+
+    code = (lang or "en").split("-")[0].lower()
+    return code if code in available_languages() else "en"
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased words and numbers; possessives dropped ("Lohan's" -> "lohan")."""
-    out = []
-    for m in _WORD.finditer(text):
-        w = m.group(0).casefold().replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        w = w.strip("'.-")
-        if w:
-            out.append(w)
-    return out
+def _zipf_table(lang: str) -> dict[str, float]:
+    """word -> Zipf frequency, read once per process and language from wordfreq's own list (the
+    values ``wordfreq.zipf_frequency`` returns for single-token words: its list is stored in
+    centibel bands, band i at Zipf 9 - i/100)."""
+    table = _ZIPF_TABLES.get(lang)
+    if table is None:
+        from wordfreq import get_frequency_list
+
+        table = {}
+        for i, band in enumerate(get_frequency_list(lang)):
+            z = round(9.0 - i / 100.0, 2)
+            for w in band:
+                table[w] = z
+        _ZIPF_TABLES[lang] = table
+    return table
+
+
+def _zipf(word: str, lang: str = "en") -> float:
+    """Zipf frequency of a lower-cased word in ``lang`` (a wordfreq code), as wordfreq gives it but
+    without its tokenizer: a dictionary look-up; a number is its digit pattern's frequency times
+    wordfreq's estimate for those digits; a word of several parts ("al-assad", "u.s") combines its
+    parts' frequencies as wordfreq does (1/f = 1/f1 + 1/f2 ...; an unknown part: 0)."""
+    table = _zipf_table(lang)
+    z = table.get(word)
+    if z is not None:
+        return z
+    if word.isalpha():  # one token that is not in the list
+        return 0.0
+    key = (word, lang)
+    z = _ZIPF_MISSES.get(key)
+    if z is None:
+        if len(_ZIPF_MISSES) > 200_000:
+            _ZIPF_MISSES.clear()
+        z = _ZIPF_MISSES[key] = _zipf_of_parts(word, table)
+    return z
+
+
+def _zipf_of_parts(word: str, table: dict[str, float]) -> float:
+    from wordfreq.numbers import digit_freq, smash_numbers
+
+    inverse = 0.0
+    for part in _PARTS.split(word):
+        if not part:
+            continue
+        smashed = smash_numbers(part) if any(c.isdigit() for c in part) else part
+        z = table.get(smashed)
+        if z is None:
+            return 0.0
+        f = 10.0 ** (z - 9.0)
+        if smashed != part:
+            f *= digit_freq(part)
+        inverse += 1.0 / f
+    if inverse <= 0:
+        return 0.0
+    return max(0.0, round(math.log10(1.0 / inverse) + 9.0, 2))
+
+
+_PARTS = re.compile(r"[-']|(?<!\d)[.,]|[.,](?!\d)")  # a decimal point stays in its number
+
+
+def _idf(word: str, top: float, lang: str = "en") -> float:
+    return max(0.0, top - _zipf(word, lang))
+
+
+# French (and Italian, Catalan) elision: "l'armée" is "armée", "qu'il" is "il"
+_ELIDED = {"fr": re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")}
+
+
+def tokens(text: str, lang: str = "en") -> list[str]:
+    """Lower-cased words and numbers; possessives dropped ("Lohan's" -> "lohan"); in French the
+    elided article or pronoun is dropped ("l'armée" -> "armée")."""
+    out = _WORD.findall(text.casefold().replace("’", "'"))
+    elided = _ELIDED.get(lang)
+    for i, w in enumerate(out):
+        if "'" in w:
+            if w.endswith("'s"):
+                w = w[:-2]
+            if elided is not None:
+                w = elided.sub("", w)
+            out[i] = w.strip("'.-")
+    return [w for w in out if w]
 
 
 def _day_ordinal(value: str | None) -> int | None:
@@ -151,25 +223,24 @@ def week_bucket(day: int | None) -> str:
 def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
     """The clustering profile of one annotated article (see the module doc)."""
     p = params
+    lang = _language(article.language)
     lead = ((article.title or "") + "\n" + article.text[: p.lead_chars]).strip()
     rest = article.text[p.lead_chars:p.max_chars]  # a long feature's tail says little about which happening
-    tf: Counter[str] = Counter()
-    for w in tokens(lead):
-        tf[w] += 2.0
-    for w in tokens(rest):
-        tf[w] += 1.0
+    tf = Counter(tokens(rest, lang))
+    for w, n in Counter(tokens(lead, lang)).items():
+        tf[w] += 2 * n
     blocks: list[tuple[float, dict[str, float]]] = []
-    terms = {w: (1.0 + math.log(n)) * _idf(w, p.zipf_top)
+    terms = {w: (1.0 + math.log(n)) * _idf(w, p.zipf_top, lang)
              for w, n in tf.items() if len(w) > 1 or w.isdigit()}
     blocks.append((p.w_terms, {k: v for k, v in terms.items() if v > 0}))
     ents: dict[str, float] = {}
     for e in article.entities:
         if e.type not in _ENTITY_TYPES or not (e.name or "").strip():
             continue
-        words = tokens(e.name)
+        words = tokens(e.name, lang)
         if not words:
             continue
-        rarity = max(_idf(w, p.zipf_top) for w in words)
+        rarity = max(_idf(w, p.zipf_top, lang) for w in words)
         if rarity <= 0:
             continue
         key = "e:" + " ".join(words)
