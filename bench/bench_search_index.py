@@ -77,7 +77,7 @@ class Postings:
         index = search.build_index(self.store.con, terms=list(terms))
         if index is None:
             return []
-        hits = index.rank([index.terms[t] for t in terms if t in index.terms], limit=K)
+        hits = index.rank(list(terms), limit=K)
         return [(str(index.doc_ids[pos]), round(score, 9)) for pos, score in hits]
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ current after each batch.  DuckDB's fts index is built here only as the referenc
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from test_serve_support import plain_article, write_articles
@@ -172,3 +173,62 @@ def test_query_terms_are_the_fts_tokenizers(store):
             "SELECT DISTINCT CAST(md5_number(stem(w, 'porter')) >> 64 AS UBIGINT) FROM "
             "(SELECT unnest(fts_main_articles.tokenize(?)) AS w) WHERE w <> ''", [q]).fetchall()
         assert search.query_terms(store.con, q) == tuple(sorted(t for (t,) in rows)), q
+
+
+def _answers(con, index, queries_=("floods port", "harbour vote", "Velka", "quota tariff", "council fees")):
+    return [search.bm25(con, q, limit=50, index=index) for q in queries_]
+
+
+def test_an_index_extended_batch_by_batch_answers_as_one_read_at_once(tmp_path):
+    """What the web app does after each batch: extend its index with the docs indexed since; the
+    answers (scores, order, rows) equal those of an index read whole, and only new docs are read."""
+    path = tmp_path / "ext.duckdb"
+    write_articles(path, ARTICLES[:2])
+    with Store(path, read_only=True) as st:
+        index = search.build_index(st.con)
+        assert search.extend_index(st.con, index) is index  # nothing new: the same object
+    batches = [ARTICLES[2:4], [plain_article(i) for i in range(20, 23)], ARTICLES[4:], [plain_article(30)]]
+    for batch in batches:
+        write_articles(path, batch)
+        with Store(path, read_only=True) as st:
+            extended = search.extend_index(st.con, index)
+            whole = search.build_index(st.con)
+            assert extended is not index and extended.num_docs == whole.num_docs == index.num_docs + len(batch)
+            assert extended.postings == whole.postings and len(extended.segments) >= 1
+            assert extended.rows == whole.rows
+            assert _answers(st.con, extended) == _answers(st.con, whole)
+            index = extended
+    assert len(index.segments) < 1 + len(batches)  # small segments were merged as they came
+
+
+def test_segments_merge_into_few_and_keep_the_postings():
+    def seg(terms, docs):
+        return search._segment(np.asarray(terms, np.uint64), np.asarray(docs), np.ones(len(docs)))
+
+    segs: tuple = ()
+    for k in range(64):  # 64 equal batches: a binary-counter-like set of segments, never 64
+        segs = search._add_segment(segs, seg([1, 2, 2], [2 * k, 2 * k, 2 * k + 1]))
+    assert len(segs) <= 7 and sum(s.size for s in segs) == 64 * 3
+    merged = segs[0]
+    lo, hi = merged.span(2)
+    assert list(merged.post_doc[lo:hi]) == sorted(merged.post_doc[lo:hi])  # a term's docs stay in order
+    assert merged.span(3) == (0, 0)
+
+
+def test_an_extended_index_shows_coverage_merges_made_since(tmp_path):
+    """Rows kept in memory carry a coverage_id; a later batch may merge that cluster into another:
+    the extended index answers with the cluster it was merged into, as a fresh read does."""
+    path = tmp_path / "merge.duckdb"
+    write_articles(path, ARTICLES)
+    with Store(path, read_only=True) as st:
+        index = search.build_index(st.con)
+        old = st.con.execute("SELECT coverage_id FROM articles WHERE title = 'Council vote'").fetchone()[0]
+    with Store(path) as st:  # what coverage.assign records when a new article bridges two clusters
+        st.con.execute("UPDATE articles SET coverage_id = 'cov-merged' WHERE coverage_id = ?", [old])
+        st.con.execute("INSERT INTO coverage_merges VALUES (?, 'cov-merged', 'x', now())", [old])
+    write_articles(path, [plain_article(40)])
+    with Store(path, read_only=True) as st:
+        extended = search.extend_index(st.con, index)
+        hits = search.bm25(st.con, "council tariffs", index=extended)
+        assert hits[0]["title"] == "Council vote" and hits[0]["coverage_id"] == "cov-merged"
+        assert _answers(st.con, extended) == _answers(st.con, search.build_index(st.con))

@@ -16,8 +16,8 @@ closed and deleted when the last request that uses them is done.
 
 Each snapshot also carries the in-memory search index of its store (``store.search``), built
 before the snapshot is put in service, so no request waits for it; a snapshot whose full-text
-index is unchanged (an ingest still running: the fts index is rebuilt at its end) keeps the
-previous snapshot's search index.
+index is unchanged keeps the previous snapshot's search index, and one with new batches extends it
+with their docs only (``search.extend_index``).
 """
 
 from __future__ import annotations
@@ -227,17 +227,18 @@ class SnapshotReader:
         return _Snap(target, store, after, time.time(), generation=self._counter, index=self._search_index(store))
 
     def _search_index(self, store: Store) -> search.SearchIndex | None:
-        """The search index for a new snapshot: the current one's when the fts index is the same."""
+        """The search index for a new snapshot: the current one's when the store's index is the same,
+        else the current one extended with the docs indexed since (``search.extend_index``: the cost
+        of the new batches, not of the store)."""
         cur = store.cursor()
         try:
-            mark = search.fingerprint(cur)
             old = self._current.index if self._current is not None else None
-            if mark is None or (old is not None and old.fingerprint == mark):
-                return old if mark is not None else None
             started = time.perf_counter()
-            index = search.build_index(cur)
-            log.info("search index: %d articles, %d postings in %.2fs", index.num_docs if index else 0,
-                     index.postings if index else 0, time.perf_counter() - started)
+            index = search.extend_index(cur, old)
+            if index is not None and index is not old:
+                log.info("search index: %d docs, %d postings in %d segment(s), %s in %.2fs", index.num_docs,
+                         index.postings, len(index.segments), "extended" if old is not None else "built",
+                         time.perf_counter() - started)
             return index
         except duckdb.Error as exc:  # search then falls back to building on demand
             log.warning("search index not built for %s: %s", store.path, exc)

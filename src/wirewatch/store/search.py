@@ -44,43 +44,93 @@ SUMMARY = ("a.id, a.story_id, a.source, a.url, a.title, a.authors, a.agency, a.d
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class SearchIndex:
-    """Postings of every indexed term, grouped by term, plus per-article length, date and ids."""
+class Segment:
+    """The postings of the docs of one docid range, grouped by term (an index is a few of these)."""
 
-    terms: dict[int, int]  # term id (see ``query_terms``) -> position in ``starts``/``df``
-    starts: np.ndarray  # int64, len(terms) + 1: postings of term t are [starts[t], starts[t + 1])
-    post_doc: np.ndarray  # int32 article positions
-    post_tf: np.ndarray  # float64 term frequencies (title and text together)
-    df: np.ndarray  # float64 document frequency per term, as stored by the fts index
-    doc_len: np.ndarray  # float64 tokens per article
+    terms: np.ndarray  # uint64 distinct term ids, sorted
+    starts: np.ndarray  # int64, len(terms) + 1: postings of terms[i] are [starts[i], starts[i + 1])
+    post_doc: np.ndarray  # int32 doc positions (of the whole index)
+    post_tf: np.ndarray  # int32 term frequencies (title and text together)
+
+    @property
+    def size(self) -> int:
+        return int(self.post_doc.size)
+
+    def span(self, term: int) -> tuple[int, int]:
+        i = int(np.searchsorted(self.terms, np.uint64(term)))
+        if i < self.terms.size and int(self.terms[i]) == term:
+            return int(self.starts[i]), int(self.starts[i + 1])
+        return 0, 0
+
+
+def _segment(terms: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> Segment:
+    """A segment from postings sorted by (term, doc)."""
+    uniq, first = np.unique(terms, return_index=True)
+    return Segment(terms=uniq.astype(np.uint64), starts=np.append(first, terms.size).astype(np.int64),
+                   post_doc=docs.astype(np.int32), post_tf=tfs.astype(np.int32))
+
+
+def _merge(a: Segment, b: Segment) -> Segment:
+    """One segment holding the postings of both (``b``'s docs come after ``a``'s)."""
+    terms = np.concatenate([np.repeat(a.terms, np.diff(a.starts)), np.repeat(b.terms, np.diff(b.starts))])
+    order = np.argsort(terms, kind="stable")  # stable: a term's docs stay in ascending order
+    return _segment(terms[order], np.concatenate([a.post_doc, b.post_doc])[order],
+                    np.concatenate([a.post_tf, b.post_tf])[order])
+
+
+def _add_segment(segments: tuple[Segment, ...], new: Segment) -> tuple[Segment, ...]:
+    """Append ``new``, merging the smallest segments while one is not much smaller than the one before it:
+    a few segments of geometrically growing size, each posting merged O(log n) times in all."""
+    out = list(segments) + [new]
+    while len(out) > 1 and out[-1].size * 4 >= out[-2].size:
+        b = out.pop()
+        out[-1] = _merge(out[-1], b)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SearchIndex:
+    """Postings of every indexed term (in a few segments), plus per-doc length, date and ids.
+
+    A full index (``build_index(con)``) can be brought up to date with later batches by ``extend_index``,
+    which reads only the docs indexed since and their postings (docids only grow)."""
+
+    segments: tuple[Segment, ...]
+    doc_len: np.ndarray  # float64 tokens per doc
     doc_day: np.ndarray  # int64 days since 1970 of ``published`` (NO_DAY when unknown)
-    doc_rank: np.ndarray  # int64 rank of the article id in sort order (the last tie-break)
     doc_ids: np.ndarray  # object: article ids
     doc_story: np.ndarray  # object: story ids
     num_docs: int
     avgdl: float
     fingerprint: tuple = ()
-    rows: list[tuple] | None = None  # summary rows by article position, when small enough to keep
+    rows: list[tuple] | None = None  # summary rows by doc position, when small enough to keep
+    partial: bool = False  # holds the postings of some terms only (one search's): cannot be extended
+    merges: dict[str, str] | None = None  # coverage merges (from -> into) seen since the rows were read
+    merged_at: Any = None  # the latest merge seen
 
     @property
     def postings(self) -> int:
-        return int(self.post_doc.size)
+        return sum(seg.size for seg in self.segments)
 
     def score(self, term_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(article positions, BM25 scores) of the articles holding any of ``term_ids``."""
+        """(doc positions, BM25 scores) of the docs holding any of ``term_ids`` (term ids from ``query_terms``)."""
         docs, weights = [], []
-        for t in sorted(set(term_ids)):
-            lo, hi = int(self.starts[t]), int(self.starts[t + 1])
-            d, tf = self.post_doc[lo:hi], self.post_tf[lo:hi]
-            df = self.df[t]
+        for t in sorted(set(int(t) for t in term_ids)):
+            spans = [(seg, *seg.span(t)) for seg in self.segments]
+            df = float(sum(hi - lo for _, lo, hi in spans))
+            if not df:
+                continue
             idf = np.log10((self.num_docs - df + 0.5) / (df + 0.5) + 1.0)
-            norm = K1 * ((1.0 - B) + B * (self.doc_len[d] / self.avgdl))
-            docs.append(d)
-            weights.append(idf * (tf * (K1 + 1.0)) / (tf + norm))
+            for seg, lo, hi in spans:
+                if hi > lo:
+                    d, tf = seg.post_doc[lo:hi], seg.post_tf[lo:hi].astype(np.float64)
+                    norm = K1 * ((1.0 - B) + B * (self.doc_len[d] / self.avgdl))
+                    docs.append(d)
+                    weights.append(idf * (tf * (K1 + 1.0)) / (tf + norm))
         if not docs:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
         all_docs, all_weights = np.concatenate(docs), np.concatenate(weights)
-        if all_docs.size * 8 >= self.doc_len.size:  # many postings: accumulate densely, O(postings + articles)
+        if all_docs.size * 8 >= self.doc_len.size:  # many postings: accumulate densely, O(postings + docs)
             n = self.doc_len.size
             hit = np.flatnonzero(np.bincount(all_docs, minlength=n))
             return hit, np.bincount(all_docs, weights=all_weights, minlength=n)[hit]
@@ -89,7 +139,7 @@ class SearchIndex:
 
     def rank(self, term_ids: list[int], *, limit: int, offset: int = 0, since: str | None = None,
              until: str | None = None, story_id: str | None = None) -> list[tuple[int, float]]:
-        """(article position, score) of one page of hits: score descending, then newest first, then id."""
+        """(doc position, score) of one page of hits: score descending, then newest first, then id."""
         docs, scores = self.score(term_ids)
         if since or until or story_id:
             keep = np.ones(docs.size, dtype=bool)
@@ -105,11 +155,12 @@ class SearchIndex:
         want = offset + limit
         if want <= 0 or not docs.size:
             return []
-        if want < docs.size:  # only the articles scoring at least the want-th best can be on the page
+        if want < docs.size:  # only the docs scoring at least the want-th best can be on the page
             floor = np.partition(key, docs.size - want)[docs.size - want]
             top = np.flatnonzero(key >= floor)
             docs, scores, key = docs[top], scores[top], key[top]
-        order = np.lexsort((self.doc_rank[docs], -self.doc_day[docs], -key))
+        by_id = np.argsort(np.argsort(self.doc_ids[docs].astype(str), kind="stable"), kind="stable")
+        order = np.lexsort((by_id, -self.doc_day[docs], -key))
         page = order[offset:offset + limit]
         return [(int(docs[i]), float(scores[i])) for i in page]
 
@@ -220,36 +271,113 @@ def build_index(con: duckdb.DuckDBPyConnection, *, terms: list[int] | None = Non
     if hits is not None:
         con.register(_HIT_DOCS, hits)
     try:
-        docs = con.execute(  # sorted here, not in SQL: sorting by docid in numpy is far cheaper
-            f"SELECT d.docid, d.id, d.len, coalesce(r.published - DATE '1970-01-01', ?) AS day, r.story_id "
-            f"FROM search_docs d LEFT JOIN article_rows r ON r.id = d.id {doc_filter}", [int(NO_DAY)]).fetchnumpy()
+        docs = _docs(con, doc_filter)
     finally:
         if hits is not None:
             con.unregister(_HIT_DOCS)
-    by_docid = np.argsort(np.asarray(docs["docid"], dtype=np.int64), kind="stable")
-    docs = {k: np.asarray(v)[by_docid] for k, v in docs.items()}
     docids = np.asarray(docs["docid"], dtype=np.int64)
-    post_terms = np.asarray(post["term"], dtype=np.uint64)
-    termids, first_of = np.unique(post_terms, return_index=True)
-    starts = np.append(first_of, post_terms.size).astype(np.int64)
-    df = np.diff(starts).astype(np.float64)
-    ids = np.asarray(docs["id"], dtype=object)
-    rank = np.empty(ids.size, dtype=np.int64)
-    rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(ids.size)
+    segment = _segment(np.asarray(post["term"], dtype=np.uint64),
+                       np.searchsorted(docids, np.asarray(post["docid"], dtype=np.int64)),
+                       np.asarray(post["tf"], dtype=np.int32))
     rows = None
-    if ids.size <= keep_rows:
+    merged_at = _last_merge(con)
+    if docids.size <= keep_rows:
         rows = con.execute(f"SELECT {SUMMARY} FROM search_docs d LEFT JOIN article_rows a ON a.id = d.id "
                            f"ORDER BY d.docid").fetchall()
     return SearchIndex(
-        terms={int(t): i for i, t in enumerate(termids.tolist())},
-        starts=starts,
-        post_doc=np.searchsorted(docids, np.asarray(post["docid"], dtype=np.int64)).astype(np.int32),
-        post_tf=np.asarray(post["tf"], dtype=np.float64),
-        df=df,
-        doc_len=np.asarray(docs["len"], dtype=np.float64),
-        doc_day=np.asarray(docs["day"], dtype=np.int64), doc_rank=rank,
-        doc_ids=ids, doc_story=np.asarray(docs["story_id"], dtype=object),
-        num_docs=num_docs, avgdl=(total / num_docs) if num_docs else 1.0, fingerprint=mark, rows=rows)
+        segments=(segment,), doc_len=np.asarray(docs["len"], dtype=np.float64),
+        doc_day=np.asarray(docs["day"], dtype=np.int64), doc_ids=np.asarray(docs["id"], dtype=object),
+        doc_story=np.asarray(docs["story_id"], dtype=object), num_docs=num_docs,
+        avgdl=(total / num_docs) if num_docs else 1.0, fingerprint=mark, rows=rows, partial=terms is not None,
+        merges={}, merged_at=merged_at)
+
+
+def extend_index(con: duckdb.DuckDBPyConnection, index: SearchIndex | None, *,
+                 keep_rows: int = MAX_KEPT_ROWS) -> SearchIndex | None:
+    """``index`` brought up to date with the store: the same object when nothing was indexed since;
+    else a new index sharing its segments plus one for the docs indexed since (docids only grow, so
+    those are the docs after its last one: rows appended in docid order, read through DuckDB's
+    min/max of each row group without touching the older ones).  What the web app does after each
+    batch instead of re-reading the whole index.  Falls back to ``build_index`` where the store's
+    index is not an extension of ``index`` (another store, a partial index)."""
+    mark = fingerprint(con)
+    if mark is None:
+        return None
+    if index is not None and index.fingerprint == mark:
+        return index
+    if index is None or index.partial or not index.fingerprint or mark[0] < index.fingerprint[0]:
+        return build_index(con, keep_rows=keep_rows)
+    last = int(index.fingerprint[1])
+    docs = _docs(con, "WHERE d.docid > ?", [last])
+    docids = np.asarray(docs["docid"], dtype=np.int64)
+    if index.num_docs + docids.size != int(mark[0]):  # not an append-only successor: read it all again
+        return build_index(con, keep_rows=keep_rows)
+    post = con.execute("SELECT term, docid, tf FROM search_postings WHERE docid > ? ORDER BY term, docid",
+                       [last]).fetchnumpy()
+    segment = _segment(np.asarray(post["term"], dtype=np.uint64),
+                       index.num_docs + np.searchsorted(docids, np.asarray(post["docid"], dtype=np.int64)),
+                       np.asarray(post["tf"], dtype=np.int32))
+    num_docs, total = int(mark[0]), float(mark[2] or 0)
+    rows = None
+    if index.rows is not None and num_docs <= keep_rows:
+        rows = index.rows + con.execute(
+            f"SELECT {SUMMARY} FROM search_docs d LEFT JOIN article_rows a ON a.id = d.id WHERE d.docid > ? "
+            "ORDER BY d.docid", [last]).fetchall()
+    merges, merged_at = dict(index.merges or {}), index.merged_at
+    if rows is not None:  # coverage merges since: rows read earlier show the cluster they were merged into
+        for from_id, into_id, at in _merges_since(con, merged_at):
+            merges[from_id] = into_id
+            merged_at = at
+    return SearchIndex(
+        segments=_add_segment(index.segments, segment) if segment.size else index.segments,
+        doc_len=np.concatenate([index.doc_len, np.asarray(docs["len"], dtype=np.float64)]),
+        doc_day=np.concatenate([index.doc_day, np.asarray(docs["day"], dtype=np.int64)]),
+        doc_ids=np.concatenate([index.doc_ids, np.asarray(docs["id"], dtype=object)]),
+        doc_story=np.concatenate([index.doc_story, np.asarray(docs["story_id"], dtype=object)]),
+        num_docs=num_docs, avgdl=(total / num_docs) if num_docs else 1.0, fingerprint=mark, rows=rows,
+        merges=merges, merged_at=merged_at)
+
+
+def _docs(con: duckdb.DuckDBPyConnection, where: str, params: list | None = None) -> dict[str, np.ndarray]:
+    """docid, id, len, day and story of the indexed docs ``where`` says, in docid order."""
+    docs = con.execute(  # sorted here, not in SQL: sorting by docid in numpy is far cheaper
+        f"SELECT d.docid, d.id, d.len, coalesce(r.published - DATE '1970-01-01', ?) AS day, r.story_id "
+        f"FROM search_docs d LEFT JOIN article_rows r ON r.id = d.id {where}", [int(NO_DAY), *(params or [])]
+    ).fetchnumpy()
+    by_docid = np.argsort(np.asarray(docs["docid"], dtype=np.int64), kind="stable")
+    return {k: np.asarray(v)[by_docid] for k, v in docs.items()}
+
+
+def _has_merges(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                            "AND table_name = 'coverage_merges'").fetchone()[0])
+
+
+def _last_merge(con: duckdb.DuckDBPyConnection) -> Any:
+    """The time of the latest coverage merge (None: none, or a store without coverage clusters)."""
+    if not _has_merges(con):
+        return None
+    return con.execute("SELECT max(merged_at) FROM coverage_merges").fetchone()[0]
+
+
+def _merges_since(con: duckdb.DuckDBPyConnection, at: Any) -> list[tuple[str, str, Any]]:
+    """Coverage merges recorded after ``at`` (all of a batch's merges commit together, so none is
+    missed), in order."""
+    if not _has_merges(con):
+        return []
+    if at is None:
+        return con.execute("SELECT from_id, into_id, merged_at FROM coverage_merges ORDER BY merged_at").fetchall()
+    return con.execute("SELECT from_id, into_id, merged_at FROM coverage_merges WHERE merged_at > ? "
+                       "ORDER BY merged_at", [at]).fetchall()
+
+
+def _resolve(merges: dict[str, str] | None, coverage_id: str | None) -> str | None:
+    """The cluster ``coverage_id`` was merged into (following merges of merges)."""
+    seen = 0
+    while merges and coverage_id in merges and seen < 1000:
+        coverage_id = merges[coverage_id]
+        seen += 1
+    return coverage_id
 
 
 # -- queries ------------------------------------------------------------------------------
@@ -280,8 +408,7 @@ def bm25(con: duckdb.DuckDBPyConnection, query: str, *, limit: int = 20, offset:
     except duckdb.Error as exc:  # e.g. the fts extension did not load in this process
         log.info("full-text index unusable, falling back to substring search: %s", exc)
         return None
-    ids = [index.terms[t] for t in terms if t in index.terms]
-    hits = index.rank(ids, limit=limit, offset=offset, since=since, until=until, story_id=story_id)
+    hits = index.rank(list(terms), limit=limit, offset=offset, since=since, until=until, story_id=story_id)
     return _summaries(con, index, hits)
 
 
@@ -304,6 +431,8 @@ def _summaries(con: duckdb.DuckDBPyConnection, index: SearchIndex,
         if row is None or row[0] is None:  # indexed, then gone: the index is older than the table
             continue
         rec = dict(zip(COLUMNS, row))
+        if index.merges:
+            rec["coverage_id"] = _resolve(index.merges, rec["coverage_id"])
         rec["authors"] = list(rec["authors"]) if rec["authors"] is not None else None
         rec["score"] = score
         out.append(rec)
