@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -114,28 +115,48 @@ _ZIPF_TABLES: dict[str, dict[str, float]] = {}
 _ZIPF_MISSES: dict[tuple[str, str], float] = {}
 
 
-@lru_cache(maxsize=8)
-def _language(lang: str | None) -> str:
-    """The wordfreq language of an article's ISO 639-1 code (English where wordfreq has no list)."""
-    from wordfreq import available_languages
+def _wordlist(lang: str) -> Path | None:
+    """wordfreq's own word list of a language (its "large" list, else its "small" one), found
+    without importing wordfreq (whose import, with its tokenizers, costs more than reading a list)."""
+    from importlib.util import find_spec
 
-    code = (lang or "en").split("-")[0].lower()
-    return code if code in available_languages() else "en"
+    spec = find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    for size in ("large", "small"):
+        path = data / f"{size}_{lang}.msgpack.gz"
+        if path.exists():
+            return path
+    return None
+
+
+@lru_cache(maxsize=16)
+def _language(lang: str | None) -> str:
+    """The word-list language of an article's ISO 639-1 code (English where wordfreq has no list)."""
+    code = (lang or "en").replace("_", "-").split("-")[0].lower()
+    return code if code.isalpha() and _wordlist(code) is not None else "en"
 
 
 def _zipf_table(lang: str) -> dict[str, float]:
     """word -> Zipf frequency, read once per process and language from wordfreq's own list (the
-    values ``wordfreq.zipf_frequency`` returns for single-token words: its list is stored in
+    values ``wordfreq.zipf_frequency`` returns for single-token words: the list is stored in
     centibel bands, band i at Zipf 9 - i/100)."""
     table = _ZIPF_TABLES.get(lang)
     if table is None:
-        from wordfreq import get_frequency_list
+        import gzip
+
+        import msgpack
 
         table = {}
-        for i, band in enumerate(get_frequency_list(lang)):
-            z = round(9.0 - i / 100.0, 2)
-            for w in band:
-                table[w] = z
+        path = _wordlist(lang)
+        if path is not None:
+            with gzip.open(path, "rb") as fh:
+                data = msgpack.load(fh, raw=False)
+            if not (isinstance(data[0], dict) and data[0].get("format") == "cB"):
+                raise ValueError(f"{path}: not a wordfreq cB list")
+            for i, band in enumerate(data[1:]):
+                table.update(dict.fromkeys(band, round(9.0 - i / 100.0, 2)))
         _ZIPF_TABLES[lang] = table
     return table
 
@@ -161,19 +182,17 @@ def _zipf(word: str, lang: str = "en") -> float:
 
 
 def _zipf_of_parts(word: str, table: dict[str, float]) -> float:
-    from wordfreq.numbers import digit_freq, smash_numbers
-
     inverse = 0.0
     for part in _PARTS.split(word):
         if not part:
             continue
-        smashed = smash_numbers(part) if any(c.isdigit() for c in part) else part
+        smashed = _MULTI_DIGIT.sub(lambda m: _DIGIT.sub("0", m.group(0)), part)
         z = table.get(smashed)
         if z is None:
             return 0.0
         f = 10.0 ** (z - 9.0)
         if smashed != part:
-            f *= digit_freq(part)
+            f *= _digits_freq(part)
         inverse += 1.0 / f
     if inverse <= 0:
         return 0.0
@@ -181,6 +200,27 @@ def _zipf_of_parts(word: str, table: dict[str, float]) -> float:
 
 
 _PARTS = re.compile(r"[-']|(?<!\d)[.,]|[.,](?!\d)")  # a decimal point stays in its number
+_MULTI_DIGIT = re.compile(r"\d[\d.,]+")
+_DIGIT = re.compile(r"\d")
+_LEADING = [0.009, 0.300, 0.175, 0.124, 0.096, 0.078, 0.066, 0.057, 0.050, 0.045]  # Benford, and 0 for "007"
+
+
+def _digits_freq(text: str) -> float:
+    """How likely these digits are among digit strings of their shape (wordfreq's estimate: its
+    list stores "0000" for every four-digit number): Benford's law for the leading digit, and for four
+    digits mostly a year, as frequent as it is recent (flat for 2019-2039, falling off after)."""
+    freq = 1.0
+    for run in _MULTI_DIGIT.findall(text):
+        for digits in re.findall(r"\d+", run):
+            benford = _LEADING[int(digits[0])] / 10 ** (len(digits) - 1)
+            if len(digits) == 4:
+                year = int(digits)
+                log_freq = (-1.9185 - 0.0083 * (2019 - year) if year <= 2019 else
+                            -1.9185 if year <= 2039 else -1.9185 - 0.2 * (year - 2039))
+                freq *= 10.0 ** log_freq + 0.1 * benford
+            else:
+                freq *= benford
+    return freq
 
 
 def _idf(word: str, top: float, lang: str = "en") -> float:
@@ -353,19 +393,31 @@ def assign(new: list[Profile], found: list[list[Candidate]], *, params: Params =
     return out
 
 
-def _pairwise(items: list[Profile]) -> np.ndarray:
-    """Cosine similarities of all pairs of profiles (a sparse product over their features)."""
-    from scipy.sparse import csr_matrix
-
-    vocab: dict[str, int] = {}
+def _pairwise(items: list[Profile], *, block: int = 4096) -> np.ndarray:
+    """Cosine similarities of all pairs of profiles: X Xᵀ over the features at least two profiles
+    share (the others add only to the diagonal, which no decision reads), a block of features at a
+    time so memory stays bounded by the batch."""
+    n = len(items)
+    count: Counter[str] = Counter(k for prof in items for k in prof.vector)
+    vocab = {k: i for i, k in enumerate(k for k, c in count.items() if c > 1)}
+    sim = np.zeros((n, n))
+    if not vocab:
+        return sim
     rows, cols, vals = [], [], []
     for r, prof in enumerate(items):
         for k, v in prof.vector.items():
-            rows.append(r)
-            cols.append(vocab.setdefault(k, len(vocab)))
-            vals.append(v)
-    x = csr_matrix((vals, (rows, cols)), shape=(len(items), max(1, len(vocab))))
-    return np.asarray((x @ x.T).todense())
+            c = vocab.get(k)
+            if c is not None:
+                rows.append(r)
+                cols.append(c)
+                vals.append(v)
+    r_, c_, v_ = np.array(rows), np.array(cols), np.array(vals)
+    for lo in range(0, len(vocab), block):
+        m = (c_ >= lo) & (c_ < lo + block)
+        x = np.zeros((n, min(block, len(vocab) - lo)))
+        x[r_[m], c_[m] - lo] = v_[m]
+        sim += x @ x.T
+    return sim
 
 
 def _group_score(sim: np.ndarray, idx: list[int]) -> float:
