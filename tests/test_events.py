@@ -448,3 +448,45 @@ def test_nominal_event_roles(nlp):
     evs = extract_events(nlp(text), _local(text, [("Tamsa", "NE"), ("Nordland", "NO")], dateline=None))
     (ev,) = _find(evs, plover="ASSAULT")
     assert ev.source is not None and ev.source.name == "Nordland" and ev.target.name == "four soldiers"
+
+
+# --- arguments and merging on unseen news (issue 11, part a) ---------------------------------------
+
+
+def _evs(nlp, text):
+    return extract_events(nlp(text), Article(source="t", text=text, published="2021-04-10"))
+
+
+def test_lowercase_names_and_heading_words_give_sources(nlp):
+    text = "lucknow: party chief ram kishore on sunday accused the state government of shielding the rioters."
+    (ev,) = _find(_evs(nlp, text), plover="ACCUSE")
+    assert "ram kishore" in ev.source.name  # the name the NER missed, not the heading word
+    assert ev.target.name == "state government"  # not "state government of shielding the rioters"
+
+
+def test_role_in_apposition_is_the_named_person(nlp):
+    (ev,) = _find(_evs(nlp, "The party leader, Ana Diaz, demanded the dismissal of the governor of Tamsa."),
+                  plover="REQUEST")
+    assert ev.source.name == "Ana Diaz"
+
+
+def test_document_condemning_is_the_act_of_who_adopted_it(nlp):
+    (ev,) = _find(_evs(nlp, "The council adopted a resolution condemning the attack on the market in Tamsa."),
+                  plover="ACCUSE")
+    assert ev.status == "reported" and ev.source.name == "council"
+
+
+@pytest.mark.parametrize("text,plover", [
+    ("The mayor of Tamsa warned that the plan would harm the town.", "THREATEN"),
+    ("The union held a day of action to mobilise workers in Tamsa.", "MOBILIZE"),
+])
+def test_predictions_and_purposes_are_no_events(nlp, text, plover):
+    assert not _find(_evs(nlp, text), plover=plover)
+
+
+def test_request_to_someone_and_a_further_request_by_he(nlp):
+    evs = _find(_evs(nlp, "The minister appealed to the rebels to lay down their arms. "
+                          "He also appealed to the donors to send food to Tamsa."), plover="REQUEST")
+    assert len(evs) == 2  # "also": a further appeal, not the detail of the first
+    assert evs[0].target.name == "rebels"
+    assert [e.source.name for e in evs] == ["minister", "minister"]

@@ -190,11 +190,23 @@ def actor_from_text(text: str, *, entity: Entity | None = None) -> Actor:
     return Actor(name, country=country_of(name), sector=sector_of(name))
 
 
-def is_actor_like(actor: Actor, *, entity: Entity | None = None) -> bool:
-    """Whether a resolved phrase names someone who can act (not 'the coup', 'support', 'concerns')."""
+@lru_cache(maxsize=1)
+def person_heads() -> frozenset[str]:
+    """Head nouns of phrases naming people or bodies without a sector ("the rjd leader", "the party")."""
+    raw = json.loads(resources.files(__package__).joinpath("data", "actors.json").read_text("utf-8"))
+    return frozenset(raw.get("person_heads", ()))
+
+
+def is_actor_like(actor: Actor, *, entity: Entity | None = None, proper: bool = False) -> bool:
+    """Whether a resolved phrase names someone who can act (not 'the coup', 'support', 'concerns').
+    ``proper``: its head is a proper noun that names no place (a name the NER missed, as in
+    lower-cased copy: "mishra charged ...")."""
     if actor.country or actor.sector:
         return True
-    return entity is not None and entity.type in ("PERSON", "ORG", "GPE", "NORP")
+    if entity is not None and entity.type in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    words = _words(actor.name)
+    return proper or (bool(words) and words[-1] in person_heads())
 
 
 def normalise_actor(actor: Actor | None) -> str:

@@ -10,6 +10,7 @@ into actors is :mod:`.resolve`' job.
 from __future__ import annotations
 
 from .actors import tables
+from .assertion import words
 from .links import DISASTERS
 from .triggers import LIGHT
 
@@ -19,7 +20,7 @@ __all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects",
 _FACING = {"face", "receive", "get", "draw", "meet", "confront"}
 _ACTOR_SECTORS = {"MIL", "REB", "COP", "GOV", "IGO"}
 _TARGET_PREPS = {
-    "REQUEST": ("on", "upon"), "ACCUSE": ("against",), "ASSAULT": ("on", "against", "with", "at", "into"),
+    "REQUEST": ("on", "upon", "to"), "ACCUSE": ("against",), "ASSAULT": ("on", "against", "with", "at", "into"),
     "CONSULT": ("with",), "AGREE": ("with",), "AID": ("to", "for"), "SUPPORT": ("for", "to"),
     "COOPERATE": ("with",), "SANCTION": ("against", "on", "from"), "COERCE": ("from", "against", "on"),
     "THREATEN": ("against",), "PROTEST": ("against",), "RETREAT": ("from",), "CONCEDE": ("to",),
@@ -32,13 +33,19 @@ def clause_subject(tok, depth: int = 5):
     cur = tok
     skip = tok.doc.user_data.get("wirewatch.dateline_end", 0)
     for _ in range(depth):
-        for c in cur.children:
-            if c.dep_ in ("nsubj", "csubj") and c.idx >= skip:
-                return _unpronoun(c)
+        # the subject nearest the verb: a word before a colon is a dateline or a heading ("patna: the
+        # rjd chief on friday accused ...")
+        subjects = [c for c in cur.children if c.dep_ in ("nsubj", "csubj") and c.idx >= skip
+                    and not any(g.text == ":" for g in c.children)]
+        if subjects:
+            return _unpronoun(max(subjects, key=lambda c: (c.i < cur.i, c.i if c.i < cur.i else -c.i)))
         if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head.i != cur.i:
             cur = cur.head
             continue
         if cur.dep_ in ("acl", "relcl") and cur.head.i != cur.i:
+            if cur.head.lower_ in words()["document_nouns"]:  # "the party adopted resolutions condemning"
+                cur = clause_verb(cur.head)
+                continue
             return _unpronoun(cur.head)
         break
     return None

@@ -87,8 +87,13 @@ def assertion(tok) -> tuple[str | None, float]:
         return None, 0.0
     penalty = 0.0
     status = "reported"
-    if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
-        status = "background"  # "a soldier fighting against IS": what the actor does, not the news
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN") \
+            and tok.head.lower_ not in w["document_nouns"]:
+        # "a soldier fighting against IS": what the actor does, not the news ("a statement condemning
+        # the attack" is the act itself)
+        status = "background"
+    if tok.lemma_.lower() in w["warning_verbs"] and _prediction(tok):
+        return None, 0.0
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and any(c.lower_ in ("while", "when") for c in tok.children):
         status = "background"  # "killed while fighting against IS": the circumstance, not the news
     if tok.pos_ in ("NOUN", "PROPN"):
@@ -137,6 +142,10 @@ def assertion(tok) -> tuple[str | None, float]:
             dep = "acl"  # "a plot to shoot": an infinitival relative is the noun's content
         if infinitive and dep == "advcl":
             return None, 0.0  # purpose: "troops were sent to protect the town"
+        if infinitive and dep == "acl" and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in \
+                w["plan_nouns"] and head.lemma_.lower() not in w["possibility_nouns"] \
+                and not any(c.lower_ in ("first", "last", "only") for c in head.children):
+            return None, 0.0  # purpose of a thing: "a day of action to mobilise opinion", "money to arm them"
         if head.i == cur.i or dep not in _CLIMB or (dep == "conj" and depth > 0):
             break
         if dep == "prep" and head.pos_ in ("VERB", "AUX"):
@@ -153,6 +162,19 @@ def assertion(tok) -> tuple[str | None, float]:
             break
         prev_dep, cur = dep, head
     return status, penalty
+
+
+def _prediction(tok) -> bool:
+    """'warned that the attempt would fail': a warning about what may happen, not a threat to act.
+    A threat says the warner (or those they speak for) will act: "warned that they would retaliate"."""
+    w = words()
+    if any(c.dep_ == "dobj" for c in tok.children):
+        return False  # "warned the rebels of reprisals"
+    for c in tok.children:
+        if c.dep_ == "ccomp":
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            return subj is None or subj.lower_ not in w["speaker_pronouns"]
+    return False
 
 
 def history(tok) -> bool:

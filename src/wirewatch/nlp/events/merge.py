@@ -25,6 +25,9 @@ from .actors import normalise_actor
 __all__ = ["merge_mentions"]
 
 _ADJACENT = 1  # sentences apart that still tie two argument-less mentions
+# PLOVER classes of speech acts (statements, demands, accusations): many per speaker and article
+VERBAL = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "REQUEST", "ACCUSE", "REJECT",
+                    "THREATEN"})
 
 
 def _date_ok(a: Event, b: Event) -> bool:
@@ -59,7 +62,24 @@ def _kind_ok(a: Event, b: Event) -> bool:
         and (a.plover or b.plover) in ("ASSAULT", "PROTEST", None)
 
 
+def _another(ev: Event) -> bool:
+    """Whether a mention says it is a further act ("also", "further", "again" before its trigger)."""
+    if not ev.trigger:
+        return False
+    head = ev.text[:max(0, ev.text.find(ev.trigger))].lower().split()[-3:]
+    return any(w in ("also", "further", "again", "separately", "later") for w in head)
+
+
 def _tied(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) -> bool:
+    if a.plover in VERBAL and b.plover in VERBAL:
+        # a speaker makes many statements: two appeals or accusations are one only when they are
+        # addressed to the same party, or are the lead and its detail in the next sentence
+        if a.target is not None and b.target is not None:
+            return _actor_key(a.target) == _actor_key(b.target)
+        if _another(a) or _another(b):
+            return False  # "he also appealed to ...": a further act, not the detail of the first
+        return abs(sa - sb) <= _ADJACENT and (ta == tb or a.source is None or b.source is None
+                                             or _actor_key(a.source) == _actor_key(b.source))
     if a.date_basis == b.date_basis == "text" and a.date and a.date == b.date:
         return True
     for x in (a.source, a.target):
@@ -71,7 +91,7 @@ def _tied(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) 
     if ta and ta == tb:
         return True
     if a.type and a.type == b.type and a.type != "OTHER":
-        return True
+        return True  # two attacks in two named places are two attacks
     return abs(sa - sb) <= _ADJACENT
 
 

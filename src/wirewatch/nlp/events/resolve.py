@@ -24,6 +24,10 @@ __all__ = ["ArticleIndex", "resolve_actor", "crowd_event"]
 _PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "that", "which", "who", "whom", "those", "this", "these"}
 _GENERIC_HEADS = {"government", "military", "army", "forces", "troops", "ministry", "officials", "authorities",
                   "president", "leader", "leaders", "members", "supporters", "units", "police"}
+# role words a "he"/"she" can stand for
+_PERSON_ROLES = {"leader", "chief", "minister", "president", "spokesman", "spokeswoman", "spokesperson", "governor",
+                 "mayor", "commander", "general", "convenor", "chairman", "chairwoman", "head", "secretary", "judge",
+                 "prosecutor", "official", "lawyer", "councillor", "mp", "senator", "ambassador", "envoy", "king"}
 _QUANTITY = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "crowd", "crowds"}
 
 
@@ -92,7 +96,7 @@ def _phrase(tok):
     right = tok
     if tok.lower_ in _GENERIC_HEADS:
         pp = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if pp is not None:
+        if pp is not None and any(g.dep_ == "pobj" for g in pp.children):  # not "of shielding the rioters"
             right = pp.right_edge
     return left.idx, right.idx + len(right.text)
 
@@ -106,10 +110,38 @@ def _actor(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | None
     actor, span = _actor_of(tok, ctx)
     if actor is None:
         return None, None
-    ent = ctx.entity_at(tok.idx, tok.idx + len(tok)) if not isinstance(tok, tuple) else None
-    if not is_actor_like(actor, entity=ent) and tok.lower_ not in ("he", "she", "him", "her"):
+    ent = ctx.entity_at(tok.idx, tok.idx + len(tok)) or _apposed_person(_head(tok), ctx)
+    if not is_actor_like(actor, entity=ent, proper=_unknown_name(tok, ctx)) and tok.lower_ not in ("he", "she", "him",
+                                                                                                "her"):
         return None, None
     return actor, span
+
+
+def _previous_subject(tok, sentences: int = 2):
+    """The singular subject of a person-like phrase nearest before a pronoun, in its sentence or the
+    ``sentences`` before it ("The minister appealed to X. He also appealed to Y" -> the minister)."""
+    doc = tok.doc
+    sent = sentence(tok)
+    lo = sent.start
+    for _ in range(sentences):
+        if lo == 0:
+            break
+        lo = sentence(doc[lo - 1]).start
+    for t in reversed(doc[lo:tok.i]):
+        if t.dep_ == "nsubj" and t.tag_ in ("NN", "NNP") and t.lower_ not in _PRONOUNS \
+                and (t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE")
+                     or t.lower_ in _PERSON_ROLES):
+            return t
+    return None
+
+
+def _unknown_name(tok, ctx: ArticleIndex) -> bool:
+    """A proper noun the NER did not label, which names no place: a person or body ("naidu appealed")."""
+    tok = _head(tok)
+    if tok is None or isinstance(tok, tuple) or tok.pos_ != "PROPN" or tok.ent_type_ or not tok.is_alpha:
+        return False  # "gu.com/letters" is an address, not a name
+    lo, hi = tok.idx, tok.idx + len(tok)
+    return ctx.entity_at(lo, hi) is None and not any(p.start < hi and lo < p.end for p in ctx.places)
 
 
 def _head(tok):
@@ -146,6 +178,11 @@ def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | N
             person = ctx.person_before(tok.idx, sentence(tok).start_char)
             if person is not None:
                 return actor_from_text(person.name, entity=person), (tok.idx, tok.idx + len(tok))
+            subject = _previous_subject(tok)
+            if subject is not None:  # no person named before: the one the text was about
+                actor, _ = _actor_of(subject, ctx)
+                if actor is not None:
+                    return actor, (tok.idx, tok.idx + len(tok))
         return None, None
     if is_event_word(tok) or tok.lemma_.lower() in non_actor_heads():
         return None, None  # "a decades-long insurgency", "the Iran deal": what happened, not who
