@@ -93,6 +93,7 @@ class FeedServer:
     def __init__(self, items: list[str] | None = None) -> None:
         self.items = list(items or [])
         self.status = 200
+        self.retry_after: str | None = None  # sent with an error status when set
         self.garbage = False
         self.robots = "User-agent: *\nDisallow: /private/\n"
         self.hold: set[str] = set()  # paths that answer only once ``released`` is set
@@ -155,7 +156,8 @@ class FeedServer:
             return 200, "text/plain", self.robots.encode(), {}
         if path in ("/feed.xml", "/news-sitemap.xml"):
             if self.status != 200:
-                return self.status, "text/plain", b"server trouble", {}
+                extra = {"Retry-After": self.retry_after} if self.retry_after else {}
+                return self.status, "text/plain", b"server trouble", extra
             if self.garbage:
                 return 200, "application/rss+xml", b'<?xml version="1.0"?><rss version="2.0"><chan<<nel>&bogus;', {}
             body = self.feed() if path == "/feed.xml" else self.sitemap()
@@ -369,3 +371,88 @@ def test_serve_follow_flag_starts_the_follower(tmp_path: Path) -> None:
     app = create_app(tmp_path / "f.duckdb", token="t", deliver=False, follow=True, snapshot_dir=tmp_path / "snaps")
     with TestClient(app) as client:
         assert client.get("/api/sources").json() == {"following": True, "sources": []}
+
+
+def test_retry_after_of_a_429_or_503_is_honoured(tmp_path: Path) -> None:
+    """A feed answering 503 with Retry-After: the source's next attempt is no earlier than asked (its
+    own backoff would be seconds), and no request reaches that host before then."""
+    from datetime import datetime, timezone
+
+    from wirewatch.errors import InputError
+    from wirewatch.follow import Follower, add_source, file_access
+    from wirewatch.follow.fetcher import MAX_RETRY_AFTER, retry_after_seconds
+
+    db = tmp_path / "ra.duckdb"
+    with FeedServer(["harbour"]) as srv:
+        with Store(db) as store:
+            add_source(store, srv.url + "/feed.xml", every="2s")
+        srv.status, srv.retry_after = 503, "120"
+        f = Follower(file_access(str(db)), allow_private=True, nlp=False, per_host_interval=0.05)
+        try:
+            [report] = f.poll_due()
+            assert report.status == "error" and "HTTP 503" in report.error and report.failures == 1
+            [src] = health(db)
+            wait = (datetime.fromisoformat(src["next_due"].rstrip("Z"))
+                    - datetime.fromisoformat(src["last_polled"].rstrip("Z"))).total_seconds()
+            assert 119 <= wait <= 125  # backoff alone: 2 s x 2 x jitter, at most 5 s
+            asked = len(srv.requests("/feed.xml"))
+            srv.status = 200
+            with pytest.raises(InputError) as err:  # the host is held: fails at once, nothing sent
+                f.fetcher.get(srv.url + "/feed.xml")
+            assert "Retry-After" in err.value.reason and err.value.retry_after > 100
+            assert len(srv.requests("/feed.xml")) == asked
+        finally:
+            f.close()
+    at = datetime(2031, 4, 1, 12, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("Tue, 01 Apr 2031 12:02:00 GMT", at=at) == 120.0  # the HTTP-date form
+    assert retry_after_seconds("Tue, 01 Apr 2031 11:00:00 GMT", at=at) == 0.0
+    assert retry_after_seconds("86400000") == MAX_RETRY_AFTER
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_marks_of_items_gone_from_the_feed_are_forgotten_and_nothing_is_stored_twice(tmp_path: Path) -> None:
+    """feed_state holds one mark per item read; marks of items still listed are kept, those of items
+    gone from the feed for longer than keep_seen are forgotten (the seen set stays bounded by what the
+    sources list); an item that comes back is read again but not stored twice."""
+    from datetime import timedelta
+
+    from wirewatch.follow import Follower, add_source, file_access
+    from wirewatch.store.db import now
+
+    db = tmp_path / "prune.duckdb"
+
+    def marks() -> set[str]:
+        with Store(db, read_only=True) as store:
+            return {u for (u,) in store.con.execute("SELECT url FROM feed_state").fetchall()}
+
+    def age_marks(days: int) -> None:
+        with Store(db) as store:  # as if these marks were written or confirmed `days` ago
+            store.con.execute("UPDATE feed_state SET checked_at = ? WHERE url LIKE '%/item/%'",
+                              [now() - timedelta(days=days)])
+            store.con.execute("UPDATE sources SET next_due = TIMESTAMP '2000-01-01'")
+
+    with FeedServer(["harbour", "bridge"]) as srv:
+        feed = srv.url + "/feed.xml"
+        with Store(db) as store:
+            add_source(store, feed, every="1h")
+        f = Follower(file_access(str(db)), allow_private=True, nlp=False, per_host_interval=0.05,
+                     keep_seen=30 * 86400, prune_every=0)
+        try:
+            [report] = f.poll_due()
+            assert report.stored == 2
+            assert marks() == {feed, srv.url + "/item/harbour", srv.url + "/item/bridge"}
+            srv.items = ["harbour", "vote"]  # bridge left the feed; harbour is still listed
+            age_marks(40)
+            [report] = f.poll_due()
+            assert (report.new, report.stored) == (1, 1)  # vote; harbour's mark was still there
+            assert marks() == {feed, srv.url + "/item/harbour", srv.url + "/item/vote"}  # bridge's forgotten
+            age_marks(10)  # harbour confirmed 10 days ago: kept
+            [report] = f.poll_due()
+            assert report.status == "not_modified" and srv.url + "/item/harbour" in marks()
+            srv.items = ["harbour", "vote", "bridge"]  # bridge is listed again: read, but not stored twice
+            age_marks(1)
+            [report] = f.poll_due()
+            assert (report.new, report.stored) == (1, 0) and report.duplicates == 1
+        finally:
+            f.close()
+    assert sorted(s for s, _ in articles(db)) == sorted(srv.url + f"/item/{s}" for s in ("bridge", "harbour", "vote"))

@@ -6,17 +6,24 @@ second after the previous one ended, so threads sharing a host queue up instead 
 ``map_bounded`` runs a function over items with a few daemon threads and stops handing out work
 when told to stop, so a SIGTERM never waits for a queue of pages, at most for the requests already
 on the wire.
+
+A 429 or 503 answer with ``Retry-After`` (seconds or an HTTP date) is honoured: no request goes to
+that host before the time it asked for (a fetch that would wait longer than ``MAX_WAIT`` fails at
+once instead, and is retried on a later poll), and the error carries ``retry_after`` (seconds) so
+the follower puts the source's next attempt no earlier.
 """
 
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import logging
 import queue
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
 from typing import TypeVar
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -37,7 +44,27 @@ ROBOTS_RETRY = 300.0  # an unreachable robots.txt is asked again after five minu
 ROBOTS_MAX_BYTES = 500_000
 MAX_CRAWL_DELAY = 60.0
 ROBOTS = "robots"  # the code of a fetch refused by robots.txt
+RETRY_STATUSES = (429, 503)  # answers whose Retry-After is honoured
+MAX_RETRY_AFTER = 6 * 3600.0  # a longer Retry-After is taken as six hours
+MAX_WAIT = 30.0  # a fetch waits at most this long for a host's Retry-After; longer: fails, retried next poll
 _HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+
+
+def retry_after_seconds(value: str | None, *, at: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait: delta-seconds or an HTTP date (RFC 9110 10.2.3),
+    capped at ``MAX_RETRY_AFTER``; None when absent or unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return min(max(0.0, (when - (at or datetime.now(timezone.utc))).total_seconds()), MAX_RETRY_AFTER)
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -61,6 +88,16 @@ class Pacer:
         with self._lock:
             self._delay[host] = min(MAX_CRAWL_DELAY, max(self.interval, seconds))
 
+    def hold(self, host: str, seconds: float) -> None:
+        """No request to ``host`` for ``seconds`` (a Retry-After)."""
+        with self._lock:
+            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+
+    def wait_for(self, host: str) -> float:
+        """Seconds until ``host``'s next turn (0: now)."""
+        with self._lock:
+            return max(0.0, self._next.get(host, 0.0) - time.monotonic())
+
     @contextlib.contextmanager
     def slot(self, host: str, stop: threading.Event | None = None) -> Iterator[bool]:
         """Hold the host's turn; yields False (make no request) when ``stop`` was set while waiting."""
@@ -78,8 +115,9 @@ class Pacer:
                 yield go
             finally:
                 if go:
-                    with self._lock:
-                        self._next[host] = time.monotonic() + self._delay.get(host, self.interval)
+                    with self._lock:  # (a hold set during the request stays)
+                        self._next[host] = max(self._next.get(host, 0.0),
+                                               time.monotonic() + self._delay.get(host, self.interval))
 
 
 class PoliteFetcher:
@@ -95,18 +133,39 @@ class PoliteFetcher:
         self._robots: dict[str, tuple[float, RobotFileParser | None, InputError | None]] = {}
         self._robots_lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
-        self._client = httpx.Client(follow_redirects=False, trust_env=False)
+        self._last = threading.local()  # the status and Retry-After of this thread's last answer
+        self._client = httpx.Client(follow_redirects=False, trust_env=False,
+                                    event_hooks={"response": [self._remember]})
 
     def close(self) -> None:
         self._client.close()
 
+    def _remember(self, response: httpx.Response) -> None:
+        self._last.status = response.status_code
+        self._last.retry_after = response.headers.get("retry-after")
+
     def _fetch(self, url: str, headers: dict[str, str] | None = None, *, max_bytes: int | None = None) -> FetchResult:
         _, host = _origin(url)
+        held = self.pacer.wait_for(host)
+        if held > MAX_WAIT:  # the host asked us (Retry-After) to come back later than we will wait
+            exc = InputError(FETCH, f"not fetched: the host asked to wait {held:.0f}s more (Retry-After)", source=url)
+            exc.retry_after = held
+            raise exc
         with self.pacer.slot(host, self.stop) as go:
             if not go:
                 raise InputError(FETCH, "not fetched: the follower is stopping", source=url)
-            return fetch(url, allow_private=self.allow_private, timeout=self.timeout,
-                         max_bytes=max_bytes or self.max_bytes, headers=headers, client=self._client)
+            self._last.status = self._last.retry_after = None
+            try:
+                return fetch(url, allow_private=self.allow_private, timeout=self.timeout,
+                             max_bytes=max_bytes or self.max_bytes, headers=headers, client=self._client)
+            except InputError as exc:
+                wait = retry_after_seconds(self._last.retry_after) if self._last.status in RETRY_STATUSES else None
+                if wait:
+                    self.pacer.hold(host, wait)
+                    exc.retry_after = wait
+                    log.info("%s answered %s with Retry-After %s: no request to %s for %.0fs", url,
+                             self._last.status, self._last.retry_after, host, wait)
+                raise
 
     def _rules(self, url: str) -> tuple[RobotFileParser | None, InputError | None]:
         """The host's parsed robots.txt (None: everything allowed), or why nothing may be fetched."""

@@ -47,6 +47,8 @@ WORKERS = 4  # item pages fetched at once (each host still gets at most one requ
 MAX_BACKOFF = 6 * 3600.0
 IDLE_MAX = 5.0  # look for new or newly due sources at least this often
 DELIVER_EVERY = 30.0  # look for alert retries that came due (CLI follower)
+KEEP_SEEN = 30 * 86400.0  # an item's mark is kept this long after the item was last listed
+PRUNE_EVERY = 3600.0  # marks of items gone for longer than ``keep_seen`` are forgotten this often
 _TRANSIENT = {FETCH, ROBOTS, INTERNAL}  # item failures worth another try next poll
 _MISSING = object()
 
@@ -113,7 +115,8 @@ class Follower:
     def __init__(self, access: StoreAccess, *, allow_private: bool = False, nlp: bool = True, alerts: bool = True,
                  stop: threading.Event | None = None, per_host_interval: float = 1.0, timeout: float = 10.0,
                  workers: int = WORKERS, chunk: int = CHUNK, deliver_retries: bool = True,
-                 on_poll: Callable[[PollReport], None] | None = None, rng: random.Random | None = None) -> None:
+                 on_poll: Callable[[PollReport], None] | None = None, rng: random.Random | None = None,
+                 keep_seen: float = KEEP_SEEN, prune_every: float = PRUNE_EVERY) -> None:
         self.access = access
         self.allow_private = allow_private
         self.nlp = nlp
@@ -125,6 +128,10 @@ class Follower:
         self.on_poll = on_poll
         self.rng = rng or random.Random()
         self._health: list[tuple[PollReport, datetime]] = []  # recorded at the end of the round
+        self.keep_seen = keep_seen
+        self.prune_every = prune_every
+        self._confirm: set[str] = set()  # marks of items listed again, confirmed at the end of the round
+        self._last_prune: float | None = None
         self._health_lock = threading.Lock()
         self.fetcher = PoliteFetcher(allow_private=allow_private, timeout=timeout,
                                      per_host_interval=per_host_interval, stop=self.stop)
@@ -175,16 +182,34 @@ class Follower:
         return reports
 
     def _write_health(self) -> None:
-        """The health of the round's polls that stored nothing, in one write session (a round of
-        unchanged sources writes once, not once per source)."""
+        """The health of the round's polls that stored nothing, the marks of items listed again, and
+        (every ``prune_every`` seconds) the marks of items gone for longer than ``keep_seen``
+        forgotten, in one write session (a round of unchanged sources writes once, not once per source)."""
         with self._health_lock:
             pending, self._health = self._health, []
-        if not pending:
+            confirm, self._confirm = self._confirm, set()
+        prune = self._last_prune is None or time.monotonic() - self._last_prune >= self.prune_every
+        if not pending and not confirm and not prune:
             return
+
+        def write(store: Store) -> None:
+            at = now()
+            for report, polled in pending:
+                self._record(store.con, report, polled)
+            sql.confirm_marks(store.con, confirm, at=at)
+            if prune:
+                gone = sql.prune_marks(store.con, before=at - timedelta(seconds=self.keep_seen))
+                if gone:
+                    log.info("forgot the marks of %d item(s) not listed for %.0f days", gone, self.keep_seen / 86400)
+
         try:
-            self.access.write(lambda store: [self._record(store.con, report, at) for report, at in pending])
+            self.access.write(write)
+            if prune:
+                self._last_prune = time.monotonic()
         except StoreError as exc:  # those sources stay due: polled again next round
             log.warning("health of %d source(s) not recorded, the store is busy (%s)", len(pending), exc)
+            with self._health_lock:
+                self._confirm |= confirm
 
     def _poll_one(self, row: dict[str, Any]) -> PollReport:
         try:
@@ -215,7 +240,9 @@ class Follower:
             if isinstance(listing, InputError):
                 report.status, report.error = "error", f"{listing.code}: {listing.reason}"
                 report.failures = row["failures"] + 1
-                report.next_due = at + timedelta(seconds=backoff(row["every_s"], report.failures, rng=self.rng))
+                wait = backoff(row["every_s"], report.failures, rng=self.rng)
+                wait = max(wait, getattr(listing, "retry_after", None) or 0.0)  # a 429/503's Retry-After
+                report.next_due = at + timedelta(seconds=wait)
                 self._later(report, at)
                 return report
             report.kind = listing.kind
@@ -238,9 +265,17 @@ class Follower:
             self._health.append((report, at))
 
     def _unseen(self, items: list[Item]) -> list[Item]:
+        """The listed items not read before.  Items read before are still listed: their marks are
+        confirmed (at the end of the round, when older than a quarter of ``keep_seen``), so only
+        marks of items that left their source are ever forgotten."""
         keys = [it.key for it in items if it.remember]
-        seen = self.access.read(lambda con: sql.seen_items(con, keys)) if keys else {}
-        return [it for it in items if not it.remember or seen.get(it.key, _MISSING) != it.mark]
+        seen = self.access.read(lambda con: sql.seen_marks(con, keys)) if keys else {}
+        stale = now() - timedelta(seconds=self.keep_seen / 4)
+        old = {k for k, (_, at) in seen.items() if at is None or at < stale}
+        if old:
+            with self._health_lock:
+                self._confirm |= old
+        return [it for it in items if not it.remember or seen.get(it.key, (_MISSING,))[0] != it.mark]
 
     def _read_and_store(self, row: dict[str, Any], listing: Listing, new: list[Item], report: PollReport,
                         at: datetime) -> None:

@@ -4,8 +4,9 @@ Functions take a DuckDB connection or cursor and plain values, and return plain 
 ``follow`` package builds its records from them.  Which items of a source were already read is
 answered from ``feed_state`` (``seen_items``): the follower marks each item there through
 ``Store.put`` in the transaction that stores it, so a poll killed at any moment re-reads exactly
-the items whose batch never committed.  Every lookup is by key: its cost does not grow with the
-archive.
+the items whose batch never committed.  Marks of items no longer listed are forgotten after a
+while (``prune_marks``; marks of items still listed are confirmed, ``confirm_marks``), so the seen
+set follows what the sources list now, not everything they ever listed.
 """
 
 from __future__ import annotations
@@ -84,12 +85,38 @@ def record_poll(con: duckdb.DuckDBPyConnection, source_id: str, *, at: datetime,
 
 def seen_items(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> dict[str, str | None]:
     """Of ``keys`` (item URLs, file paths), those already marked, with the mark (etag) they carry."""
+    return {url: etag for url, (etag, _) in seen_marks(con, keys).items()}
+
+
+def seen_marks(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> dict[str, tuple[str | None, datetime]]:
+    """Of ``keys``, those already marked: (mark, when the mark was last written or confirmed)."""
     wanted = sorted(set(keys))
     if not wanted:
         return {}
     con.register("_wirewatch_keys", pa.table({"k": pa.array(wanted, pa.string())}))
     try:
-        rows = con.execute("SELECT f.url, f.etag FROM feed_state f JOIN _wirewatch_keys k ON f.url = k.k").fetchall()
+        rows = con.execute("SELECT f.url, f.etag, f.checked_at FROM feed_state f JOIN _wirewatch_keys k "
+                           "ON f.url = k.k").fetchall()
     finally:
         con.unregister("_wirewatch_keys")
-    return {url: etag for url, etag in rows}
+    return {url: (etag, at) for url, etag, at in rows}
+
+
+def confirm_marks(con: duckdb.DuckDBPyConnection, keys: Iterable[str], *, at: datetime) -> None:
+    """The items ``keys`` were listed again (still in their feed or folder): their marks are kept."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return
+    con.register("_wirewatch_keys", pa.table({"k": pa.array(wanted, pa.string())}))
+    try:
+        con.execute("UPDATE feed_state SET checked_at = ? WHERE url IN (SELECT k FROM _wirewatch_keys)", [at])
+    finally:
+        con.unregister("_wirewatch_keys")
+
+
+def prune_marks(con: duckdb.DuckDBPyConnection, *, before: datetime) -> int:
+    """Forget item marks last written or confirmed before ``before`` (items that left their feed long
+    ago); a followed source's own validators stay.  Returns how many were forgotten."""
+    row = con.execute("DELETE FROM feed_state WHERE checked_at < ? AND url NOT IN (SELECT url FROM sources)",
+                      [before]).fetchone()
+    return int(row[0]) if row else 0
