@@ -9,7 +9,8 @@ baseline's threshold were tuned on the tuning half of the dev set; figures are r
 checking half.  On another set (``--data``: topics we never saw) every topic is reported, with the
 baseline's threshold still tuned on the dev set's tuning half.
 
-Method: every file goes through the real pipeline (clean + NLP, once), then each seed shuffles the
+Method: every file goes through the real pipeline (clean + NLP, once; ``--cache FILE`` keeps the
+annotated records for reruns), then each seed shuffles the
 files and writes them in ``--batches`` batches into a fresh store through ``Store.write_batch`` (the
 path ``wirewatch ingest`` takes), and ``coverage_id`` is read back from the store.  A file the
 pipeline rejects is its own cluster.  Baseline: TF-IDF over the raw text (scikit-learn's default
@@ -101,8 +102,21 @@ def tune_baseline(names: list[str], texts: dict[str, str], gold: dict[str, str])
     return t, f1
 
 
-def annotate(folder: Path, names: list[str]) -> dict[str, dict]:
-    """Clean + NLP every file once (the pipeline of `wirewatch ingest`): name -> record or reject."""
+def annotate(folder: Path, names: list[str], cache: Path | None = None) -> dict[str, dict]:
+    """Clean + NLP every file once (the pipeline of `wirewatch ingest`): name -> record or reject.
+    ``cache``: JSON Lines of annotated records (outside the repository) reused when it has them all."""
+    if cache and cache.exists():
+        cached = {Path(r["source"]).stem: r for r in map(json.loads, cache.read_text(encoding="utf-8").splitlines())}
+        if all(n in cached for n in names):
+            return {n: ({"rejected": cached[n]["rejected"]} if "rejected" in cached[n] else cached[n]) for n in names}
+    out = _annotate(folder, names)
+    if cache:
+        cache.write_text("".join(json.dumps({**r, "source": r.get("source") or str(folder / f"{n}.txt")},
+                                            ensure_ascii=False) + "\n" for n, r in out.items()), encoding="utf-8")
+    return out
+
+
+def _annotate(folder: Path, names: list[str]) -> dict[str, dict]:
     from wirewatch.pipeline import annotate_all, clean_one
     from wirewatch.records import Rejected
     from wirewatch.sources import iter_documents
@@ -230,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="which topics to report (default: checking on the dev set, all on another set)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--guardian", action="store_true", help="show Douma and Afrin before/after instead")
-    ap.add_argument("--cache", type=Path, default=None, help="annotated Guardian records (JSON Lines)")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="annotated records (JSON Lines, outside the repository): reused by a rerun, skipping the NLP")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if args.guardian:
@@ -245,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     half = args.half or ("checking" if is_dev else "all")
     names = sorted(n for n in gold if half == "all" or tuning_half(n) == (half == "tuning"))
     t0 = time.perf_counter()
-    records = annotate(data, names)
+    records = annotate(data, names, args.cache)
     nlp_s = time.perf_counter() - t0
     base = baseline(names, texts, gold, threshold)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]

@@ -103,6 +103,44 @@ def test_assign_groups_a_batch_and_keeps_look_alikes_apart():
     assert all(not d.merged for d in decisions)
 
 
+FIGHTS = [  # one champion, two title defences against two challengers, months apart: look-alike happenings
+    ("a", "Dravik Olsund stops Marten Quayle in Harnwick",
+     "Dravik Olsund stopped Marten Quayle in the sixth round at the Harnwick arena. The referee waved it off "
+     "after Quayle, a southpaw from Tolleby, went down twice."),
+    ("a", "Quayle falls to Olsund",
+     "Marten Quayle was beaten in six rounds by Dravik Olsund in Harnwick. Quayle, the Tolleby southpaw, "
+     "blamed a cut over his left eye."),
+    ("b", "Olsund beats Ferro Baltane on points",
+     "Dravik Olsund beat Ferro Baltane on points after twelve rounds in Castellor. Baltane, the former "
+     "cruiserweight champion, was cheered by a home crowd."),
+    ("b", "Baltane loses to Olsund in Castellor",
+     "Ferro Baltane lost on points to Dravik Olsund in Castellor on a night the home crowd booed the judges' "
+     "cards. Baltane had moved up from cruiserweight."),
+]
+
+
+def test_reports_leading_with_names_the_other_never_gives_are_look_alikes():
+    arts = []
+    for i, (g, title, text) in enumerate(FIGHTS):
+        names = [(n, "PERSON") for n in ("Dravik Olsund", "Marten Quayle", "Ferro Baltane") if n in text]
+        a = article(title, text, published="2031-05-10" if g == "a" else "2031-05-24", source=f"{g}{i}.html",
+                    names=names)
+        a.dates, a.story_id = [], f"s{i}"
+        arts.append(a)
+    p = [cov.profile(a) for a in arts]
+    assert "quayle" in p[0].who and "baltane" in p[2].who
+    conflicts = cov._who_conflicts(p)
+    assert conflicts[0, 1] == 0 and conflicts[2, 3] == 0  # the same fight: each names the other's lead names
+    assert conflicts[0, 2] == 1 and conflicts[1, 3] == 1
+    # short texts are more alike than real reports: a join level where the champion's name alone joins them
+    decisions = cov.assign(p, [[] for _ in p], params=cov.Params(join=0.35))
+    assert decisions[0].coverage_id == decisions[1].coverage_id
+    assert decisions[2].coverage_id == decisions[3].coverage_id
+    assert decisions[0].coverage_id != decisions[2].coverage_id
+    off = cov.assign(p, [[] for _ in p], params=cov.Params(join=0.35, who_penalty=0.0))
+    assert len({d.coverage_id for d in off}) == 1
+
+
 def test_a_copy_of_a_stored_story_takes_its_cluster():
     a = corpus()[0]
     a.story_id = "story-1"

@@ -47,7 +47,7 @@ __all__ = ["Candidate", "Decision", "Params", "Profile", "assign", "profile", "s
 class Params:
     """The method's parameters (tuned on half of the ECB+ dev topics, see eval/coverage.py)."""
 
-    join: float = 0.22  # mean pairwise similarity (average link) for two units to merge
+    join: float = 0.18  # mean pairwise similarity (average link) for two units to merge
     n_keys: int = 12  # features an article is filed under and probed by
     max_candidates: int = 40  # retrieved articles compared in full, the most keys shared first
     max_span_days: int = 60  # a cluster spans at most this many days of publication: a happening, not a topic
@@ -58,6 +58,8 @@ class Params:
     w_places: float = 0.5
     w_country: float = 0.3  # a country, relative to a town or region
     w_dates: float = 0.6
+    who_chars: int = 300  # the first lines, whose names say who the happening is about
+    who_penalty: float = 0.3  # similarity lost when each of two reports leads with a name the other never gives
     zipf_top: float = 7.0  # IDF of a word = zipf_top - its Zipf frequency in English (0 for the commonest)
 
 
@@ -74,15 +76,17 @@ class Profile:
     keys: list[str]  # the heaviest features, for retrieval
     day: int | None = None  # publication day (ordinal), the retrieval window's anchor
     days: list[str] = field(default_factory=list)  # the calendar days (YYYY-MM-DD) the text names
+    who: list[str] = field(default_factory=list)  # the rarest word of each name the title or first lines give
 
     def to_dict(self) -> dict:
         return {"article_id": self.article_id, "story_id": self.story_id, "vector": self.vector,
-                "keys": self.keys, "day": self.day, "days": self.days}
+                "keys": self.keys, "day": self.day, "days": self.days, "who": self.who}
 
     @classmethod
     def from_dict(cls, data: dict) -> Profile:
         return cls(article_id=data["article_id"], story_id=data["story_id"], vector=dict(data["vector"]),
-                   keys=list(data["keys"]), day=data.get("day"), days=list(data.get("days") or []))
+                   keys=list(data["keys"]), day=data.get("day"), days=list(data.get("days") or []),
+                   who=list(data.get("who") or []))
 
 
 @dataclass(slots=True)
@@ -108,6 +112,7 @@ class Decision:
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d+(?:[.,]\d+)?", re.UNICODE)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PLACE_TYPES = {"GPE", "LOC", "FAC", "NORP"}
 _ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"}
 
 
@@ -274,6 +279,8 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
              for w, n in tf.items() if len(w) > 1 or w.isdigit()}
     blocks.append((p.w_terms, {k: v for k, v in terms.items() if v > 0}))
     ents: dict[str, float] = {}
+    who: set[str] = set()
+    head = (article.title or "").casefold()
     for e in article.entities:
         if e.type not in _ENTITY_TYPES or not (e.name or "").strip():
             continue
@@ -283,6 +290,9 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
         rarity = max(_idf(w, p.zipf_top, lang) for w in words)
         if rarity <= 0:
             continue
+        if e.type not in _PLACE_TYPES and (any(m.start < p.who_chars for m in e.mentions)
+                                           or (head and e.name.casefold() in head)):
+            who.add(max(words, key=lambda w: (_idf(w, p.zipf_top, lang), w)))
         key = "e:" + " ".join(words)
         ents[key] = ents.get(key, 0.0) + (1.0 + math.log(max(1, len(e.mentions)))) * rarity
     blocks.append((p.w_entities, ents))
@@ -305,7 +315,7 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
     vector = {k: v / norm for k, v in vector.items()}
     keys = [k for k, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))][: p.n_keys]
     return Profile(article_id=article.id, story_id=article.story_id, vector=vector, keys=keys,
-                   day=_day_ordinal(article.published), days=days)
+                   day=_day_ordinal(article.published), days=days, who=sorted(w for w in who if w in tf))
 
 
 def similarity(a: Profile, b: Profile) -> float:
@@ -370,6 +380,8 @@ def assign(new: list[Profile], found: list[list[Candidate]], *, params: Params =
             days.append(first_day[labels[u]])
         span.append((min(days), max(days)) if days else None)
     sim = _pairwise(items)
+    if p.who_penalty > 0:
+        sim *= 1.0 - p.who_penalty * _who_conflicts(items)
     merges = _average_link(sim, units, has_new, p.join, span=span, max_span=p.max_span_days)
     # name each final group: its stored cluster with the most retrieved members, else its first new story's id
     out = []
@@ -418,6 +430,26 @@ def _pairwise(items: list[Profile], *, block: int = 4096) -> np.ndarray:
         x[r_[m], c_[m] - lo] = v_[m]
         sim += x @ x.T
     return sim
+
+
+def _who_conflicts(items: list[Profile]) -> np.ndarray:
+    """1 where each of two reports leads with a name (``Profile.who``) that the other's text never
+    gives: a fight against another opponent, an arrest of another man: look-alike happenings."""
+    words = {w: i for i, w in enumerate(sorted({w for prof in items for w in prof.who}))}
+    n = len(items)
+    if not words:
+        return np.zeros((n, n))
+    lead = np.zeros((n, len(words)))
+    has = np.zeros((n, len(words)))
+    for r, prof in enumerate(items):
+        for w in prof.who:
+            lead[r, words[w]] = 1.0
+        for w in words:
+            if w in prof.vector:
+                has[r, words[w]] = 1.0
+    missing = lead.sum(axis=1)[:, None] - lead @ has.T  # names i leads with that j never gives
+    one_way = missing > 0
+    return (one_way & one_way.T).astype(float)
 
 
 def _group_score(sim: np.ndarray, idx: list[int]) -> float:
