@@ -65,6 +65,24 @@ def test_guillemets_with_non_breaking_spaces_and_straight_marks():
     assert "Sow" in (got["Les écoles rouvriront"] or "")
 
 
+def test_an_uncued_quote_after_a_newly_introduced_person_is_hers_not_the_previous_speakers():
+    text = ("Le maire Oumar Traoré a inauguré le marché samedi.\n\n"
+            "« Ce marché nous manquait depuis des années », a-t-il déclaré.\n\n"
+            "Selon la commerçante Awa Kéita, les prix ont déjà baissé.\n\n"
+            "« Je vends deux fois plus de mangues qu'avant. »")
+    got = {q.text: q.speaker for q in _article(text).quotes if q.direct}
+    assert "Traoré" in (got["Ce marché nous manquait depuis des années"] or "")
+    assert "Kéita" in (got["Je vends deux fois plus de mangues qu'avant."] or "")
+
+
+def test_a_role_noun_speaker_folds_into_the_name_it_was_apposed_to():
+    text = ("Les prix du riz ont doublé, a expliqué Fatoumata Diallo, économiste à l'université de Bamako, "
+            "lors d'un entretien.\n\n"
+            "« La récolte a été mauvaise partout dans la région », souligne l'économiste.")
+    got = {q.text: q.speaker for q in _article(text).quotes if q.direct}
+    assert "Diallo" in (got["La récolte a été mauvaise partout dans la région"] or "")
+
+
 def test_a_flattened_page_keeps_quotes_apart_where_the_paragraph_break_was_lost():
     spans = Q.quoted_spans('Il a dit : "Depuis mon arrivée, rien. "L\'an dernier, tout a changé", dit-il.')
     assert len(spans) == 2

@@ -34,7 +34,8 @@ from typing import Any
 from ...records import Article, Quote
 from . import speakers
 from .discourse import (_apposed_name, _fold_name, _incise_subject, _inverted_subject, _name_end,  # noqa: F401
-                        _named, _nearest_person, _not_a_speaker, _quoted, _resolve, _subject_before, _token_at)
+                        _named, _nearest_person, _not_a_speaker, _quoted, _resolve, _subject_before, _token_at,
+                        introduced, same_person)
 from .lexicon import (  # noqa: F401  (re-exported)
     _CLOSE, _MARKS, _OPEN, _QUOTE_CHARS, _SUBJ, CUE_LEMMAS, LANGUAGES, REPORT_LEMMAS, Lexicon, _lex, lexicon,
 )
@@ -443,9 +444,13 @@ def extract_direct(doc: Any, article: Article, resolver: speakers.Resolver) -> l
                 and (_named(prev.speaker) or not lex.uncued_focus):
             quote.speaker, quote.speaker_mention = prev.speaker, prev.speaker_mention
             quote.language = prev.language
+            new = introduced(doc, article, resolver, prev.end, start) if lex.uncued_focus else None
+            if new and not same_person(new, prev.speaker):  # "Felicity, 49 ans, ... « ... »": she speaks now
+                quote.speaker, quote.speaker_mention, quote.language = new, None, None
         elif lex.uncued_focus and not _title_like(quote.text):
             # no cue, no continuation: the person the story is following speaks (a feature's subject)
-            quote.speaker = _fold_name(_nearest_person(doc, article, start, out, resolver), start, article, resolver)
+            quote.speaker = introduced(doc, article, resolver, prev.end if prev is not None else 0, start) \
+                or _fold_name(_nearest_person(doc, article, start, out, resolver), start, article, resolver)
         out.append(quote)
     return out
 

@@ -161,13 +161,29 @@ def _fold_name(speaker: str | None, before: int, article: Article, resolver: spe
         return speaker
     text = article.text[:before]
     words = speaker.replace("’", "' ").replace("'", "' ").split()
-    while words and (words[0].lower() in lex.determiners or words[0].lower() in lex.role_modifiers):
-        words = words[1:]
+    while words:
+        prefix = next((p for p in lex.role_modifiers if p.endswith("-") and words[0].lower().startswith(p)), None)
+        if prefix and len(words[0]) > len(prefix):
+            words[0] = words[0][len(prefix):]  # "l'ex-première dame"
+        elif words[0].lower() in lex.determiners or words[0].lower() in lex.role_modifiers:
+            words = words[1:]
+        else:
+            break
     if words and words[0].lower() in lex.person_nouns and not any(w[:1].isupper() for w in words):
-        pattern = r"(?i:\b" + re.escape(words[0]) + r")\s+" + _CAP_NAME
+        role = re.escape(words[0])
+        pattern = r"(?i:\b" + role + r")\s+" + _CAP_NAME
         found = list(re.finditer(pattern, text)) if len(words) == 1 else []
+        # "Elijah Oliveros-Rosen, économiste senior à ...": the name the role was apposed to
+        dets = "|".join(re.escape(d) for d in sorted(lex.determiners, key=len, reverse=True))
+        apposed = _CAP_NAME + r",\s+(?:(?:" + dets + r")\s*)?(?:\w+\s+)?(?i:" + role + r")\b"
+        found += list(re.finditer(apposed, text)) if len(words) == 1 else []
+        found.sort(key=lambda m: m.start())
         for m in reversed(found):
-            name = m.group(1).strip()
+            name = " ".join(m.group(1).split())
+            people = [e.name for e in article.entities if e.type == "PERSON" and e.name in name]
+            if m.re.pattern == apposed and not people:
+                continue  # "en Côte d'Ivoire, le politique ...": only a person is apposed to a role
+            name = max(people, key=len) if people else name  # "à BBC Mundo Elijah Oliveros-Rosen": the person
             if name and name.split()[0].lower() not in lex.name_stopwords:
                 return name
         definite = re.match(r"(?i)(?:le|la)\s|l['’]", speaker) is not None  # singular: one person, not a group
@@ -203,7 +219,8 @@ def _salient_name(article: Article, before: int) -> str | None:
     for e in article.entities:
         if e.type != "PERSON" or len(e.name.split()) < 2 or not any(m.start < before for m in e.mentions):
             continue
-        count = len(re.findall(r"(?<![\w’'-])" + re.escape(e.name.split()[-1]) + r"(?![\w’'-])", article.text))
+        count = max(len(e.mentions), len(re.findall(r"(?<![\w’'-])" + re.escape(e.name.split()[-1]) + r"(?![\w’'-])",
+                                                     article.text)))
         if count >= 2 and (best is None or count > best[0]):
             best = (count, e.name)
     return best[1] if best else None
@@ -222,18 +239,111 @@ def _nearest_person(doc: Any, article: Article, at: int, quotes: list[Quote],
     best: tuple[int, str] | None = None
     lex = _lex(doc)
     tok = doc[_token_at(doc, at)] if _token_at(doc, at) < len(doc) else None
-    ante = _antecedent(doc, at, lex, tok.lower_ if tok is not None and tok.lower_ in lex.pronouns else None)
+    pronoun = tok.lower_ if tok is not None and tok.lower_ in lex.pronouns else None
+    ante = _antecedent(doc, at, lex, pronoun)
     if ante is not None:
         name, _ = _resolve(resolver, _name_end(ante))
         if name:
             best = (ante.idx + len(ante.text), name)
+    if pronoun is not None:
+        named = _person_mention_before(doc, article, at, resolver, pronoun)
+        if named is not None and (best is None or named[0] > best[0]):
+            best = named  # "Et Michael, du Metro Plus, pense que ... « ... », dit-il": the parse lost the subject
     for q in reversed(quotes):
         if q.speaker and _named(q.speaker):
             pos = q.speaker_mention.end if q.speaker_mention is not None and q.speaker_mention.end <= at else q.end
             if best is None or pos > best[0]:
                 best = (pos, q.speaker)
             break
-    return best[1] if best is not None and at - best[0] < 1500 else None
+    if best is None or at - best[0] >= 1500:
+        # no person-like subject nor named speaker nearby ("Le monde de David Harris ... il a
+        # développé"): the latest person the text names, in any role, else the one the story follows
+        named = _latest_person(doc, article, at)
+        return named or _salient_name(article, at)
+    return best[1]
+
+
+_GENDER = {"Masc": "m", "Fem": "f"}
+
+
+def _person_mention_before(doc: Any, article: Article, at: int, resolver: speakers.Resolver,
+                           pronoun: str) -> tuple[int, str] | None:
+    """(end, name) of the latest PERSON mention before ``at``, outside quotes, that a subject pronoun
+    can refer to: not the object of a verb or of a preposition ("a critiqué Liz Truss", "avec
+    Messi"), and not of the other gender when the article shows the person's."""
+    lex = _lex(doc)
+    want = _GENDER.get(lex.pronoun_gender.get(pronoun, ""))
+    plural = lex.pronoun_number.get(pronoun) == "Plur"
+    if plural:
+        return None
+    best: tuple[int, str] | None = None
+    for e in article.entities:
+        if e.type != "PERSON" or (want and resolver.genders.get(e.name) not in (None, want)):
+            continue
+        for m in e.mentions:
+            if m.end > at or at - m.end > 400 or _quoted(doc, m.start) or (best is not None and m.end <= best[0]):
+                continue
+            i = _token_at(doc, m.start)
+            if i >= len(doc) or (doc[i].is_sent_start and len(e.name.split()) < 2):
+                continue  # "Articles recommandés :" -- a capitalised first word is no evidence of a name
+            head = doc[i]
+            while head.dep_ in ("flat", "flat:name", "appos") and head.head.i != head.i:
+                head = head.head
+            # the one who speaks or thinks in that sentence: subject of a cue verb, or a name the parse
+            # hung the cue on ("Et Michael, du Metro Plus, pense que" / "explique Ronke")
+            speaks = (head.dep_ in _SUBJ or head.dep_ == "xcomp") and _is_cue_word(head.head, lex) \
+                or (head.dep_ == "ROOT" and any(_is_cue_word(c, lex) for c in head.children
+                                                if c.dep_ in ("parataxis", "acl", "acl:relcl")))
+            if not speaks or any(c.dep_ == "case" for c in head.children):
+                continue
+            best = (m.end, e.name)
+    return best
+
+
+def _is_cue_word(tok: Any, lex: Lexicon) -> bool:
+    return tok.lemma_.lower() in lex.cue_lemmas or tok.lower_ in lex.cue_forms
+
+
+def _latest_person(doc: Any, article: Article, at: int, *, since: int = -1) -> str | None:
+    """The canonical name of the latest PERSON mention between ``since`` and ``at``, outside quotes."""
+    best: tuple[int, str] | None = None
+    for e in article.entities:
+        if e.type != "PERSON":
+            continue
+        for m in e.mentions:
+            if since <= m.start and m.end <= at and not _quoted(doc, m.start) and (best is None or m.start > best[0]):
+                best = (m.start, e.name)
+    return best[1] if best else None
+
+
+def introduced(doc: Any, article: Article, resolver: speakers.Resolver, start: int, end: int) -> str | None:
+    """A person brought on between two quotes, outside them: the subject of a sentence ("Felicity,
+    49 ans, est ...") or the source of "selon X" ("Selon le Dr Philip Gothard, ...") -- the one a
+    following quote with no cue is spoken by, rather than the previous quote's speaker."""
+    lex = _lex(doc)
+    according = {seq[0] for seq in lex.according}
+    best: str | None = None
+    for tok in doc[_token_at(doc, start):_token_at(doc, end)]:
+        if _quoted(doc, tok.idx) or tok.pos_ != "PROPN" or tok.ent_type_ in ("LOC", "GPE", "ORG", "FAC"):
+            continue
+        head = tok
+        while head.dep_ in ("appos", "flat", "flat:name") and head.head.i != head.i \
+                and head.head.pos_ in ("NOUN", "PROPN"):
+            head = head.head  # "le Dr Philip Gothard": the phrase the name is apposed to
+        by_source = any(c.dep_ == "case" and c.lower_ in according for c in head.children)
+        if not (head.dep_ in _SUBJ or by_source):
+            continue
+        name, _ = _resolve(resolver, _name_end(tok))
+        kinds = {e.type for e in article.entities if e.name == name}
+        if name and _named(name) and kinds <= {"PERSON"}:
+            best = _fold_name(name, end, article, resolver)
+    return best
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """Whether two speaker names share a word ("Carmichael" / "Leigh Carmichael", "Sara" / "Sara Gamal")."""
+    wa, wb = {w.lower() for w in (a or "").split()}, {w.lower() for w in (b or "").split()}
+    return bool(wa & wb)
 
 
 def _not_a_speaker(tok: Any, cue: Any) -> bool:
