@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WIREWATCH_SHARED", ROOT.parent / "shared"))
 CORPORA = SHARED / "data" / "corpora"
+PROBE_QUERY = "government police killed"  # a search whose words many stored articles hold
 MARKER = "quillfeatherly"  # an invented word only the update articles carry (the search check)
 OUTLETS = ["harbour-post", "daily-ledger", "the-courier", "wire-digest", "evening-star", "metro-times",
            "river-gazette", "north-herald", "capital-news", "coast-observer"]
@@ -186,13 +187,66 @@ def _remove_store(db: Path) -> None:
 
 
 OPEN = "import sys; from wirewatch.store import Store; Store(sys.argv[1]).close()"
+PROBES = """
+import json, sys, time
+import numpy as np
+from wirewatch.dedup import band_keys, signature
+from wirewatch.records import article_id, content_hash
+from wirewatch.store import Store, search
+from wirewatch.store.db import _Lookup
+
+docs = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
+out = {}
+with Store(sys.argv[1], read_only=True) as store:
+    look = _Lookup(store)
+    ids = [article_id(d["url"], d["text"]) for d in docs]
+    hashes = [content_hash(d["text"]) for d in docs]
+    keys = np.unique(np.concatenate([band_keys(signature(d["text"])[0]) for d in docs]))
+    terms = search.query_terms(store.con, sys.argv[3])
+    probes = {"known ids (articles + copies)": lambda: store.known_ids(ids),
+              "content hashes": lambda: look.by_hash(hashes),
+              "band keys -> candidate signatures": lambda: look.by_keys(keys),
+              "next docid": lambda: store.con.execute("SELECT max(docid) FROM search_docs").fetchone(),
+              "search: postings of a query": lambda: search.build_index(store.con, terms=list(terms))}
+    for name, fn in probes.items():
+        fn()  # warm: the file's blocks read once
+        times = []
+        for _ in range(5):
+            c0 = time.process_time()
+            fn()
+            times.append(time.process_time() - c0)
+        out[name] = round(1000 * sorted(times)[2], 2)
+print(json.dumps(out))
+"""
+
+REFRESH = """
+import json, sys, time
+from wirewatch.store import Store, search
+
+with Store(sys.argv[1], read_only=True) as store:  # what `serve` holds before the update
+    old = search.build_index(store.con)
+with Store(sys.argv[2], read_only=True) as store:  # the store after the update
+    c0 = time.process_time()
+    whole = search.build_index(store.con)
+    c1 = time.process_time()
+    ext = search.extend_index(store.con, old)
+    c2 = time.process_time()
+    assert ext is not old and ext.num_docs == whole.num_docs == old.num_docs + 50, (ext.num_docs, whole.num_docs)
+print(json.dumps({"read whole": round(1000 * (c1 - c0), 1), "extended": round(1000 * (c2 - c1), 1)}))
+"""
 
 
 def measure(n: int, *, docs, src: Path, work: Path, env: dict, rounds: int, update: Path, coverage: bool) -> dict:
     base = base_store(n, docs=docs, src=src, work=work, env=env, coverage=coverage)
+    probes = {}
     if n:  # the measured code opens the base store once (its migrations, if any, are not an update's cost)
         run([sys.executable, "-c", OPEN, str(base)], env)
+        try:  # CPU ms (median of 5, warm) of each lookup an update or a search makes, on the base store
+            probes = json.loads(run([sys.executable, "-c", PROBES, str(base), str(update), PROBE_QUERY], env)[2])
+        except SystemExit:  # code without these lookups (before issue 10)
+            probes = {}
     times, cpus, rss, found = [], [], [], []
+    refresh: dict = {}
     for r in range(rounds):
         db = work / f"run-{n}-{r}.duckdb"
         _remove_store(db)
@@ -204,6 +258,11 @@ def measure(n: int, *, docs, src: Path, work: Path, env: dict, rounds: int, upda
         _, _, hits = run([sys.executable, "-c", CLI, "articles", MARKER, "--json", "--limit", "100", "--db",
                           str(db)], env)
         rows = [json.loads(line) for line in hits.splitlines() if line.strip()]
+        if n and r == 0:  # the web app's search index after this update: read whole vs extended (CPU ms)
+            try:
+                refresh = json.loads(run([sys.executable, "-c", REFRESH, str(base), str(db)], env)[2])
+            except SystemExit:  # code without extend_index
+                refresh = {}
         times.append(wall)
         cpus.append(cpu)
         rss.append(peak)
@@ -211,7 +270,9 @@ def measure(n: int, *, docs, src: Path, work: Path, env: dict, rounds: int, upda
         _remove_store(db)
     return {"n": n, "seconds": statistics.median(times), "cpu_seconds": statistics.median(cpus),
             "peak_rss_mb": statistics.median(rss),
-            "stored": summary.get("stored"), "found": min(found), "runs": [round(t, 2) for t in times]}
+            "stored": summary.get("stored"), "found": min(found), "runs": [round(t, 2) for t in times],
+            "cpu_runs": [round(c, 2) for c in cpus], "rss_runs": [round(r) for r in rss], "probes_ms": probes,
+            "serve_index_refresh_ms": refresh}
 
 
 def main() -> None:
@@ -256,8 +317,14 @@ def main() -> None:
         results.append(res)
         print(f"  {n:7d} stored: {res['seconds']:6.2f} s wall  {res['cpu_seconds']:6.2f} s CPU  "
               f"peak RSS {res['peak_rss_mb']:6.0f} MB  "
-              f"stored {res['stored']}, found by `articles {MARKER}`: {res['found']}/50  runs {res['runs']}",
-              flush=True)
+              f"stored {res['stored']}, found by `articles {MARKER}`: {res['found']}/50  runs {res['runs']} "
+              f"CPU {res['cpu_runs']} RSS {res['rss_runs']}", flush=True)
+        if res["serve_index_refresh_ms"]:
+            print(f"           serve's search index after the update (CPU ms): {res['serve_index_refresh_ms']}",
+                  flush=True)
+        if res["probes_ms"]:
+            print("           lookups (CPU ms): " + ", ".join(f"{k} {v}" for k, v in res["probes_ms"].items()),
+                  flush=True)
     empty = next((r for r in results if r["n"] == 0), None)
     if empty:
         for r in results:
