@@ -9,7 +9,7 @@ import pytest
 from wirewatch import coverage as cov
 from wirewatch.coverage import happenings as hp
 from wirewatch.dedup import Deduper
-from wirewatch.records import Actor, Article, DateExpr, Entity, Event, Mention, Place
+from wirewatch.records import Actor, Article, DateExpr, Entity, Event, Mention, Place, Quote
 from wirewatch.store import Batch, Store
 from wirewatch.store import coverage as sc
 
@@ -263,6 +263,104 @@ def test_one_happening_however_its_reports_date_or_place_it():
     assert hp.date_span("2031-02") == (hp.date_span("2031-02-01")[0], hp.date_span("2031-02-28")[0])
     assert "c|c1|NATURAL_DISASTER" in hp.probe_keys(same_cluster_later)
     assert set(hp.probe_keys(same_cluster_later)) & set(hp.file_keys(h))
+
+
+def dated(text: str, *, trigger: str, when: str, value: str, quote: str | None = None,
+          type_: str = "NATURAL_DISASTER", place: str | None = "Korvany") -> tuple[Article, Event]:
+    """An article of one sentence with one event (its trigger word) and one date mention."""
+    a = Article(source=f"{abs(hash(text))}.html", text=text, title="t", published="2031-03-12")
+    a.dates = [DateExpr(text=when, value=value, start=text.index(when), end=text.index(when) + len(when))]
+    if quote:
+        a.quotes = [Quote(text=quote, start=text.index(quote), end=text.index(quote) + len(quote), speaker="X",
+                          cue="said", direct=False)]
+    ev = event(value, place=place, type_=type_, text=text)
+    ev.trigger = trigger
+    a.events = [ev]
+    return a, ev
+
+
+def test_a_statement_day_is_not_the_happenings_day():
+    own = [dated("The Mirel flooded Korvany on Tuesday, rescuers said.", trigger="flooded", when="Tuesday",
+                 value="2031-03-04"),
+           dated("Tuesday's flood in Korvany left 200 families homeless.", trigger="flood", when="Tuesday",
+                 value="2031-03-04")]
+    said = [dated("On Friday the mayor said the region would pay for the damage of the flood in Korvany.",
+                  trigger="flood", when="Friday", value="2031-03-07",
+                  quote="the region would pay for the damage of the flood in Korvany"),
+            dated("The governor on Friday called for an inquiry into the flooding of the old town.",
+                  trigger="flooding", when="Friday", value="2031-03-07")]
+    assert all(hp.own_date(ev, a) for a, ev in own)
+    assert not any(hp.own_date(ev, a) for a, ev in said)
+    f_own = hp.facts(own[0][1], event_key="k1", coverage_id="c1", article=own[0][0])
+    f_said = hp.facts(said[0][1], event_key="k2", coverage_id="c1", article=said[0][0])
+    assert f_own.span is not None and f_said.span is None and f_said.said == f_said.said and f_said.said
+    h = hp.Happening(happening_id="h1", kind="NATURAL_DISASTER", place="korvany", country="XX", country_level=False,
+                     day=f_own.day, month="2031-03", coverage_id="c1", span=f_own.span)
+    assert hp.choose(f_said, [h]) == "h1"  # the same cluster: statements about it three days later
+    f_elsewhere = hp.facts(said[0][1], event_key="k3", coverage_id="c9", article=said[0][0])
+    assert hp.choose(f_elsewhere, [h]) == "h1"  # another cluster, the same town, after it
+    before = hp.Happening(happening_id="h2", kind="NATURAL_DISASTER", place="korvany", country="XX",
+                          country_level=False, day=f_own.day + 10, month="2031-03", coverage_id="c8",
+                          span=(f_own.span[0] + 10, f_own.span[1] + 10))
+    assert hp.choose(f_elsewhere, [before]) is None  # a statement is not about a later happening
+    other_town = hp.Happening(happening_id="h3", kind="NATURAL_DISASTER", place="tessaly", country="XX",
+                              country_level=False, day=f_own.day, month="2031-03", coverage_id="c8", span=f_own.span)
+    assert hp.choose(f_elsewhere, [other_town]) is None
+
+
+def test_statements_dated_by_their_day_join_the_happening_in_the_store(tmp_path):
+    arts = corpus()[:3]  # one coverage cluster
+    text0 = arts[0].text
+    arts[0].events = [event("2031-03-04", text=text0[:text0.index(".") + 1])]
+    arts[0].events[0].trigger = "burst"
+    arts[0].dates = [DateExpr(text="Tuesday", value="2031-03-04", start=text0.index("Tuesday"),
+                              end=text0.index("Tuesday") + 7)]
+    for a in arts[1:]:
+        a.text = a.text + " On Friday the mayor said the region would pay for the damage of the flood in Korvany."
+        i = a.text.index("On Friday")
+        a.dates = [DateExpr(text="Friday", value="2031-03-07", start=i + 3, end=i + 9)]
+        q = a.text.index("the region would")
+        a.quotes = [Quote(text=a.text[q:-1], start=q, end=len(a.text) - 1, speaker="Ilse Vantorp", cue="said",
+                          direct=False)]
+        a.events = [event("2031-03-07", text=a.text[i:])]
+        a.events[0].start, a.events[0].end, a.events[0].trigger = i, len(a.text), "flood"
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        write(store, arts[:1], dd)
+        write(store, arts[1:], dd)
+        assert len({cid for (cid,) in store.con.execute("SELECT coverage_id FROM articles").fetchall()}) == 1
+        keys = [k for (k,) in store.con.execute("SELECT event_key FROM events").fetchall()]
+        of = sc.happenings_of(store.con, keys)
+    assert len(keys) == 2 and len(set(of.values())) == 1
+
+
+def test_merging_two_clusters_merges_their_happenings_and_records_it(tmp_path):
+    kw = {"published": "2031-03-04", "names": [("Ilse Vantorp", "PERSON"), ("Mirel", "LOC")],
+          "places": ["Korvany", "Dunmere"]}
+    first = article("Korvany flood", "The Mirel river burst its banks in Korvany, flooding the old town.",
+                    source="first.html", **kw)
+    second = article("Families in sports hall", "Mayor Ilse Vantorp said two hundred families slept in the "
+                     "Dunmere sports hall after the flood.", source="second.html", **kw)
+    first.dates = second.dates = []
+    first.events = [event("2031-03-04", text=first.text)]
+    second.events = [event("2031-03-04", place=None, text=second.text)]  # no place: only its cluster can join it
+    bridge = article("Korvany flood: mayor Vantorp opens the Dunmere sports hall",
+                     "The Mirel river burst its banks in Korvany, flooding the old town. Mayor Ilse Vantorp said "
+                     "two hundred families slept in the Dunmere sports hall.", source="bridge.html", **kw)
+    first.id, second.id = "first", "second"
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        write(store, [first], dd)
+        write(store, [second], dd)
+        keys = [k for (k,) in store.con.execute("SELECT event_key FROM events").fetchall()]
+        before = sc.happenings_of(store.con, keys)
+        write(store, [bridge], dd)
+        after = sc.happenings_of(store.con, keys)
+        recorded = store.con.execute("SELECT from_id, into_id FROM happening_merges").fetchall()
+        left = store.con.execute("SELECT count(*) FROM happenings").fetchone()[0]
+    assert len(set(before.values())) == 2
+    assert len(set(after.values())) == 1 and left == 1
+    assert len(recorded) == 1 and set(recorded[0]) == set(before.values())
 
 
 def test_happening_date_is_the_most_reported_day_and_conflicts_are_listed():

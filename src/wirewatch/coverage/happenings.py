@@ -28,11 +28,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..records import Event
+from ..records import Article, Event
 
 __all__ = ["EventFacts", "Happening", "choose", "facts", "file_keys", "happening_summary", "probe_keys"]
 
 SAME_DAY_SLACK = 1  # days two text-given dates of one happening may differ by (overnight, time zones)
+STATEMENT_LAG = 14  # days after a happening that a statement dated by its saying may still be about it
 VERBAL = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "REQUEST", "ACCUSE", "REJECT", "THREATEN",
           "SANCTION", "PROTEST"}
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -56,6 +57,7 @@ class EventFacts:
     target: str | None = None
     background: bool = False
     plover: str | None = None
+    said: int | None = None  # a statement's day (ordinal) where the text dates the saying, not the happening
 
 
 @dataclass(slots=True)
@@ -83,11 +85,44 @@ def _norm(name: str | None) -> str | None:
     return out or None
 
 
+OWN_BEFORE = 25  # a date mention ending this close before the trigger dates it ("Saturday's attack")
+OWN_AFTER = 60  # ... or starting this close after it ("the attack on Douma on Saturday")
+
+
+def own_date(event: Event, article: Article | None) -> bool:
+    """Whether the text-given date of ``event`` is its trigger's own, not a statement's about it.
+
+    "On Tuesday the minister said Moscow would propose an inquiry into the chemical attack": the
+    sentence's date is the day of the saying.  The date is the trigger's own when a mention of it
+    sits right beside the trigger (``OWN_BEFORE``/``OWN_AFTER`` characters) and is not outside the
+    reported speech (a quote span of the article) the trigger is in.  Without the article (or a
+    trigger to find) the date is taken as given."""
+    if article is None or event.date_basis != "text" or not event.date:
+        return True
+    if not event.trigger:
+        return False  # dated from its context (the nearest date), not by its own words
+    at = article.text.find(event.trigger, event.start, event.end)
+    if at < 0:
+        return True
+    end = at + len(event.trigger)
+    speech = [(q.start, q.end) for q in article.quotes if q.start <= at < q.end]
+    for d in article.dates:
+        if d.value != event.date or d.start < event.start or d.start >= event.end:
+            continue
+        if speech and not any(s <= d.start < e for s, e in speech):
+            continue  # the trigger is reported speech, the date is the saying's
+        if at - OWN_BEFORE <= d.end <= at + 1 or end - 1 <= d.start <= end + OWN_AFTER:
+            return True
+    return False
+
+
 def facts(event: Event, *, event_key: str, coverage_id: str | None,
-          country_names: set[str] | None = None) -> EventFacts:
-    """The facts of one extracted event (``country_names``: normalised names that are countries)."""
+          country_names: set[str] | None = None, article: Article | None = None) -> EventFacts:
+    """The facts of one extracted event (``country_names``: normalised names that are countries;
+    ``article``: its article, to tell the trigger's own date from a statement's, ``own_date``)."""
     kind = event.type or (f"plover:{event.plover}" if event.plover else None)
     day = month = None
+    own = own_date(event, article)
     if event.date and event.date_basis == "text":
         m = _DAY.match(event.date)
         if m:
@@ -97,7 +132,12 @@ def facts(event: Event, *, event_key: str, coverage_id: str | None,
                 day = None
         m = _MONTH.match(event.date)
         month = f"{m.group(1)}-{m.group(2)}" if m else None
-    span = date_span(event.date) if event.date and event.date_basis == "text" else None
+    span = date_span(event.date) if event.date and event.date_basis == "text" and own else None
+    said = None
+    if not own:  # a statement's day: no claim about the happening's (its month still finds it)
+        said_span = date_span(event.date)
+        said = day if day is not None else (said_span[1] if said_span else None)
+        day = None
     place = _norm(event.place)
     country = event.place_country
     level = bool(place and (country_names and place in country_names))
@@ -105,7 +145,7 @@ def facts(event: Event, *, event_key: str, coverage_id: str | None,
                       month=month, coverage_id=coverage_id, span=span,
                       source=_norm(event.source.name if event.source else None),
                       target=_norm(event.target.name if event.target else None),
-                      background=event.status == "background", plover=event.plover)
+                      background=event.status == "background", plover=event.plover, said=said)
 
 
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -202,7 +242,12 @@ def choose(f: EventFacts, candidates: list[Happening]) -> str | None:
             continue  # a request and an accusation are two happenings
         same = bool(f.coverage_id and f.coverage_id == h.coverage_id)
         if same:  # who said or asked what is the happening itself for verbal events
-            ok = _dates_agree(f, h, SAME_DAY_SLACK) and (f.plover not in VERBAL or _actors_agree(f, h))
+            ok = (_dates_agree(f, h, SAME_DAY_SLACK) and (f.plover not in VERBAL or _actors_agree(f, h))
+                  and (f.said is None or h.span is None or h.span[0] <= f.said + SAME_DAY_SLACK))
+        elif f.said is not None:  # a statement about a happening before it, at that very place
+            ok = (bool(f.place) and f.place == h.place and not h.country_level and h.span is not None
+                  and h.span[0] <= f.said + SAME_DAY_SLACK and f.said - h.span[1] <= STATEMENT_LAG
+                  and _actors_agree(f, h))
         else:
             ok = (bool(f.place) and bool(h.place) and _dates_agree(f, h, SAME_DAY_SLACK)
                   and f.span is not None and _actors_agree(f, h))

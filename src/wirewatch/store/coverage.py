@@ -157,8 +157,11 @@ def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
 
 
 def _merge(con: duckdb.DuckDBPyConnection, old: str, into: str, article_id: str, at: datetime) -> None:
-    """Cluster ``old`` becomes part of ``into`` (its articles, profiles and happenings follow)."""
+    """Cluster ``old`` becomes part of ``into`` (its articles, profiles and happenings follow; a
+    happening of ``old`` that is one of ``into``'s, by the rules of ``coverage.happenings``, merges
+    into it and the merge is recorded in ``happening_merges``)."""
     log.info("coverage cluster %s merged into %s by %s", old, into, article_id)
+    _merge_happenings(con, old, into, at)
     con.execute("UPDATE articles SET coverage_id = ?, record = json_merge_patch(record, json_object('coverage_id', ?)) "
                 "WHERE coverage_id = ?", [into, into, old])
     con.execute("UPDATE coverage_profiles SET coverage_id = ? WHERE coverage_id = ?", [into, old])
@@ -166,6 +169,41 @@ def _merge(con: duckdb.DuckDBPyConnection, old: str, into: str, article_id: str,
     con.execute("INSERT INTO happening_keys SELECT replace(key, ?, ?), happening_id FROM happening_keys "
                 "WHERE key LIKE ?", [f"c|{old}|", f"c|{into}|", f"c|{old}|%"])
     con.execute("INSERT INTO coverage_merges VALUES (?, ?, ?, ?)", [old, into, article_id, at])
+
+
+_HAPPENING_COLUMNS = ("happening_id, type, place, place_country, country_level, day, month, coverage_id, source, "
+                      "target, plover, span_first, span_last")
+
+
+def _happening(r: tuple) -> hp.Happening:
+    return hp.Happening(happening_id=r[0], kind=r[1], place=r[2], country=r[3], country_level=bool(r[4]), day=r[5],
+                        month=r[6], coverage_id=r[7], source=r[8], target=r[9], plover=r[10],
+                        span=(r[11], r[12]) if r[11] is not None else None)
+
+
+def _merge_happenings(con: duckdb.DuckDBPyConnection, old: str, into: str, at: datetime) -> None:
+    """Happenings of cluster ``old`` that describe one of cluster ``into``'s join it (before the
+    clusters' rows are relabelled): their events, keys and reports follow; the merge is recorded."""
+    def of(cid: str) -> list[hp.Happening]:
+        return [_happening(r) for r in con.execute(
+            f"SELECT {_HAPPENING_COLUMNS} FROM happenings WHERE coverage_id = ? ORDER BY first_seen, happening_id",
+            [cid]).fetchall()]
+
+    targets = of(into)
+    if not targets:
+        return
+    for h in of(old):
+        f = hp.EventFacts(event_key=h.happening_id, kind=h.kind, place=h.place, country=h.country,
+                          country_level=h.country_level, day=h.day, month=h.month, coverage_id=into, span=h.span,
+                          source=h.source, target=h.target, plover=h.plover)
+        hid = hp.choose(f, targets)
+        if hid is None or hid == h.happening_id:
+            continue
+        log.info("happening %s merged into %s (clusters %s into %s)", h.happening_id, hid, old, into)
+        con.execute("UPDATE event_happenings SET happening_id = ? WHERE happening_id = ?", [hid, h.happening_id])
+        con.execute("UPDATE happening_keys SET happening_id = ? WHERE happening_id = ?", [hid, h.happening_id])
+        con.execute("DELETE FROM happenings WHERE happening_id = ?", [h.happening_id])
+        con.execute("INSERT INTO happening_merges VALUES (?, ?, ?, ?, ?)", [h.happening_id, hid, old, into, at])
 
 
 def _write_profiles(store: Store, profiles: list[cov.Profile], weeks: list[int], arts: list[Article]) -> None:
@@ -229,7 +267,7 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
     todo = [k for k in sorted(pending, key=lambda k: (pending[k][0].id, pending[k][1].start, k))
             if k not in filed and k not in stored]  # an event already stored keeps its happening
     all_facts = {k: hp.facts(pending[k][1], event_key=k, coverage_id=pending[k][0].coverage_id,
-                             country_names=countries) for k in todo}
+                             country_names=countries, article=pending[k][0]) for k in todo}
     by_key = _stored_happenings(con, sorted({p for f in all_facts.values() for p in hp.probe_keys(f)}))
     local.update({h.happening_id: h for hs in by_key.values() for h in hs})  # every happening by id
     for key in todo:
