@@ -33,7 +33,7 @@ from typing import Any
 
 from ...records import Article, Quote
 from . import speakers
-from .discourse import (_apposed_name, _fold_name, _incise_subject, _inverted_subject, _name_end,  # noqa: F401
+from .discourse import (_apposed_name, _comma_incise_subject, _fold_name, _incise_subject, _inverted_subject, _name_end,  # noqa: F401
                         _named, _nearest_person, _not_a_speaker, _quoted, _resolve, _subject_before, _token_at,
                         introduced, same_person)
 from .lexicon import (  # noqa: F401  (re-exported)
@@ -262,6 +262,8 @@ def _speaker_of(cue: Any, quote: tuple[int, int] | None = None) -> Any | None:
     if lex.inverted_incise:  # word order first: the parse of attributions is unreliable in this language
         found = _incise_subject(cue, quote, outside) if quote is not None else None
         found = found if found is not None else _subject_before(cue, outside, lex)
+        if found is None and quote is not None and cue.idx >= quote[1]:
+            found = _comma_incise_subject(cue, outside)
         if found is not None:
             return found
     subjects = [c for c in cue.children if c.dep_ in _SUBJ and outside(c) and c.text.lstrip("-")[:1].isalnum()

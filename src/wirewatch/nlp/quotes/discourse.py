@@ -59,6 +59,27 @@ def _incise_subject(cue: Any, quote: tuple[int, int], outside: Any) -> Any | Non
     return None
 
 
+def _comma_incise_subject(cue: Any, outside: Any) -> Any | None:
+    """"... « la plus dangereuse » depuis 1945, a averti le président russe Vladimir Poutine.": a cue
+    right after a comma, its subject after it (an incise closing the sentence, however far the quote):
+    the name in the words that follow, else their first noun."""
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= 0 and doc[i].pos_ in ("AUX", "ADV"):
+        i -= 1
+    if i < 0 or doc[i].text != ",":
+        return None
+    first_noun = None
+    for tok in doc[cue.i + 1:cue.i + 9]:
+        if tok.is_punct or tok.pos_ in ("VERB", "ADP", "SCONJ", "CCONJ") or not outside(tok):
+            break
+        if tok.pos_ == "PROPN":
+            return tok
+        if tok.pos_ == "NOUN" and first_noun is None:
+            first_noun = tok
+    return first_noun
+
+
 def _subject_before(cue: Any, outside: Any, lex: Lexicon) -> Any | None:
     """"Le pape ajoute que", "M. Koné a déclaré": the noun, name or subject pronoun right before the
     verb group (auxiliaries, adverbs, negation and object clitics skipped)."""
@@ -141,6 +162,8 @@ def _antecedent(doc: Any, at: int, lex: Lexicon, pronoun: str | None = None) -> 
         if not (tok.pos_ == "PROPN" or (pronoun and (tok.lemma_.lower() in lex.person_nouns
                                                      or tok.lower_ in lex.person_nouns))):
             continue
+        if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "LOC", "GPE", "FAC"):
+            continue  # "Elle" is not "l'University College de Londres" nor "l'Indonésie"
         if gender and tok.morph.get("Gender") and gender not in tok.morph.get("Gender"):
             continue
         if number and tok.morph.get("Number") and number not in tok.morph.get("Number"):
@@ -161,6 +184,9 @@ def _fold_name(speaker: str | None, before: int, article: Article, resolver: spe
         return speaker
     text = article.text[:before]
     words = speaker.replace("’", "' ").replace("'", "' ").split()
+    if len(words) > 1 and words[-1].lower() in lex.cue_forms:  # "Le pape ajoute": the parse kept the verb
+        words = words[:-1]
+        speaker = " ".join(words)
     while words:
         prefix = next((p for p in lex.role_modifiers if p.endswith("-") and words[0].lower().startswith(p)), None)
         if prefix and len(words[0]) > len(prefix):
@@ -171,8 +197,9 @@ def _fold_name(speaker: str | None, before: int, article: Article, resolver: spe
             break
     if words and words[0].lower() in lex.person_nouns and not any(w[:1].isupper() for w in words):
         role = re.escape(words[0])
-        pattern = r"(?i:\b" + role + r")\s+" + _CAP_NAME
-        found = list(re.finditer(pattern, text)) if len(words) == 1 else []
+        phrase = r"\s+".join(re.escape(w) for w in words)  # "le président russe Vladimir Poutine"
+        pattern = r"(?i:\b" + phrase + r")\s+" + _CAP_NAME
+        found = list(re.finditer(pattern, article.text[:before + 200])) if len(words) <= 3 else []
         # "Elijah Oliveros-Rosen, économiste senior à ...": the name the role was apposed to
         dets = "|".join(re.escape(d) for d in sorted(lex.determiners, key=len, reverse=True))
         apposed = _CAP_NAME + r",\s+(?:(?:" + dets + r")\s*)?(?:\w+\s+)?(?i:" + role + r")\b"
