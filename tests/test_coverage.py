@@ -480,3 +480,83 @@ def test_report_timeline_lists_a_happening_once_with_its_conflicting_dates(tmp_p
     assert flood["date"] == "2031-03-04" and flood["conflicting_dates"] == ["2031-03-05"]
     assert flood["stories"] == 3 and flood["merged_events"] == 2  # the first two share one event key (day, country)
     assert "also dated by its reports: 2031-03-05" in render(rep, "md")
+
+
+# -- stores written before migration 008 -------------------------------------------------------------
+def old_store(path, arts, monkeypatch) -> None:
+    """A store as wirewatch wrote it before coverage clusters: migrations up to 006, no clustering."""
+    from wirewatch.store import db
+
+    every = db.migrations()
+    with monkeypatch.context() as m:
+        m.setattr(db, "migrations", lambda: [x for x in every if x[0] < 8])
+        m.setattr(sc, "assign", lambda *args, **kwargs: None)
+        m.setattr(sc, "catch_up", lambda *args, **kwargs: 0)
+        with Store(path) as store:
+            dd = Deduper()
+            for a in arts:
+                write(store, [a], dd)
+            assert store.schema_version() < 8
+
+
+def test_an_upgraded_store_gets_coverage_clusters_on_its_first_writable_open(tmp_path, monkeypatch):
+    arts = corpus()
+    arts[0].events = [event("2031-03-04")]
+    arts[1].events = [event("2031-03-05", text="The Mirel flooded Korvany.")]
+    old_store(tmp_path / "s.duckdb", arts, monkeypatch)
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:  # reading does not change it
+        assert len({c for (c,) in store.con.execute("SELECT coverage_id FROM articles").fetchall()}) == len(arts)
+    monkeypatch.setattr(sc, "BACKFILL_CHUNK", 2)  # three chunks, each its own transaction
+    with Store(tmp_path / "s.duckdb") as store:
+        rows = store.con.execute("SELECT source, coverage_id, record->>'coverage_id' FROM articles").fetchall()
+        profiles = store.con.execute("SELECT count(*) FROM coverage_profiles").fetchone()[0]
+        keys = [k for (k,) in store.con.execute("SELECT event_key FROM events").fetchall()]
+        of = sc.happenings_of(store.con, keys)
+        filed = store.con.execute("SELECT count(*) FROM event_happenings").fetchone()[0]
+        log = store.con.execute("SELECT articles, finished_at IS NOT NULL FROM coverage_backfill").fetchall()
+    assert all(col == rec for _, col, rec in rows)
+    by: dict[str, set[str]] = {}
+    for source, cid, _ in rows:
+        by.setdefault(cid, set()).add(source)
+    assert sorted(by.values(), key=sorted) == sorted(gold_groups(arts), key=sorted)
+    assert profiles == len(arts) and filed == 2 and len(set(of.values())) == 1
+    assert log == [(len(arts), True)]
+    with Store(tmp_path / "s.duckdb") as store:  # once: later opens find nothing to do
+        assert sc.catch_up(store) == 0
+        new = article("Korvany: the Mirel falls back", "The Mirel river fell back in Korvany on Thursday and "
+                      "mayor Ilse Vantorp said families could leave the Dunmere sports hall.",
+                      published="2031-03-06", source="late.html", names=[("Ilse Vantorp", "PERSON")],
+                      places=["Korvany", "Dunmere"])
+        write(store, [new], Deduper())
+        cid = dict(store.con.execute("SELECT source, coverage_id FROM articles").fetchall())
+    assert cid["late.html"] == cid["a0.html"]  # new reports join the backfilled clusters
+
+
+def test_an_interrupted_backfill_resumes_where_it_stopped(tmp_path, monkeypatch):
+    arts = corpus()
+    old_store(tmp_path / "s.duckdb", arts, monkeypatch)
+    monkeypatch.setattr(sc, "BACKFILL_CHUNK", 2)
+    real = sc._backfill_chunk
+    calls = []
+
+    def flaky(store, ids, known):
+        calls.append(ids)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # killed during the second chunk
+        real(store, ids, known)
+
+    monkeypatch.setattr(sc, "_backfill_chunk", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        Store(tmp_path / "s.duckdb")
+    monkeypatch.setattr(sc, "_backfill_chunk", real)
+    with Store(tmp_path / "s.duckdb") as store:
+        n = store.con.execute("SELECT count(*) FROM coverage_profiles").fetchone()[0]
+        ids = store.con.execute("SELECT count(DISTINCT article_id) FROM coverage_profiles").fetchone()[0]
+        rows = store.con.execute("SELECT source, coverage_id FROM articles").fetchall()
+        finished = store.con.execute("SELECT count(*) FROM coverage_backfill WHERE finished_at IS NOT NULL"
+                                     ).fetchone()[0]
+    assert n == ids == len(arts) and finished == 1
+    by: dict[str, set[str]] = {}
+    for source, cid in rows:
+        by.setdefault(cid, set()).add(source)
+    assert sorted(by.values(), key=sorted) == sorted(gold_groups(arts), key=sorted)

@@ -229,6 +229,104 @@ def _write_profiles(store: Store, profiles: list[cov.Profile], weeks: list[int],
                                         "article_id": keys["article_id"]})
 
 
+# -- backfill of stores written before migration 008 -------------------------------------------------
+BACKFILL_CHUNK = 500  # articles decided and committed together (an interrupted backfill resumes from there)
+
+
+def catch_up(store: Store, *, chunk: int | None = None) -> int:
+    """Coverage clusters for the articles a store holds from before migration 008 (no profile yet).
+
+    Runs once, on the first writable open after the upgrade (``Store._catch_up``): a monitor that has
+    followed its sources for months keeps its archive and expects it clustered like new articles
+    (and new articles clustered with the last weeks of it), without a separate step.  Articles are
+    decided in publication order (arrival order where undated), as if ingested in that order, a
+    ``chunk`` at a time, each in its own transaction: an interrupted backfill resumes where it stopped.
+    Their events are filed under happenings too.  When done (or on a store that has nothing to
+    catch up, such as a new one) ``coverage_backfill`` records it and later opens cost one lookup.
+    Returns the number of articles given a coverage cluster."""
+    con = store.con
+    if con.execute("SELECT count(*) FROM coverage_backfill WHERE finished_at IS NOT NULL").fetchone()[0]:
+        return 0
+    chunk = chunk or BACKFILL_CHUNK
+    todo = [r[0] for r in con.execute("""
+        SELECT a.id FROM articles a ANTI JOIN coverage_profiles p ON p.article_id = a.id
+        ORDER BY a.published NULLS LAST, a.ingested_at, a.id""").fetchall()]
+    from .db import now
+
+    if todo:
+        log.warning("%s: giving %d stored articles their coverage clusters (once, after the upgrade)",
+                    store.path, len(todo))
+        if not con.execute("SELECT count(*) FROM coverage_backfill").fetchone()[0]:  # else resumed
+            con.execute("INSERT INTO coverage_backfill VALUES (?, NULL, 0)", [now()])
+        known = dict(con.execute("""
+            SELECT a.story_id, any_value(a.coverage_id) FROM articles a SEMI JOIN coverage_profiles p
+            ON p.article_id = a.id GROUP BY a.story_id""").fetchall())
+    done = 0
+    for start in range(0, len(todo), chunk):
+        ids = todo[start:start + chunk]
+        con.execute("BEGIN")
+        try:
+            _backfill_chunk(store, ids, known)
+            con.execute("UPDATE coverage_backfill SET articles = articles + ? WHERE finished_at IS NULL",
+                        [len(ids)])
+            con.execute("COMMIT")
+        except BaseException:  # interrupted too: the chunk is undone, the next open redoes it
+            con.execute("ROLLBACK")
+            raise
+        done += len(ids)
+        log.info("coverage backfill: %d of %d articles", done, len(todo))
+    if not todo:
+        con.execute("INSERT INTO coverage_backfill VALUES (?, ?, 0)", [now(), now()])
+    else:
+        con.execute("UPDATE coverage_backfill SET finished_at = ? WHERE finished_at IS NULL", [now()])
+    return done
+
+
+def _backfill_chunk(store: Store, ids: list[str], known: dict[str, str]) -> None:
+    con = store.con
+    view = _view(con, "_ww_cov_backfill", {"v": pa.array(ids, pa.string())})
+    try:
+        rows = {r[0]: r[1:] for r in con.execute(
+            f"SELECT id, record, ingested_at FROM articles WHERE id IN (SELECT v FROM {view})").fetchall()}
+    finally:
+        con.unregister(view)
+    arts, weeks = [], []
+    for aid in ids:
+        record, ingested = rows[aid]
+        a = Article.from_dict(json.loads(record))
+        a.id = aid
+        arts.append((a, ingested))
+    profiles = [cov.profile(a, params=PARAMS) for a, _ in arts]
+    weeks = [_week(p, ingested) for p, (_, ingested) in zip(profiles, arts)]
+    found = _candidates(con, profiles, weeks)
+    decisions = cov.assign(profiles, found, params=PARAMS, known=known)
+    merged: dict[str, tuple[str, str]] = {}
+    for (a, _), d in zip(arts, decisions):
+        a.coverage_id = d.coverage_id
+        for old in d.merged:
+            merged.setdefault(old, (d.coverage_id, a.id))
+    at = max(ingested for _, ingested in arts)
+    for old, (into, article_id) in merged.items():
+        _merge(con, old, into, article_id, at)
+        for sid, cid in known.items():
+            if cid == old:
+                known[sid] = into
+    for a, _ in arts:  # within the chunk too: a later merge renames an earlier decision's cluster
+        while a.coverage_id in merged:
+            a.coverage_id = merged[a.coverage_id][0]
+        known.setdefault(a.story_id, a.coverage_id)
+    view = _view(con, "_ww_cov_set", {"id": pa.array([a.id for a, _ in arts], pa.string()),
+                                      "cid": pa.array([a.coverage_id for a, _ in arts], pa.string())})
+    try:
+        con.execute(f"""UPDATE articles SET coverage_id = v.cid,
+                            record = json_merge_patch(record, json_object('coverage_id', v.cid))
+                        FROM {view} v WHERE articles.id = v.id""")
+    finally:
+        con.unregister(view)
+    _write_profiles(store, profiles, weeks, [a for a, _ in arts])
+    assign_happenings(store, [a for a, _ in arts], at=at, stored_events=True)
+
+
 # -- happenings ------------------------------------------------------------------------------------
 def _country_names() -> set[str]:
     from ..nlp.events.actors import tables
@@ -236,9 +334,10 @@ def _country_names() -> set[str]:
     return set(tables().names)
 
 
-def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> None:
+def assign_happenings(store: Store, arts: list[Article], *, at: datetime, stored_events: bool = False) -> None:
     """File each new event (a key not stored yet) under a happening: a stored one it describes, one
-    started earlier in this batch, or its own new one."""
+    started earlier in this batch, or its own new one.  ``stored_events``: also events already stored
+    but not filed yet (the backfill of articles from before migration 008)."""
     from ..nlp.events import event_key
 
     con = store.con
@@ -265,7 +364,7 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime) -> Non
     local: dict[str, hp.Happening] = {}  # stored candidates and happenings started in this batch, by id
     local_keys: dict[str, list[str]] = defaultdict(list)  # keys filed in this batch
     todo = [k for k in sorted(pending, key=lambda k: (pending[k][0].id, pending[k][1].start, k))
-            if k not in filed and k not in stored]  # an event already stored keeps its happening
+            if k not in filed and (stored_events or k not in stored)]  # a stored event keeps its happening
     all_facts = {k: hp.facts(pending[k][1], event_key=k, coverage_id=pending[k][0].coverage_id,
                              country_names=countries, article=pending[k][0]) for k in todo}
     by_key = _stored_happenings(con, sorted({p for f in all_facts.values() for p in hp.probe_keys(f)}))

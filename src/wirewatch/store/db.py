@@ -157,8 +157,8 @@ class Store:
                 f"UNION SELECT id FROM copies WHERE id IN (SELECT v FROM {values})").fetchall()}
 
     def _catch_up(self) -> None:
-        """Bring what migration 006 added up to date with older articles: LSH band keys and the
-        search index (a no-op, costing a few counts, on a store that is current)."""
+        """Bring what migrations 006 and 008 added up to date with older articles: LSH band keys, the
+        search index and coverage clusters (a no-op, costing a few counts, on a store that is current)."""
         con = self.con
         if con.execute("SELECT (SELECT count(*) FROM articles) > 0 AND NOT EXISTS (SELECT 1 FROM lsh_bands)"
                        ).fetchone()[0]:
@@ -174,6 +174,7 @@ class Store:
                 con2.close()
         if self.fts and search.missing_count(con) > 0:
             search.catch_up(con)
+        coverage.catch_up(self)  # coverage clusters for articles stored before migration 008 (once)
 
     def _insert_bands(self, items: list[tuple[str, np.ndarray]], *, con=None) -> None:
         if not items:
