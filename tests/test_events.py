@@ -490,3 +490,28 @@ def test_request_to_someone_and_a_further_request_by_he(nlp):
     assert len(evs) == 2  # "also": a further appeal, not the detail of the first
     assert evs[0].target.name == "rebels"
     assert [e.source.name for e in evs] == ["minister", "minister"]
+
+
+def test_participle_modifier_is_a_state_not_an_event(nlp):
+    evs = _evs(nlp, "But it is in the liberated areas that the true nature of the council is seen.")
+    assert not [e for e in evs if e.trigger == "liberated"]
+
+
+def test_passive_jailing_is_by_the_state_where_it_happened_and_lead_names_merge(nlp):
+    evs = _find(_evs(nlp, "A former British army soldier has been jailed for eight years in Turkey.\n"
+                          "Joe Robinson, 25, was sentenced to eight years in prison for belonging to a militia."),
+                plover="COERCE")
+    assert len(evs) == 1 and len(evs[0].evidence) == 2  # the lead's description and the next sentence's name
+    assert evs[0].source.country == "TR"
+
+
+def test_lead_and_quoted_detail_are_one_act_dated_by_neither_statement(nlp):
+    text = ("A Nordland court has rejected Korvala's request for the extradition of Ali Sen.\n\n"
+            "Sen has been in custody near the border since 2016.\n\n"
+            "In a statement on Friday, the minister said: \"We are disappointed that the Tamsa criminal court "
+            "has rejected the request.\"")
+    evs = _evs(nlp, text)
+    (rej,) = _find(evs, plover="REJECT")
+    assert len(rej.evidence) == 2 and rej.date_basis != "text"  # Friday is the statement's day
+    (held,) = _find(evs, type="ARREST")
+    assert held.source is None and held.target.name == "Sen"  # who is in custody is no agent

@@ -24,11 +24,11 @@ from __future__ import annotations
 import logging
 
 from ...records import Article, Event, Mention
-from .assertion import assertion, history
+from .assertion import assertion, clause_asserted, history, words
 from .merge import merge_mentions
 from .shown import MIN_CONFIDENCE, is_shown, split_shown
 from .actors import normalise_actor
-from .resolve import ArticleIndex, crowd_event, resolve_actor
+from .resolve import ArticleIndex, crowd_event, resolve_actor, state_agent
 from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object_noun, security_subject,
                          verb_arguments)
 from .context import background_date, nearest
@@ -90,7 +90,13 @@ def _event_date(trigger, dates, start: int, end: int):
     """The date of the trigger's own clause: one modifying it, else its clause's, else a governing clause's."""
     doc = trigger.doc
     own = clause_verb(trigger) if trigger.pos_ not in ("VERB", "AUX") else trigger
-    ancestors = {a.i for a in own.ancestors} | {own.i}
+    ancestors = {own.i}
+    cur = own
+    while cur.head.i != cur.i:  # governing clauses, up to a report: "said on Friday that X had done" dates the saying
+        if cur.dep_ in ("ccomp", "parataxis") and cur.head.lemma_.lower() in words()["report_verbs"]:
+            break
+        cur = cur.head
+        ancestors.add(cur.i)
     best, best_rank = None, None
     for d in dates:
         if d.start < start or d.end > end:
@@ -264,6 +270,9 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
         ev = _make_event(ctx, tok, etype, plover, cue, source, target, (s_span, t_span), start, end,
                          status=status, path=f"rule:trigger-{'verb' if is_verb else 'noun'}",
                          confidence=_confidence(is_verb, source, target, etype, penalty))
+        if source is None and is_verb and plover == "COERCE" and etype in (None, "ARREST") and is_passive(tok) \
+                and _place_pos(ctx, ev) >= 0:
+            ev.source = state_agent(ev.place_country)  # "was jailed in Turkey": by the Turkish state
         f = Found(ev, tok.lemma_.lower(), not is_verb, object_noun(tok) if is_verb and target is None else None)
         f.extra["depth"] = _depth(tok)
         prev = found.get((plover, start))
@@ -291,7 +300,7 @@ def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: s
     if tok is not None:
         verb = tok if tok.pos_ in ("VERB", "AUX") else clause_verb(tok)
         status, penalty = assertion(tok)
-        if status is None:
+        if status is None or not clause_asserted(tok):
             return None
         if etype not in DISASTERS and verb.pos_ in ("VERB", "AUX"):
             s_tok, t_tok = verb_arguments(verb, "", None)

@@ -86,6 +86,8 @@ def verb_arguments(tok, pl: str, cue: str | None = None):
     sides = _between(tok)
     if sides is not None:
         return sides
+    if tok.lemma_ in ("be", "remain", "stay"):  # "X has been in custody": a state of its subject, no agent
+        return None, clause_subject(tok)
     source = target = None
     light = cue is not None and " " in cue  # "provided support": the object is the act, not its target
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)

@@ -26,7 +26,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["assertion", "history", "words"]
+__all__ = ["assertion", "clause_asserted", "history", "words"]
 
 # climbing stops at these dependencies: a relative clause or an apposition says something else
 _CLIMB = {"xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "attr", "oprd",
@@ -94,6 +94,8 @@ def assertion(tok) -> tuple[str | None, float]:
         status = "background"
     if tok.lemma_.lower() in w["warning_verbs"] and _prediction(tok):
         return None, 0.0
+    if tok.dep_ == "amod" and (tok.tag_ == "VBN" or tok.lower_.endswith("ed")) and tok.head.pos_ in ("NOUN", "PROPN"):
+        return None, 0.0  # "the liberated areas", "the occupied territories": a state, not a happening
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and any(c.lower_ in ("while", "when") for c in tok.children):
         status = "background"  # "killed while fighting against IS": the circumstance, not the news
     if tok.pos_ in ("NOUN", "PROPN"):
@@ -162,6 +164,14 @@ def assertion(tok) -> tuple[str | None, float]:
             break
         prev_dep, cur = dep, head
     return status, penalty
+
+
+def clause_asserted(tok) -> bool:
+    """Whether the clause a cue noun is the subject of is asserted ("the embassy did not respond": no)."""
+    if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.i == tok.i:
+        return True
+    verb = tok.head
+    return not _negated(verb) and _modal(verb) != "hypothetical" and not _conditional(verb)
 
 
 def _prediction(tok) -> bool:

@@ -46,7 +46,23 @@ def _actor_ok(x: Actor | None, y: Actor | None) -> bool:
     if _actor_key(x) == _actor_key(y):
         return True
     nx, ny = x.name.casefold(), y.name.casefold()
-    return nx in ny or ny in nx or (x.country is not None and x.country == y.country and x.sector == y.sector)
+    if nx in ny or ny in nx or (x.country is not None and x.country == y.country and x.sector == y.sector):
+        return True
+    # "a Turkish court" / "the Kilis criminal court": one body named twice, one side without a country
+    return (x.sector is not None and x.sector == y.sector and (x.country is None or y.country is None)
+            and nx.split()[-1:] == ny.split()[-1:])
+
+
+def _role(x: Actor) -> bool:
+    """A description ("a former British army soldier"), not a name: its head word is lower-case."""
+    words = x.name.split()
+    return bool(words) and words[-1][:1].islower()
+
+
+def _described(x: Actor | None, y: Actor | None) -> bool:
+    """A lead's description and the next sentence's name of one person ("A former soldier has been
+    jailed ..." / "Joe Robinson, 25, was sentenced ...")."""
+    return x is not None and y is not None and _role(x) != _role(y)
 
 
 def _kind_ok(a: Event, b: Event) -> bool:
@@ -78,6 +94,9 @@ def _tied(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) 
             return _actor_key(a.target) == _actor_key(b.target)
         if _another(a) or _another(b):
             return False  # "he also appealed to ...": a further act, not the detail of the first
+        if ta == tb and min(sa, sb) == 0 and a.source is not None and b.source is not None \
+                and _actor_ok(a.source, b.source):
+            return True  # the lead and its detail: "A Turkish court has rejected ..." / "the Kilis court has rejected"
         return abs(sa - sb) <= _ADJACENT and (ta == tb or a.source is None or b.source is None
                                              or _actor_key(a.source) == _actor_key(b.source))
     if a.date_basis == b.date_basis == "text" and a.date and a.date == b.date:
@@ -105,7 +124,9 @@ def _same(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None, 
         return False
     if not _kind_ok(a, b) or not _date_ok(a, b):
         return False
-    if not (_actor_ok(a.source, b.source) and _actor_ok(a.target, b.target)):
+    near = abs(sa - sb) <= _ADJACENT
+    if not ((_actor_ok(a.source, b.source) or near and _described(a.source, b.source))
+            and (_actor_ok(a.target, b.target) or near and _described(a.target, b.target))):
         return False
     if own and a.place_country and b.place_country and a.place_country != b.place_country:
         return False

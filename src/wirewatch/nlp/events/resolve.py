@@ -19,7 +19,7 @@ from .context import article_dates, article_places, dateline_country, dateline_p
 from .links import Geo, complete_actor
 from .classify import PROTEST_FAMILY
 
-__all__ = ["ArticleIndex", "resolve_actor", "crowd_event"]
+__all__ = ["ArticleIndex", "resolve_actor", "crowd_event", "state_agent"]
 
 _PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "that", "which", "who", "whom", "those", "this", "these"}
 _GENERIC_HEADS = {"government", "military", "army", "forces", "troops", "ministry", "officials", "authorities",
@@ -218,3 +218,12 @@ def resolve_actor(tok, ctx: ArticleIndex, country: str | None, crowd: bool):
         named = (ent is not None and ent.type in ("PERSON", "ORG")) or _apposed_person(head, ctx) is not None
     return complete_actor(actor, country=country, head=word, crowd=crowd, named=named), span
 
+
+
+def state_agent(country: str | None) -> Actor | None:
+    """The state of a country as the agent of what only a state does there ("was jailed in Turkey")."""
+    if not country:
+        return None
+    from .actors import tables
+
+    return Actor(tables().country_name.get(country, country), country=country, sector="GOV")
