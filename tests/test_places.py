@@ -114,3 +114,63 @@ def test_a_division_named_with_its_kind_is_that_division(nlp):
     pl = _places(nlp, "Rebels in Idlib province held out against the army.")
     idlib = next(p for p in pl if any("Idlib" in m.text for m in p.mentions))
     assert idlib.country == "SY" and haversine_km(idlib.lat, idlib.lon, 35.9, 36.6) < 60
+
+
+def _placed(nlp, text):
+    """As ``places.annotate`` does: nationality words name their countries."""
+    from wirewatch.nlp.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    ents = extract(nlp(text))
+    dem = [c for e in ents if e.type == "NORP" for c in [gaz.demonym(e.name)] if c]
+    return {p.name: p for p in geocode(ents, text=text, demonyms=dem) if p.lat is not None}
+
+
+def test_manchester_england_in_a_story_that_names_the_us_throughout(nlp):
+    text = ("The United States has pressed its allies for months. American officials said the US would not back "
+            "down, and Washington warned that the US Congress would act. The singer, who grew up in Manchester, "
+            "flew to Liverpool after the concert. British police said the Manchester venue would reopen.")
+    pl = _placed(nlp, text)
+    assert pl["Manchester"].country == "GB" and pl["Liverpool"].country == "GB"
+    assert haversine_km(pl["Washington"].lat, pl["Washington"].lon, 38.9, -77.04) < 30
+
+
+def test_manchester_new_hampshire_where_the_state_is_named(nlp):
+    text = ("Voters in New Hampshire went to the polls on Tuesday. In Manchester, the largest city in the state, "
+            "turnout was high, officials in Concord said.")
+    pl = _placed(nlp, text)
+    assert pl["Manchester"].country == "US" and haversine_km(pl["Manchester"].lat, pl["Manchester"].lon,
+                                                              42.99, -71.46) < 30
+
+
+def test_a_famous_name_gives_way_to_the_town_among_the_articles_places(nlp):
+    text = ("A Palestine man was sentenced on Friday in Anderson County. Deputies from Tyler and Jacksonville "
+            "said the chase began near Palestine and ended in Tyler, Texas.")
+    p = _placed(nlp, text)["Palestine"]
+    assert p.country == "US" and p.kind == "city"
+
+
+def test_a_country_before_a_country_is_a_list_not_a_qualifier(nlp):
+    text = "Exports to China, Japan and South Korea fell sharply last year, officials in Seoul said."
+    p = _placed(nlp, text)["China"]
+    assert p.kind == "country" and p.country == "CN"
+
+
+def test_towns_the_tagger_typed_as_people_or_organisations(nlp):
+    text = ("The plane was headed to Bozeman, Mont., but rerouted suddenly to Butte. Bird flu was confirmed in "
+            "the villages of Maliuc and Caraorman, and refugees at Dadaab waited for food.")
+    pl = _placed(nlp, text)
+    assert pl["Butte"].country == "US" and pl["Dadaab"].country == "KE"
+
+
+def test_westminster_and_abbreviated_saints(nlp):
+    pl = _placed(nlp, "MPs met in Westminster on Monday. Aid reached St. Marc, north of Port-au-Prince, in Haiti.")
+    assert pl["Westminster"].country == "GB" and haversine_km(pl["Westminster"].lat, pl["Westminster"].lon,
+                                                               51.5, -0.13) < 10
+    assert pl["St. Marc"].country == "HT"
+
+
+def test_a_dateline_after_a_headline(nlp):
+    text = "Home hit by fire a second time. BYESVILLE -- Firefighters are searching for the cause of a blaze in Ohio."
+    names = {m.text for p in geocode(extract(nlp(text)), text=text) for m in p.mentions}
+    assert "BYESVILLE" in names

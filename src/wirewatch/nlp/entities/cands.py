@@ -43,11 +43,21 @@ ORG_RE = re.compile(
 )
 AL_ORG_RE = re.compile(rf"(?<![{R.UP}][{R.LOW}]\s)(?<![{R.UP}][{R.LOW}]{{2}}\s)\b[Aa]l[- ][{R.UP}][{R.LOW}]+")
 DATELINE_RE = re.compile(
-    rf"(?m)^[ \t]*(?P<place>[{R.UP}][{R.UP}.'’\-]+(?:[ ][{R.UP}][{R.UP}.'’\-]+){{0,3}})"
+    rf"(?m)(?:^|(?<=[.!?] ))[ \t]*(?P<place>[{R.UP}][{R.UP}.'’\-]+(?:[ ][{R.UP}][{R.UP}.'’\-]+){{0,3}})"
     rf"(?:,[ \t]*[{R.UP}][{R.LOW}{R.UP}.]+(?:[ ][{R.UP}][{R.LOW}{R.UP}.]+){{0,2}})?[ \t]*"
     r"(?:\([^)\n]{1,40}\)[ \t]*)?(?:—|–|--|-)[ \t]"
 )
 NOT_PLACE_LABELS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+_CALENDAR = re.compile(
+    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+    r"[a-z]*\.?\b|\b(?:christmas|easter|ramadan|eid|hanukkah|thanksgiving|weekend|today|tonight|noon)\b")
+
+
+def _place_not_date(text: str, gaz: Gazetteer) -> bool:
+    """A span the tagger read as a date or number that is a capitalised place name with no digit and
+    no calendar word ("In Manchester, the largest city ..." tagged DATE): its words stay open to places."""
+    return (text[:1].isupper() and not any(ch.isdigit() for ch in text) and not _CALENDAR.search(text)
+            and bool(gaz.lookup(text)))
 CONNECTORS = {"of", "and", "the", "for", "on", "de", "du", "des", "la", "le", "in"}
 
 
@@ -425,7 +435,8 @@ def gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
     _and_countries(full, cands, gaz)
     covered = bytearray(len(full) + 1)  # characters already inside a candidate or a number/date
     spans = [(c.start, c.end) for c in cands]
-    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS
+              and not _place_not_date(e.text, gaz)]
     for a, b in spans:
         covered[a:b] = b"\x01" * (b - a)
     for i, j in _capital_runs(doc):
@@ -438,6 +449,11 @@ def gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
             for c in inside:  # "Licking County" split by the tagger: the whole division wins
                 cands.remove(c)
         hit = gaz.best(text)
+        if hit is None and j - i >= 2 and doc[i].is_stop:  # "In Manchester, ...": the sentence's first word
+            i += 1
+            s = doc[i].idx
+            text = full[s:e]
+            hit = gaz.best(text)
         if hit is None:
             continue
         first = doc[i]

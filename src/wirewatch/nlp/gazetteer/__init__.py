@@ -32,6 +32,7 @@ CACHE_FORMAT = "3"  # bump when the pickled layout changes
 KIND_RANK = {"country": 0, "region": 1, "continent": 1, "subregion": 1, "admin1": 2, "admin2": 3, "sea": 3,
              "city": 4}
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_SAINT = re.compile(r"^(St|Ste|Mt|Ft)\.? ([A-Z].*)$")
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40}$")
 _ARABIC_ARTICLE = re.compile(
     r"^([Aa]l|[Ee]l|[Aa]d|[Aa]r|[Aa]s|[Aa]t|[Aa]z|[Aa]sh)[-‑ ]([A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)?)$")
@@ -102,6 +103,12 @@ class Gazetteer:
                 fold = bool(name) and name[0].isupper() and not (name.isupper() and len(name) <= 3)
             if fold:
                 hits = self.folded.get(bucket_key(_strip_article(name)))
+        if not hits:
+            m = _SAINT.match(name)
+            if m:  # "St. Marc", "Mt. Pleasant": GeoNames spells "Saint-Marc", "Mount Pleasant"
+                full = {"St": "Saint", "Ste": "Sainte", "Mt": "Mount", "Ft": "Fort"}[m.group(1)]
+                hits = (self.exact.get(f"{full} {m.group(2)}") or self.exact.get(f"{full}-{m.group(2)}")
+                        or self.alternates.get(f"{full} {m.group(2)}"))
         if not hits:
             m = _ARABIC_ARTICLE.match(name)
             if m:  # "al-Bab", "Al-Hawl", "el-Arish": GeoNames writes "Al Bāb", "Al Ḩawl", "El Arish"

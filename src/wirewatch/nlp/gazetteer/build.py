@@ -349,6 +349,8 @@ def add_cities(gaz: Gazetteer, cities: dict, admin: dict[int, tuple[str, str]],
                          admin2=n2 or None, id=f"geonames:{gid}",
                          capital=(c["countrycode"], name) in capitals)
         gaz.add(name, entry)
+        if name.startswith("City of ") and len(name) > 10:  # "City of Westminster" is Westminster
+            gaz.add(name[8:], entry)
         if pop < ALT_NAME_MIN_POP:
             continue
         for alt in c.get("alternatenames") or ():

@@ -119,6 +119,7 @@ def _qualified(c: GeoEntry, quals: list[GeoEntry], gaz: Gazetteer) -> bool:
 def _qualifiers(ent: Entity, text: str | None, gaz: Gazetteer) -> list[GeoEntry]:
     if not text:
         return []
+    own_country = any(c.kind == "country" for c in gaz.lookup(ent.name))
     out: list[GeoEntry] = []
     for m in ent.mentions:
         q = _QUALIFIER.match(text, m.end, m.end + 40)
@@ -127,7 +128,8 @@ def _qualifiers(ent: Entity, text: str | None, gaz: Gazetteer) -> list[GeoEntry]
         words = q.group(1)
         for cut in range(len(words.split()), 0, -1):  # "Tenn. on Monday" -> "Tenn."
             hits = [h for h in gaz.lookup(" ".join(words.split()[:cut]))
-                    if h.kind in {"country", "admin1", "admin2"}]
+                    if h.kind in {"admin1", "admin2"} or h.kind == "country" and not own_country]
+            # "China, Japan and Korea": a country before a country is a list, not "Paris, France"
             if hits:
                 out.extend(hits)
                 break
@@ -168,6 +170,8 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
     gaz = gaz or get_gazetteer()
     ents = [e for e in entities if e.type in PLACE_TYPES
             and not (text and all(_NOT_A_PLACE_AFTER.match(text, m.end) for m in e.mentions))]
+    if text:
+        ents += _retyped(entities, text, gaz)
     cands = {id(e): _candidates(e, gaz, text) for e in ents}
     weak: set[int] = set()
     if text:
@@ -181,6 +185,7 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
         ctx.add(dl, gaz, 2.0)
     first_start = min((m.start for e in ents for m in e.mentions), default=0)
     quals = {id(e): _qualifiers(e, text, gaz) for e in ents}
+    first_pass: set[int] = set()
     for e in ents:  # pass 1: names with a clear winner fix the context
         cs = sorted(cands[id(e)], key=prior, reverse=True)
         if not cs or quals[id(e)] or id(e) in weak and not _strong(cs[0]):
@@ -191,6 +196,8 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
             if dl is not None and any(m.start == first_start and m.text.isupper() for m in e.mentions):
                 top = dl
             chosen[id(e)] = top
+            if top is not dl:
+                first_pass.add(id(e))
             ctx.add(top, gaz, float(min(3, len(e.mentions))))
     for e in ents:
         if id(e) not in chosen and len(cands[id(e)]) > 1:
@@ -204,16 +211,104 @@ def geocode(entities: list[Entity], *, gaz: Gazetteer | None = None, dateline: s
             continue  # a first name or an everyday word: a place only where the article backs it
         chosen[id(e)] = best
         ctx.add(best, gaz)
+    if text:
+        _second_look(ents, cands, chosen, first_pass, quals, entities, text, gaz)
+    _revise(ents, cands, chosen, first_pass, demonyms or [], gaz)
     out = []
     for e in ents:
         g = chosen.get(id(e))
         if g is None and id(e) in weak:
             continue
-        out.append(_place(g, e.name, e.mentions) if g is not None else Place(name=e.name, mentions=list(e.mentions)))
+        name = e.name
+        if g is not None and g.kind != "country" and e.mentions and all(m.text != name for m in e.mentions):
+            name = Counter(m.text for m in e.mentions).most_common(1)[0][0]  # "Palestine" the town, not the territory
+        out.append(_place(g, name, e.mentions) if g is not None else Place(name=name, mentions=list(e.mentions)))
     if text:
         _add_embedded(out, entities, text, ctx, gaz)
     _add_demonyms(out, entities, gaz)
     return out
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    a = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos))
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos), text.find("? ", pos)) if i >= 0]
+    return a + 1, min(ends, default=len(text))
+
+
+def _second_look(ents: list[Entity], cands: dict[int, list[GeoEntry]], chosen: dict[int, GeoEntry],
+                 first_pass: set[int], quals: dict[int, list[GeoEntry]], entities: list[Entity], text: str,
+                 gaz: Gazetteer) -> None:
+    """Names read in context are read again once every place of the article is known.
+
+    Reading order hides what comes later: in "grew up in Manchester, then moved to Liverpool", the
+    town's neighbour is named after it.  Each name settled in context is scored again against all the
+    article's other places (its own reading left out), and the places and nationality words of its
+    own sentence count for their country: a story that names the United States throughout still
+    means Manchester, England where British places and words surround the name.
+    """
+    words: list[tuple[int, str]] = []
+    for e in entities:
+        code = gaz.demonym(e.name) if e.type == "NORP" else None
+        if code:
+            words += [(m.start, code) for m in e.mentions]
+    for e in [e for _ in range(2) for e in ents]:  # twice: a changed reading changes its neighbours'
+        if id(e) not in chosen or id(e) in first_pass or len(cands[id(e)]) < 2:
+            continue
+        picks = {id(x): (chosen[id(x)], float(min(3, len(x.mentions)))) for x in ents if id(x) in chosen}
+        local = words + [(m.start, g.country) for x in ents if id(x) in chosen
+                         for g in [chosen[id(x)]] if g.country for m in x.mentions]
+        q = quals[id(e)]
+        if any(_qualified(c, q, gaz) for c in cands[id(e)]):
+            continue
+        ctx = _Context()
+        for k, (g, w) in picks.items():
+            if k != id(e):
+                ctx.add(g, gaz, w)
+        own = {m.start for m in e.mentions}
+        near: Counter = Counter()
+        for m in e.mentions:
+            a, b = _sentence(text, m.start)
+            near.update(code for pos, code in local if a <= pos < b and pos not in own)
+        best = max(cands[id(e)], key=lambda c: _score(c, ctx, gaz, False) + min(2.0, 1.0 * near.get(c.country, 0)))
+        if best.country == chosen[id(e)].country or near.get(best.country, 0):
+            chosen[id(e)] = best  # another country only on the word of the name's own sentence
+
+
+def _revise(ents: list[Entity], cands: dict[int, list[GeoEntry]], chosen: dict[int, GeoEntry],
+            first_pass: set[int], demonyms: list[str], gaz: Gazetteer) -> None:
+    """A well-known place gives way to a homonym only where the article's region points to it.
+
+    "Palestine" in a story about East Texas towns, "London" among Ontario towns, "Paris" beside
+    Tennessee: the famous reading won on its prior alone, yet nothing else in the article supports
+    it (no other place in its country or near it), while the homonym lies in a division the article
+    names or among the article's other places.  The article's *country* alone is not enough (a story
+    naming the United States many times may still speak of Manchester, England): the support must
+    be regional (the same first-order division, or within ``NEAR_KM`` of other places).
+    """
+    picks = [(id(e), g, float(min(3, len(e.mentions)))) for e in ents for g in [chosen.get(id(e))] if g is not None]
+    for e in ents:
+        top = chosen.get(id(e))
+        if id(e) not in first_pass or top is None or top.kind not in {"country", "city"}:
+            continue
+        others = [(g, w) for k, g, w in picks if k != id(e) and g is not top]
+        if _support(top, others, demonyms, gaz) > 0:
+            continue
+        alts = [c for c in cands[id(e)] if c is not top and c.kind in {"city", "admin2"}]
+        scored = [(_support(c, others, [], gaz), prior(c), c) for c in alts]
+        scored = [t for t in scored if t[0] >= 2.0]
+        if scored:
+            chosen[id(e)] = max(scored, key=lambda t: (t[0], t[1]))[2]
+
+
+def _support(c: GeoEntry, others: list[tuple[GeoEntry, float]], demonyms: list[str], gaz: Gazetteer) -> float:
+    """How much the article's other places back ``c``: its country (for a country), else its region."""
+    if c.kind == "country":
+        return sum(w for g, w in others if g.country == c.country) + demonyms.count(c.country or "")
+    a1 = _admin1_id(c, gaz)
+    s = sum(w for g, w in others if a1 and _admin1_id(g, gaz) == a1)
+    s += sum(w for g, w in others if g.kind in {"city", "admin2"}
+             and haversine_km(c.lat, c.lon, g.lat, g.lon) <= NEAR_KM)
+    return s
 
 
 STRONG_KINDS = {"country", "admin1", "region", "continent", "subregion", "sea"}
@@ -250,6 +345,78 @@ def _toponym_evidence(ents: list[Entity], cands: dict[int, list[GeoEntry]], enti
                 weak.add(id(e))
         keep.append(e)
     return keep, weak
+
+
+RETYPE_FROM = {"ORG", "PERSON", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"}
+# "in Kentford", "near Butte", "the town of Calais": the word before a mention says it is a place
+_LOCATIVE = re.compile(r"(?:\b(?:[Ii]n|[Aa]t|[Nn]ear|[Ff]rom|[Tt]o|[Oo]utside|[Ii]nto|[Aa]cross|[Tt]owards?|[Aa]round|"
+                       r"[Vv]ia|[Tt]hrough|[Bb]etween|[Ii]nside)|\b(?:town|city|village|capital|county|province|"
+                       r"region|state|district|suburb|port|island) of)\s+$")
+
+
+def _retyped(entities: list[Entity], text: str, gaz: Gazetteer) -> list[Entity]:
+    """Names the tagger typed as persons, organisations or products that the text uses as places.
+
+    The statistical tagger often types a town it does not know as a person or an organisation
+    ("rerouted to Butte", "a family at Kentford", "in Dadaab").  Such an entity becomes a place when
+    its whole name is in the gazetteer, it is nobody's first name or surname in the article, and a
+    mention is introduced as a place: a locative preposition before it ("in", "near", "the town of")
+    or a division or country right after it ("Sevierville, Tenn.").  A country or populous division
+    typed as an organisation ("the Democratic Republic of the Congo") is a place on its name alone.
+    """
+    names = {w for e in entities if e.type == "PERSON" and len(e.name.split()) >= 2
+             for w in e.name.replace("-", " ").split()}
+    out: list[Entity] = []
+    rest: list[Entity] = []
+    for e in entities:
+        if e.type not in RETYPE_FROM or e.name in names or e.name in COMMON_WORDS:
+            continue
+        if e.type == "NORP" and gaz.demonym(e.name):
+            continue
+        if NOT_NAME_WORDS.search(e.name) or not e.name[:1].isupper():
+            continue
+        cs = gaz.lookup(e.name, fold=e.name.isupper() and len(e.name) > 3)
+        if not cs:
+            continue
+        strong = any(_strong(c) and c.kind != "admin1" for c in cs) and e.type != "PERSON"
+        said = [m for m in e.mentions if _LOCATIVE.search(text, max(0, m.start - 20), m.start)
+                or _DIVISION_AFTER.match(text, m.end)
+                or any(q.kind in {"country", "admin1"} for q in _qual_after(text, m.end, gaz))]
+        if strong or said:
+            out.append(Entity(name=e.name, type="GPE", roles=list(e.roles), mentions=list(e.mentions)))
+        else:
+            rest.append(e)
+    # "the villages of Ceamurlia de Jos, Maliuc and Caraorman": a name listed after a place is one too
+    ends = {m.end for e in entities if e.type in PLACE_TYPES for m in e.mentions}
+    ends |= {m.end for e in out for m in e.mentions}
+    for _ in range(3):
+        more = [e for e in rest if any(_LIST_GLUE.match(text[max(0, m.start - 6):m.start])
+                                       and m.start - len(_LIST_GLUE.match(text[max(0, m.start - 6):m.start]).group(1))
+                                       in ends for m in e.mentions)]
+        if not more:
+            break
+        for e in more:
+            rest.remove(e)
+            out.append(Entity(name=e.name, type="GPE", roles=list(e.roles), mentions=list(e.mentions)))
+            ends |= {m.end for m in e.mentions}
+    return out
+
+
+_DIVISION_AFTER = re.compile(r" (?:province|provinces|region|regions|district|districts|county|governorate|"
+                             r"prefecture|state|municipality|village|town|city|area|valley)\b")
+_LIST_GLUE = re.compile(r".*?((?:, |,? and |,? or ))$", re.S)
+
+
+def _qual_after(text: str, end: int, gaz: Gazetteer) -> list[GeoEntry]:
+    q = _QUALIFIER.match(text, end, end + 40)
+    if q is None:
+        return []
+    words = q.group(1).split()
+    for cut in range(len(words), 0, -1):
+        hits = gaz.lookup(" ".join(words[:cut]))
+        if hits:
+            return hits
+    return []
 
 
 def _strong(c: GeoEntry) -> bool:
@@ -343,7 +510,8 @@ def _add_embedded(out: list[Place], entities: list[Entity], text: str, ctx: _Con
                     if not said and not (e.type != "PERSON" and any(_strong(c) for c in gaz.lookup(sub))):
                         continue
                     cs = [c for c in gaz.lookup(sub) if c.kind in kinds
-                          and not (c.kind == "city" and c.population < EMBED_MIN_POP)]
+                          and not (c.kind == "city" and c.population < EMBED_MIN_POP
+                                   and not (said and _in_context(c, ctx, gaz)))]
                     if cs:
                         hit = (s0, e0, j, max(cs, key=lambda c: _score(c, ctx, gaz, False)))
                         break
