@@ -157,8 +157,9 @@ def base_store(n: int, *, docs, src: Path, work: Path, env: dict, coverage: bool
     tmp = work / f"building-{n}.duckdb"
     for p in (tmp, Path(f"{tmp}.wal")):
         p.unlink(missing_ok=True)
+    # built without ingest's buffer cap (meant for updates; on a whole build it only makes DuckDB reread blocks)
     wall, cpu, peak, out = run_measured([sys.executable, "-c", BUILD, str(tmp), str(folder),
-                                         "on" if coverage else "off"], env)
+                                         "on" if coverage else "off"], {**env, "WIREWATCH_INGEST_BUFFER": ""})
     print(f"  built base store of {n} articles (coverage {'on' if coverage else 'off'}) in {wall:.0f} s wall, "
           f"{cpu:.0f} s CPU, peak RSS {peak:.0f} MB ({out.strip()})", flush=True)
     _copy_store(tmp, db)
