@@ -1,11 +1,14 @@
 """Body extraction quality and speed on fundus-eval: trafilatura alone vs wirewatch's HTML path.
 
-Run: ``python3 eval/extraction.py [--rounds 3] [--worst 10] [--bylines] [--metadata]``.  Reads
+Run: ``python3 eval/extraction.py [--rounds 3] [--worst 10] [--bylines] [--metadata] [--fields]``.  Reads
 ``DATA/extraction/fundus-eval`` (``html/*.html.gz`` plus ``ground_truth.json``, whose keys are
 the file names and whose ``body`` lists the gold paragraphs).  Scores are bag-of-words token
 F1 (lower-cased ``\\w+`` tokens, multiset overlap) per page, then averaged over pages; times
 are CPU seconds, the median of ``--rounds`` full passes over all pages, for each extractor in
 the same run (interleaved).
+
+``--fields`` scores title, date, authors and body, ours against trafilatura's, on the checking half
+(hand-read headline and day in ``eval/data/fundus_metadata.json``, bylines in ``fundus_bylines.json``).
 
 ``--bylines`` scores authors against bylines read by hand (issue 13) on the *checking half* of the
 pages (odd first SHA-1 byte of the file name); the other half was used to develop the rules.
@@ -225,6 +228,65 @@ def byline_scores(pages: dict[str, str]) -> dict[str, dict[str, float]]:
     return out
 
 
+METADATA = Path(__file__).resolve().parent / "data" / "fundus_metadata.json"
+_TITLE_CHARS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def norm_title(title: str | None) -> str:
+    """Case-, quote-, dash- and space-insensitive form of a headline (what the labels' SHA-1 is taken of)."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", title or "").translate(_TITLE_CHARS).casefold().split())
+
+
+def field_scores(pages: dict[str, str], gold_body: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Title, date, authors and body, wirewatch against trafilatura, on the hand-read checking half.
+
+    Title: share of pages whose headline is the visible one (normalised, compared by SHA-1: the labels
+    keep no page text).  Date: share of pages with the day the page shows.  Authors: micro F1 over
+    (page, person) pairs against ``fundus_bylines.json``.  Body: mean bag-of-words F1 against the set's
+    own gold paragraphs, on the same pages.  trafilatura runs with its metadata (``with_metadata=True``).
+    """
+    import hashlib
+
+    meta = json.loads(METADATA.read_text(encoding="utf-8"))["pages"]
+    bylines = json.loads(BYLINES.read_text(encoding="utf-8"))["pages"]
+    sums = {who: {"title": 0, "date": 0, "body": 0.0, "tp": 0, "fp": 0, "fn": 0}
+            for who in ("trafilatura", "wirewatch")}
+    n = 0
+    for name, g in meta.items():
+        html = pages.get(name)
+        if html is None:
+            continue
+        n += 1
+        theirs = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+        try:
+            art = clean_document(Document(source=name, content=html, format="html"))
+            ours = (art.title, art.published, art.authors, art.text)
+        except InputError:
+            ours = (None, None, [], "")
+        t_auth = [x.strip() for x in ((theirs.author if theirs else None) or "").split(";") if x.strip()]
+        got = {"trafilatura": (theirs.title, (theirs.date or "")[:10] or None, t_auth, theirs.text or "")
+               if theirs else (None, None, [], ""), "wirewatch": ours}
+        want = {_fold(x) for x in bylines.get(name, {}).get("authors", [])}
+        for who, (title, day, authors, body) in got.items():
+            c = sums[who]
+            c["title"] += hashlib.sha1(norm_title(title).encode()).hexdigest() == g["title_sha1"]
+            c["date"] += day == g["published"]
+            c["body"] += prf(body, gold_body[name])[2]
+            have = {_fold(x) for x in authors}
+            c["tp"] += len(have & want)
+            c["fp"] += len(have - want)
+            c["fn"] += len(want - have)
+    out = {}
+    for who, c in sums.items():
+        p = c["tp"] / max(1, c["tp"] + c["fp"])
+        r = c["tp"] / max(1, c["tp"] + c["fn"])
+        out[who] = {"pages": n, "title": c["title"] / max(1, n), "date": c["date"] / max(1, n),
+                    "authors_F1": 2 * p * r / (p + r) if p + r else 0.0, "body_F1": c["body"] / max(1, n)}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
@@ -232,9 +294,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--metadata", action="store_true", help="compare our page metadata with trafilatura's")
     ap.add_argument("--bylines", action="store_true",
                     help="authors against hand-read bylines of the checking half (eval/data/fundus_bylines.json)")
+    ap.add_argument("--fields", action="store_true",
+                    help="title, date, authors and body against trafilatura on the hand-read checking half")
     args = ap.parse_args(argv)
     folder = require(DATA / "extraction" / "fundus-eval")
     pages, gold = load_pages(folder)
+    if args.fields:
+        for who, r in field_scores(pages, gold).items():
+            print(f"{who:12} title {r['title']:.3f}  date {r['date']:.3f}  authors F1 {r['authors_F1']:.3f}  "
+                  f"body F1 {r['body_F1']:.3f}  (checking half, {r['pages']} pages)")
+        return 0
     if args.bylines:
         for who, r in byline_scores(pages).items():
             print(f"{who:12} persons P {r['P']:.3f} R {r['R']:.3f} F1 {r['F1']:.3f}; organisation bylines kept "

@@ -80,6 +80,16 @@ def test_utc_stamp_takes_the_calendar_day_of_the_url() -> None:
     assert _meta(head).date == "2024-03-05"
 
 
+def test_utc_stamp_takes_the_local_day_of_a_time_element_for_the_same_instant() -> None:
+    head = ('<meta property="article:published_time" content="2024-03-06T03:15:00+00:00">'
+            '<link rel="canonical" href="https://prairie.example/2024/03/grain-elevator-fire">')
+    body = '<p class="byline">By Ann Teller <time datetime="2024-03-05T21:15:00-06:00">Mar. 5, 2024</time></p>' + BODY
+    assert _meta(head, body).date == "2024-03-05"
+    # a <time> for another instant (a related story) says nothing about this stamp
+    body = body.replace("21:15:00-06:00", "09:00:00-06:00")
+    assert _meta(head, body).date == "2024-03-06"
+
+
 def test_dates_from_time_element_and_meta_names() -> None:
     assert _meta("<title>x</title>", '<time datetime="2022-11-30T18:00">Nov 30</time>' + BODY).date == "2022-11-30"
     assert _meta('<meta name="date" content="8 April 2021">').date == "2021-04-08"

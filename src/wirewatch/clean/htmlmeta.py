@@ -265,17 +265,18 @@ def _byline_author(tree: HtmlElement) -> str | None:
     return "; ".join(found) or None
 
 
-def _local_day(stamp: str | None, day: str | None, url: str | None) -> str | None:
-    """Correct a UTC timestamp's day to the publisher's calendar day stated in the URL.
+def _local_day(stamp: str | None, day: str | None, url: str | None, tree: HtmlElement | None = None) -> str | None:
+    """Correct a UTC timestamp's day to the publisher's calendar day stated in the URL (or, where the
+    URL states no day, in a ``<time>`` element that gives the same instant with its local offset).
 
     "2024-02-29T00:25:36Z" on a page whose URL reads /2024/02/28/ was published on the 28th
     where the publisher is; a URL date further away is an issue or section date, not this one.
     """
-    if not (stamp and day and url) or not _UTC_STAMP.search(stamp.strip()):
+    if not (stamp and day) or not _UTC_STAMP.search(stamp.strip()):
         return day
-    m = _URL_DATE.search(url)
+    m = _URL_DATE.search(url or "")
     if not m:
-        return day
+        return (_same_instant_local(stamp, tree) if tree is not None else None) or day
     try:
         in_url = date(int(m[1]), int(m[2]), int(m[3]))
         gap = abs((date.fromisoformat(day) - in_url).days)
@@ -288,8 +289,38 @@ def _published(tree: HtmlElement, ld: dict[str, str], metas: dict[str, str], url
     """The original publication day: JSON-LD, meta tags, marked-up ``<time>``, then htmldate."""
     stamp = ld.get("date") or _first(metas, _DATE_KEYS)
     if stamp:
-        return _local_day(stamp, iso_day(stamp), url)
+        return _local_day(stamp, iso_day(stamp), url, tree)
     return _time_element_date(tree) or _htmldate(tree, url)
+
+
+def _same_instant_local(stamp: str, tree: HtmlElement) -> str | None:
+    """The local day of a ``<time datetime>`` with a UTC offset that marks the same instant as ``stamp``.
+
+    "2024-02-29T04:00:36+00:00" in the metadata and ``<time datetime="2024-02-28T22:00:36-06:00">``
+    beside the byline: the page shows Feb. 28, where the publisher is.
+    """
+    from datetime import datetime
+
+    try:
+        utc = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if utc.tzinfo is None:
+        return None
+    for el in tree.iter("time"):
+        raw = (el.get("datetime") or "").strip()
+        if not _LOCAL_OFFSET.search(raw):
+            continue
+        try:
+            local = datetime.fromisoformat(raw)
+        except ValueError:
+            continue
+        if local.tzinfo is not None and abs((local - utc).total_seconds()) <= 60:
+            return local.date().isoformat()
+    return None
+
+
+_LOCAL_OFFSET = re.compile(r"[+-](?!00:?00)\d\d:?\d\d$")
 
 
 def _authors(
