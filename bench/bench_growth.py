@@ -116,8 +116,8 @@ def run_measured(cmd: list[str], env: dict) -> tuple[float, float, float, str]:
     """Wall seconds, CPU seconds (user + system), peak RSS (MB) and stdout of one child process
     (``wait4``: its own figures, not mixed with other children's).  CPU time is the steadier figure
     on a shared machine, where wall time also counts waiting for a core."""
-    out_path = Path(env["WIREWATCH_BENCH_TMP"]) / "child.out"
-    err_path = Path(env["WIREWATCH_BENCH_TMP"]) / "child.err"
+    out_path = Path(env["WIREWATCH_BENCH_TMP"]) / f"child-{os.getpid()}.out"  # runs may share a cache folder
+    err_path = Path(env["WIREWATCH_BENCH_TMP"]) / f"child-{os.getpid()}.err"
     with out_path.open("w") as out, err_path.open("w") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
@@ -249,7 +249,7 @@ def measure(n: int, *, docs, src: Path, work: Path, env: dict, rounds: int, upda
     times, cpus, rss, found = [], [], [], []
     refresh: dict = {}
     for r in range(rounds):
-        db = work / f"run-{n}-{r}.duckdb"
+        db = work / f"run-{n}-{r}-{os.getpid()}.duckdb"
         _remove_store(db)
         if n:
             _copy_store(base, db)
