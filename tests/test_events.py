@@ -515,3 +515,9 @@ def test_lead_and_quoted_detail_are_one_act_dated_by_neither_statement(nlp):
     assert len(rej.evidence) == 2 and rej.date_basis != "text"  # Friday is the statement's day
     (held,) = _find(evs, type="ARREST")
     assert held.source is None and held.target.name == "Sen"  # who is in custody is no agent
+
+
+def test_place_in_an_actors_apposition_is_not_where_the_event_happened(nlp):
+    (ev,) = _find(_evs(nlp, "Ali Sen, 30, formerly of London, was sentenced to five years in prison."),
+                  plover="COERCE")
+    assert ev.place != "London" and ev.source is None  # London says who he is; nobody in London sentenced him

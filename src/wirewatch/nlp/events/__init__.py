@@ -271,7 +271,7 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
                          status=status, path=f"rule:trigger-{'verb' if is_verb else 'noun'}",
                          confidence=_confidence(is_verb, source, target, etype, penalty))
         if source is None and is_verb and plover == "COERCE" and etype in (None, "ARREST") and is_passive(tok) \
-                and _place_pos(ctx, ev) >= 0:
+                and _place_pos(ctx, ev) >= 0 and not _in_subject(tok, _place_pos(ctx, ev)):
             ev.source = state_agent(ev.place_country)  # "was jailed in Turkey": by the Turkish state
         f = Found(ev, tok.lemma_.lower(), not is_verb, object_noun(tok) if is_verb and target is None else None)
         f.extra["depth"] = _depth(tok)
@@ -360,6 +360,17 @@ def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MI
     sent_of = [f.extra.get("sent", 0) for f in found]
     return merge_mentions([f.event for f in found], sent_of, [f.cue_lemma for f in found],
                           [_place_pos(ctx, f.event) >= 0 for f in found])
+
+
+def _in_subject(verb, pos: int) -> bool:
+    """Whether a character offset lies in a verb's subject ("Robinson, formerly of Accrington, was
+    sentenced": Accrington says who he is, not where he was sentenced)."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            lo, hi = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
+            if lo <= pos < hi:
+                return True
+    return False
 
 
 def _place_pos(ctx: ArticleIndex, ev: Event) -> int:

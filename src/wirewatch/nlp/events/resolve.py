@@ -216,7 +216,24 @@ def resolve_actor(tok, ctx: ArticleIndex, country: str | None, crowd: bool):
     if head is not None and not isinstance(head, tuple):
         ent = ctx.entity_at(head.idx, head.idx + len(head))
         named = (ent is not None and ent.type in ("PERSON", "ORG")) or _apposed_person(head, ctx) is not None
+        span = _with_appositions(head, span)
     return complete_actor(actor, country=country, head=word, crowd=crowd, named=named), span
+
+
+def _with_appositions(head, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """An actor's span with its appositions and modifiers set off by commas ("Joe Robinson, 25,
+    formerly of Accrington,"): a place there says who the actor is, not where the event happened."""
+    if span is None:
+        return None
+    lo, hi = span
+    doc = head.doc
+    for c in head.children:
+        # set off by commas: "Joe Robinson, 25, formerly of Accrington," (not "a base near Tamsa")
+        if c.i > head.i and (c.dep_ == "appos" or any(t.text == "," for t in doc[head.i + 1:c.i])) \
+                and c.dep_ not in ("punct", "cc", "conj"):
+            last = c.right_edge
+            hi = max(hi, last.idx + len(last.text))
+    return lo, hi
 
 
 
