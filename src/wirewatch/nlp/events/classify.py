@@ -50,6 +50,7 @@ _RANK = {t: i for i, t in enumerate(PRIORITY)}
 
 PROTEST_FAMILY = ("PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL")
 WEAPON_TYPES = ("GRENADE", "REM_EXPLOS", "ART_MISS_ATTACK", "CHEM_WEAP", "SUIC_BOMB")
+RIOT_IS_PROTEST = 4.0  # riot language this strong is demonstration language by itself ("rioters looted shops")
 MIN_SCORE = 1.5  # below this the text carries no event language we know
 
 _VIOLENCE = re.compile(r"\b(?:kill\w*|attack\w*|wound\w*|injur\w*|dead|assault\w*|shot|fire[ds]?|fighting)\b")
@@ -147,6 +148,8 @@ def decide(scores: dict[str, float]) -> dict[str, float]:
     """Apply the combination rules of the codebook to raw cue scores."""
     s = dict(scores)
     protest = s.get("PEACE_PROTEST", 0.0)
+    if s.get("VIOL_DEMONSTR", 0.0) >= RIOT_IS_PROTEST:
+        protest += 2.0  # rioters are demonstrators: a riot is the violent member of the family
     if protest >= 2:
         member = _protest_member(s)
         support = s.get(member, 0.0) if member != "PEACE_PROTEST" else 0.0
