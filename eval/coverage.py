@@ -227,7 +227,9 @@ def show_guardian(cache: Path | None) -> int:
             print(f"\n## {name}\nbefore: {len(before)} event rows")
             for r in before:
                 print(f"  {r[2]} ({r[3]}) {r[1]} at {r[4]}: {r[6]} report(s) | {r[5][:90]}")
-            print(f"after: {len(after)} timeline entries")
+            listed = {k for it in after for k in it.get("event_keys") or [it.get("event_key")]}
+            covered = sum(1 for r in before if r[0] in listed)
+            print(f"after: {len(after)} timeline entries (holding {covered} of the {len(before)} event rows above)")
             for it in after:
                 print(f"  {it['date']} ({it['date_basis']}) {it['type']} at {it['place']}: {it['stories']} stories, "
                       f"{it['reports']} reports, {it.get('outlets')} outlets, {it.get('merged_events')} event rows; "

@@ -293,7 +293,7 @@ def test_a_statement_day_is_not_the_happenings_day():
     assert not any(hp.own_date(ev, a) for a, ev in said)
     f_own = hp.facts(own[0][1], event_key="k1", coverage_id="c1", article=own[0][0])
     f_said = hp.facts(said[0][1], event_key="k2", coverage_id="c1", article=said[0][0])
-    assert f_own.span is not None and f_said.span is None and f_said.said == f_said.said and f_said.said
+    assert f_own.span is not None and f_said.span is None and f_said.said == hp.date_span("2031-03-07")
     h = hp.Happening(happening_id="h1", kind="NATURAL_DISASTER", place="korvany", country="XX", country_level=False,
                      day=f_own.day, month="2031-03", coverage_id="c1", span=f_own.span)
     assert hp.choose(f_said, [h]) == "h1"  # the same cluster: statements about it three days later
@@ -560,3 +560,16 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(tmp_path, monkeypatch)
     for source, cid in rows:
         by.setdefault(cid, set()).add(source)
     assert sorted(by.values(), key=sorted) == sorted(gold_groups(arts), key=sorted)
+
+
+def test_history_in_a_report_is_never_the_happening_news_reports_join(tmp_path):
+    arts = corpus()[:2]  # one coverage cluster
+    arts[0].events = [event("2029", status="background", text="The Mirel flooded Korvany in 2029 too.")]
+    arts[1].events = [event("2031-03-04", text="The Mirel flooded Korvany.")]
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        write(store, arts[:1], dd)
+        write(store, arts[1:], dd)
+        keys = [k for (k,) in store.con.execute("SELECT event_key FROM events").fetchall()]
+        of = sc.happenings_of(store.con, keys)
+    assert len(keys) == 2 and len(set(of.values())) == 2

@@ -30,7 +30,7 @@ from datetime import date
 
 from ..records import Article, Event
 
-__all__ = ["EventFacts", "Happening", "choose", "facts", "file_keys", "happening_summary", "probe_keys"]
+__all__ = ["EventFacts", "Happening", "choose", "facts", "file_keys", "happening_summary", "probe_keys", "refine"]
 
 SAME_DAY_SLACK = 1  # days two text-given dates of one happening may differ by (overnight, time zones)
 STATEMENT_LAG = 14  # days after a happening that a statement dated by its saying may still be about it
@@ -57,7 +57,7 @@ class EventFacts:
     target: str | None = None
     background: bool = False
     plover: str | None = None
-    said: int | None = None  # a statement's day (ordinal) where the text dates the saying, not the happening
+    said: tuple[int, int] | None = None  # first and last day (ordinals) of a statement's date: the saying's
 
 
 @dataclass(slots=True)
@@ -135,9 +135,7 @@ def facts(event: Event, *, event_key: str, coverage_id: str | None,
     span = date_span(event.date) if event.date and event.date_basis == "text" and own else None
     said = None
     if not own:  # a statement's day: no claim about the happening's (its month still finds it)
-        said_span = date_span(event.date)
-        said = day if day is not None else (said_span[1] if said_span else None)
-        day = None
+        said, day = date_span(event.date), None
     place = _norm(event.place)
     country = event.place_country
     level = bool(place and (country_names and place in country_names))
@@ -243,10 +241,10 @@ def choose(f: EventFacts, candidates: list[Happening]) -> str | None:
         same = bool(f.coverage_id and f.coverage_id == h.coverage_id)
         if same:  # who said or asked what is the happening itself for verbal events
             ok = (_dates_agree(f, h, SAME_DAY_SLACK) and (f.plover not in VERBAL or _actors_agree(f, h))
-                  and (f.said is None or h.span is None or h.span[0] <= f.said + SAME_DAY_SLACK))
+                  and (f.said is None or h.span is None or h.span[0] <= f.said[1] + SAME_DAY_SLACK))
         elif f.said is not None:  # a statement about a happening before it, at that very place
             ok = (bool(f.place) and f.place == h.place and not h.country_level and h.span is not None
-                  and h.span[0] <= f.said + SAME_DAY_SLACK and f.said - h.span[1] <= STATEMENT_LAG
+                  and h.span[0] <= f.said[1] + SAME_DAY_SLACK and f.said[0] - h.span[1] <= STATEMENT_LAG
                   and _actors_agree(f, h))
         else:
             ok = (bool(f.place) and bool(h.place) and _dates_agree(f, h, SAME_DAY_SLACK)
@@ -258,6 +256,16 @@ def choose(f: EventFacts, candidates: list[Happening]) -> str | None:
         if best is None or rank < best[0]:
             best = (rank, h.happening_id)
     return best[1] if best else None
+
+
+def refine(h: Happening, f: EventFacts) -> bool:
+    """A happening first known without a date of its own takes the first one an event that joins it
+    gives (``h`` updated in place; True when it changed).  Dates and places are not narrowed further:
+    reports place one attack in a suburb or in the city it belongs to, and date it by day or by week."""
+    if h.span is None and f.span is not None:
+        h.span, h.day, h.month = f.span, f.day, f.month or h.month
+        return True
+    return False
 
 
 @dataclass(slots=True)

@@ -386,7 +386,7 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime, stored
                              country_level=f.country_level, day=f.day, month=f.month, coverage_id=f.coverage_id,
                              span=f.span, source=f.source, target=f.target, plover=f.plover)
             local[hid] = h
-            for k in hp.file_keys(h):
+            for k in ([] if f.background else hp.file_keys(h)):  # history is never a candidate for the news
                 local_keys[k].append(hid)
                 key_rows["key"].append(k)
                 key_rows["happening_id"].append(hid)
@@ -398,16 +398,17 @@ def assign_happenings(store: Store, arts: list[Article], *, at: datetime, stored
                 new_rows[col].append(val)
         else:
             h = local.get(hid)
-            if h is not None and h.span is None and f.span is not None:  # its first text-given date
-                h.span, h.day, h.month = f.span, f.day, f.month
+            if h is not None and hp.refine(h, f):  # a sharper date or place for it
+                cols = {"span_first": h.span[0] if h.span else None, "span_last": h.span[1] if h.span else None,
+                        "day": h.day, "month": h.month, "place": h.place, "place_country": h.country,
+                        "country_level": h.country_level}
                 if hid in new_rows["happening_id"]:  # started in this batch: not written yet
                     i = new_rows["happening_id"].index(hid)
-                    for col, val in (("span_first", f.span[0]), ("span_last", f.span[1]), ("day", f.day),
-                                     ("month", f.month)):
+                    for col, val in cols.items():
                         new_rows[col][i] = val
                 else:
-                    con.execute("UPDATE happenings SET span_first = ?, span_last = ?, day = ?, month = ? "
-                                "WHERE happening_id = ?", [f.span[0], f.span[1], f.day, f.month, hid])
+                    con.execute("UPDATE happenings SET " + ", ".join(f"{c} = ?" for c in cols)
+                                + " WHERE happening_id = ?", [*cols.values(), hid])
             for k in hp.file_keys(f):  # also findable from this event's cluster and place
                 key_rows["key"].append(k)
                 key_rows["happening_id"].append(hid)
