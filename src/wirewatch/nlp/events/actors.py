@@ -52,9 +52,32 @@ def _derived_demonyms(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict:
+    """``data/actors.json`` with every language folder's ``data/<lang>/actors.json`` merged in (the
+    base file wins where both name a word): actors are coded the same whatever the article's language."""
+    from .. import lang as L
+
+    raw = json.loads(resources.files(__package__).joinpath("data", "actors.json").read_text("utf-8"))
+    for code in L.languages("events", "actors"):
+        extra = L.resource("events", code, "actors") or {}
+        for key, value in extra.items():
+            if key.startswith("_"):
+                continue
+            if isinstance(value, dict) and key == "sector_words":
+                known = {w for words in raw[key].values() for w in words}
+                for sector, words in value.items():
+                    raw[key].setdefault(sector, []).extend(w for w in words if w not in known)
+            elif isinstance(value, dict):
+                raw[key] = {**value, **raw.get(key, {})}
+            else:
+                raw[key] = [*raw.get(key, []), *(w for w in value if w not in raw.get(key, []))]
+    return raw
+
+
+@lru_cache(maxsize=1)
 def tables() -> Tables:
     """Country, capital, demonym and sector tables (built once per process)."""
-    raw = json.loads(resources.files(__package__).joinpath("data", "actors.json").read_text("utf-8"))
+    raw = _raw()
     names: dict[str, str] = {}
     capitals: dict[str, str] = {}
     country_name: dict[str, str] = {}
@@ -94,7 +117,7 @@ def tables() -> Tables:
 @lru_cache(maxsize=1)
 def non_actor_heads() -> frozenset[str]:
     """Head nouns of phrases that name a thing, not someone who acts ("deal", "territory", "attempt")."""
-    raw = json.loads(resources.files(__package__).joinpath("data", "actors.json").read_text("utf-8"))
+    raw = _raw()
     return frozenset(raw.get("non_actor_heads", ()))
 
 
@@ -193,7 +216,7 @@ def actor_from_text(text: str, *, entity: Entity | None = None) -> Actor:
 @lru_cache(maxsize=1)
 def person_heads() -> frozenset[str]:
     """Head nouns of phrases naming people or bodies without a sector ("the rjd leader", "the party")."""
-    raw = json.loads(resources.files(__package__).joinpath("data", "actors.json").read_text("utf-8"))
+    raw = _raw()
     return frozenset(raw.get("person_heads", ()))
 
 

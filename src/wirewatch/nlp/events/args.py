@@ -13,6 +13,7 @@ from .actors import tables
 from .assertion import words
 from .links import DISASTERS
 from .triggers import LIGHT
+from . import ud
 
 __all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects", "clause_verb", "object_noun",
            "is_passive", "security_subject", "not_an_agent"]
@@ -83,6 +84,8 @@ def _between(tok):
 
 def verb_arguments(tok, pl: str, cue: str | None = None):
     """(source, target) tokens of a verb trigger of PLOVER class ``pl``."""
+    if ud.is_ud(tok.doc):  # a Universal Dependencies parse (the French model): same roles, other labels
+        return ud.verb_arguments(tok, pl, cue)
     sides = _between(tok)
     if sides is not None:
         return sides
@@ -141,6 +144,8 @@ def _scan_actor(tokens):
 
 def noun_arguments(tok, pl: str, cue: str | None = None):
     """(source, target) of a noun trigger: 'by X', a possessive/national modifier, a light verb's subject."""
+    if ud.is_ud(tok.doc):
+        return ud.noun_arguments(tok, pl, cue)
     source = target = None
     sides = _between(tok)
     if sides is not None:
