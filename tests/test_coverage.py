@@ -573,3 +573,68 @@ def test_history_in_a_report_is_never_the_happening_news_reports_join(tmp_path):
         keys = [k for (k,) in store.con.execute("SELECT event_key FROM events").fetchall()]
         of = sc.happenings_of(store.con, keys)
     assert len(keys) == 2 and len(set(of.values())) == 2
+
+
+# -- French ------------------------------------------------------------------------------------------
+def bilingual(title: str, text: str, *, lang: str, names: list[str], places: list[tuple[str, int]], day: str,
+              source: str) -> Article:
+    ents = [Entity(name=n, type="PERSON", mentions=[Mention(n, text.find(n), text.find(n) + len(n))])
+            for n in names if n in text]
+    pls = [Place(name=shown, country="XX", kind="city", geonameid=gid,  # one gazetteer id whatever the language
+                 mentions=[Mention(shown, text.find(shown), text.find(shown) + len(shown))])
+           for shown, gid in places if shown in text]
+    return Article(source=source, text=text, title=title, published=day, language=lang, entities=ents, places=pls,
+                   dates=[DateExpr(text="Tuesday", value=day, start=0, end=1)])
+
+
+def reports_in_two_languages() -> list[Article]:
+    return [
+        bilingual("Flood sweeps Korvany as the Mirel bursts its banks",
+                  "The Mirel river burst its banks in Korvany on Tuesday, flooding the old town. Mayor Ilse Vantorp "
+                  "said two hundred families were moved to the sports hall. Rescuers in boats searched the Dunmere "
+                  "district through the night.", lang="en", names=["Ilse Vantorp"],
+                  places=[("Korvany", 9001), ("Dunmere", 9002)], day="2031-03-04", source="a-en.html"),
+        bilingual("Korvany inondée par la crue de la Mirel",
+                  "La Mirel est sortie de son lit mardi à Korvany et a inondé la vieille ville. La maire, Ilse "
+                  "Vantorp, a annoncé que deux cents familles avaient été relogées au gymnase. Des secouristes en "
+                  "bateau ont fouillé le quartier de Dunmere toute la nuit.", lang="fr", names=["Ilse Vantorp"],
+                  places=[("Korvany", 9001), ("Dunmere", 9002)], day="2031-03-04", source="a-fr.html"),
+        bilingual("Tessaly sous les eaux après l'orage sur les collines de Brannock",
+                  "Des crues soudaines ont frappé Tessaly dimanche après un orage sur les collines de Brannock. Le "
+                  "chef des pompiers, Oren Maddox, a indiqué que quarante maisons de la rue Quillan avaient été "
+                  "inondées et qu'un pont sur le ruisseau Saffer s'était effondré.", lang="fr", names=["Oren Maddox"],
+                  places=[("Tessaly", 9003)], day="2031-03-09", source="b-fr.html"),
+        bilingual("Flash floods hit Tessaly after a storm over the Brannock hills",
+                  "Flash floods hit Tessaly on Sunday after a storm over the Brannock hills. Fire chief Oren Maddox "
+                  "said forty houses on Quillan Street were flooded.", lang="en", names=["Oren Maddox"],
+                  places=[("Tessaly", 9003)], day="2031-03-09", source="b-en.html"),
+    ]
+
+
+def test_french_words_are_weighed_by_french_frequencies():
+    fr = reports_in_two_languages()[1]
+    as_french = cov.profile(fr).vector
+    fr.language = "en"
+    as_english = cov.profile(fr).vector
+    # common French words are no evidence of a happening in French; read as English they look rare
+    for w in ("la", "et", "est", "de"):
+        assert w not in as_french and as_english[w] > 0.04
+    for w in ("deux", "nuit", "ville"):
+        assert as_french[w] < 0.7 * as_english[w]
+    assert as_french["korvany"] > 1.4 * as_english["korvany"]  # the names carry the French profile
+    assert max(as_french, key=as_french.get) in {"e:ilse vantorp", "d:2031-03-04", "korvany", "mirel", "vantorp"}
+    fr.language = "xx"  # a language without a word list reads as English
+    assert cov.profile(fr).vector == as_english
+
+
+def test_an_english_and_a_french_report_of_one_happening_share_a_cluster(tmp_path):
+    arts = reports_in_two_languages()
+    with Store(tmp_path / "s.duckdb") as store:
+        dd = Deduper()
+        for a in arts:  # one at a time: each finds the other language's report by key
+            write(store, [a], dd)
+        rows = store.con.execute("SELECT source, coverage_id FROM articles").fetchall()
+    by: dict[str, set[str]] = {}
+    for source, cid in rows:
+        by.setdefault(cid, set()).add(source)
+    assert sorted(by.values(), key=sorted) == [{"a-en.html", "a-fr.html"}, {"b-en.html", "b-fr.html"}]
