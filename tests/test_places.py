@@ -174,3 +174,16 @@ def test_a_dateline_after_a_headline(nlp):
     text = "Home hit by fire a second time. BYESVILLE -- Firefighters are searching for the cause of a blaze in Ohio."
     names = {m.text for p in geocode(extract(nlp(text)), text=text) for m in p.mentions}
     assert "BYESVILLE" in names
+
+
+def test_a_state_before_a_state_is_a_list_and_the_state_of_names_the_state(nlp):
+    text = "Officials are investigating cases in Washington, Pennsylvania and California after the outbreak."
+    p = _placed(nlp, text)["Washington"]
+    assert p.kind == "admin1" and p.country == "US"
+    p = _placed(nlp, "The first case was found in the state of Washington, officials in Olympia said.")["Washington"]
+    assert p.kind == "admin1"
+
+
+def test_a_french_departement_answers_to_its_name(nlp):
+    p = _placed(nlp, "Two ducks died in the Somme region in the north of France, officials in Amiens said.")["Somme"]
+    assert p.country == "FR"

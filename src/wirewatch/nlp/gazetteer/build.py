@@ -40,6 +40,7 @@ _ADMIN_PREFIX = re.compile(r"^(?:Province of|Provincia de(?:l)?|Departamento de(
                            r"Municipality of|Regierungsbezirk|Landkreis|Kreis|Comarca de|Distrito de)\s+")
 _ADMIN_SUFFIX = re.compile(r"\s+(?:District Municipality|Metropolitan Municipality|Local Municipality|"
                            r"Municipality|District|Province|Prefecture|Regency|Governorate|Oblast)$")
+_DEPARTEMENT = re.compile(r"^D[ée]partement (?:de la |de l'|de l’|du |des |de |d'|d’)")  # "Departement de la Somme"
 _COUNTY_SUFFIX = re.compile(r"\s+(?:County|Parish|Borough|Census Area|City and Borough)$")
 
 
@@ -245,7 +246,7 @@ def _admin_names(cities: dict, rg: list) -> dict[int, tuple[str, str]]:
 def _admin_aliases(name: str) -> list[str]:
     """"Province of Bulacan" -> Bulacan; "Kasai-Occidental" -> "Kasai Occidental"; counties keep "County"."""
     out = [name]
-    short = _ADMIN_SUFFIX.sub("", _ADMIN_PREFIX.sub("", name))
+    short = _ADMIN_SUFFIX.sub("", _ADMIN_PREFIX.sub("", _DEPARTEMENT.sub("", name)))
     if short != name and len(short) > 2:
         out.append(short)
     for n in list(out):

@@ -116,20 +116,31 @@ def _qualified(c: GeoEntry, quals: list[GeoEntry], gaz: Gazetteer) -> bool:
     return False
 
 
+_STATE_OF = re.compile(r"\b(?:[Ss]tate|[Pp]rovince) of\s+$")
+_STATE_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince)\b(?!\s+(?:[Dd]epartment|[Uu]niversity|[Cc]ollege))")
+
+
 def _qualifiers(ent: Entity, text: str | None, gaz: Gazetteer) -> list[GeoEntry]:
     if not text:
         return []
-    own_country = any(c.kind == "country" for c in gaz.lookup(ent.name))
+    own_kinds = {c.kind for c in gaz.lookup(ent.name)} & {"country", "admin1"}
     out: list[GeoEntry] = []
     for m in ent.mentions:
+        if _STATE_OF.search(text, max(0, m.start - 12), m.start) or _STATE_AFTER.match(text, m.end):
+            out.extend(c for c in gaz.lookup(ent.name) if c.kind == "admin1")  # "the state of Washington"
         q = _QUALIFIER.match(text, m.end, m.end + 40)
         if q is None:
             continue
         words = q.group(1)
         for cut in range(len(words.split()), 0, -1):  # "Tenn. on Monday" -> "Tenn."
-            hits = [h for h in gaz.lookup(" ".join(words.split()[:cut]))
-                    if h.kind in {"admin1", "admin2"} or h.kind == "country" and not own_country]
-            # "China, Japan and Korea": a country before a country is a list, not "Paris, France"
+            hits = [h for h in gaz.lookup(" ".join(words.split()[:cut])) if h.kind in {"admin1", "admin2", "country"}]
+            listed = {h.kind for h in hits} & own_kinds
+            if listed:
+                # "China, Japan and Korea", "Washington, Pennsylvania and California": a country before
+                # a country (a state before a state) is a list, not "Paris, France": the name is of that kind
+                # (a listed country needs no help: its prior already wins, and it keeps fixing the context)
+                out.extend(c for c in gaz.lookup(ent.name) if c.kind in listed - {"country"})
+                break
             if hits:
                 out.extend(hits)
                 break
