@@ -1,7 +1,8 @@
 """Throughput and memory of ``wirewatch batch``: local 1 worker, local 2 workers, Spark ``local[2]``.
 
     python3 bench/bench_batch.py [--n 20000] [--no-nlp] [--per-file 100] [--engines local1,local2,spark2]
-    python3 bench/bench_batch.py --rss-curve 2560 [--every 80]     # one worker's RSS over a long task
+    python3 bench/bench_batch.py --rss-curve 20000 [--every 250] [--rss-configs unbounded,bounded] --work DIR
+    python3 bench/bench_batch.py --rss-table --work DIR --rss-configs unbounded,bounded   # curves so far
 
 The shared corpora (guardian-syria CSV, india-police-events JSONL, bbc-masakhane TSV) are converted to
 JSON Lines input files in a temporary folder (never in the repository) and replicated to ``--n``
@@ -250,47 +251,88 @@ def paper_estimate(per_cpu_s: float, words_per_article: float, *, month: float, 
 
 # -- a worker's resident memory over one long task (issue 16) ----------------------------------------------
 # Each configuration runs in a fresh process with its own environment (glibc reads MALLOC_ARENA_MAX at
-# start): "unbounded" is the worker as it was (no trimming, default arenas), "bounded" the batch default
-# (common.WORKER_ENV + release_memory every common.TRIM_EVERY articles).  Both run at the same time on
-# the same input file, so they see the same machine load.
-RSS_CONFIGS = {"unbounded": {"WIREWATCH_TRIM_EVERY": "0", "MALLOC_ARENA_MAX": None}, "bounded": {}}
+# start) and goes through the real worker code path (``common.write_task``: read, clean, NLP, staged
+# Parquet) over one task of N articles, as a pool or Spark worker does with one large WARC.
+# "unbounded" is the worker as it was in session 2 (everything in one process, no trimming, default arenas);
+# "trimmed" adds the allocator settings alone (MALLOC_ARENA_MAX=2, gc + malloc_trim every 64 articles; the
+# session-3 bound); "bounded" is the batch default: cleaning and NLP in a child process replaced every
+# recycle.RECYCLE_DOCS documents, plus the allocator settings.  Run side by side on the same input file,
+# they see the same machine load.
+RSS_CONFIGS = {"unbounded": {"WIREWATCH_TRIM_EVERY": "0", "MALLOC_ARENA_MAX": None, "WIREWATCH_RECYCLE_DOCS": "0"},
+               "trimmed": {"WIREWATCH_RECYCLE_DOCS": "0"}, "bounded": {}}
 
 
-def _vm(field: str) -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) // 1024
+def _vm(field: str, pid: int | str = "self") -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
     return 0
 
 
 def rss_child(path: str, every: int) -> None:
-    """Print {n, rss_mb, hwm_mb, s} every ``every`` articles of one task (a JSONL file), after warm-up."""
-    from wirewatch.batch.common import Options, iter_task
-    from wirewatch.nlp import load_model
+    """Print one JSON line every ``every`` articles of one task (a JSONL file) run through ``write_task``:
+    the worker's RSS and peak, and (with recycling) the current child's RSS, the highest peak of any child
+    so far and how many children were started; then a last line with the CPU seconds of all of them."""
+    from wirewatch.batch import common, recycle
+    from wirewatch.batch.storage import Location
 
-    load_model()
     t0, n = time.perf_counter(), 0
-    print(json.dumps({"n": 0, "rss_mb": _vm("VmRSS"), "hwm_mb": _vm("VmHWM"), "s": 0.0}), flush=True)
-    for kind, _row in iter_task(0, path, Options()):
-        if kind == "A":
-            n += 1
-            if n % every == 0:
-                print(json.dumps({"n": n, "rss_mb": _vm("VmRSS"), "hwm_mb": _vm("VmHWM"),
-                                  "s": round(time.perf_counter() - t0, 1)}), flush=True)
+    inner = common.iter_task
+
+    def sample() -> dict:
+        child = recycle.current_pid()
+        return {"n": n, "rss_mb": _vm("VmRSS"), "hwm_mb": _vm("VmHWM"),
+                "child_rss_mb": _vm("VmRSS", child) if child else None,
+                "child_hwm_mb": max(recycle.stats.peak_mb, _vm("VmHWM", child) if child else 0) or None,
+                "children": recycle.stats.started, "s": round(time.perf_counter() - t0, 1),
+                "load": round(os.getloadavg()[0], 1)}
+
+    def sampled(*args, **kwargs):
+        nonlocal n
+        for kind, row in inner(*args, **kwargs):
+            yield kind, row
+            if kind == "A":
+                n += 1
+                if n % every == 0:
+                    print(json.dumps(sample()), flush=True)
+
+    common.iter_task = sampled
+    options = common.Options()
+    if recycle.recycle_docs():
+        recycle.warm(options)  # as the pool initializer does
+    else:
+        from wirewatch.nlp import load_model
+
+        load_model()
+    print(json.dumps(sample()), flush=True)
+    with tempfile.TemporaryDirectory(prefix="wirewatch-rss-") as stage:
+        res = common.write_task(0, path, options, Location(stage), spill=True)
+    last = sample()
+    recycle.shutdown()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the children, once waited for
+    last.update(final=True, articles=res.articles, cpu_s=round(usage.ru_utime + usage.ru_stime, 1),
+                children_cpu_s=round(kids.ru_utime + kids.ru_stime, 1), child_docs=recycle.stats.docs)
+    print(json.dumps(last), flush=True)
 
 
-def rss_curve(n: int, every: int, work: Path) -> None:
+def rss_curve(n: int, every: int, work: Path, configs: list[str]) -> None:
     import subprocess
 
     inputs = work / "rss-input"
-    write_inputs(inputs, n, n)  # one file: one task, as a large WARC is
+    if not inputs.exists():
+        write_inputs(inputs, n, n)  # one file: one task, as a large WARC is
     path = next(inputs.iterdir())
     procs = {}
-    for name, env in RSS_CONFIGS.items():
+    for name in configs:
+        env = RSS_CONFIGS[name]
         child_env = {k: v for k, v in os.environ.items() if k not in env or env[k] is not None}
         child_env.update({k: v for k, v in env.items() if v is not None})
-        if name == "bounded":
+        if "MALLOC_ARENA_MAX" not in env:
             from wirewatch.batch.common import worker_env
 
             child_env.update(worker_env())
@@ -299,20 +341,42 @@ def rss_curve(n: int, every: int, work: Path) -> None:
                                             str(every)], env=child_env, stdout=log, text=True)
     for p in procs.values():
         p.wait()
-    curves = {name: [json.loads(line) for line in open(work / f"rss-{name}.jsonl")] for name in procs}
-    print(f"RSS of one worker over one task of {n} articles (MB; load average {os.getloadavg()[0]:.1f})\n")
-    names = list(curves)
-    print("| articles | " + " | ".join(f"{k} RSS | {k} peak" for k in names) + " |")
-    print("|---:|" + "---:|---:|" * len(names))
-    for rows in zip(*curves.values()):
-        print(f"| {rows[0]['n']} | " + " | ".join(f"{r['rss_mb']} | {r['hwm_mb']}" for r in rows) + " |")
+    print(rss_table(work, configs))
+
+
+def rss_table(work: Path, configs: list[str]) -> str:
+    """The curves written so far (also of runs still going, or stopped), as a Markdown table."""
+    curves = {}
+    for name in configs:
+        path = work / f"rss-{name}.jsonl"
+        if path.exists():
+            curves[name] = [json.loads(line) for line in open(path) if line.strip()]
+    out = [f"RSS in MB over one task of articles (load average now {os.getloadavg()[0]:.1f}); for 'bounded' "
+           "the worker (I/O) and its NLP child (max peak of all children so far)\n"]
+    cols = []
+    for name in curves:
+        cols += [f"{name} RSS", f"{name} peak"] + (["child RSS", "child peak", "children"] if name == "bounded" else [])
+    out.append("| articles | " + " | ".join(cols) + " |")
+    out.append("|---:|" + "---:|" * len(cols))
+    by_n: dict[int, dict] = {}
     for name, rows in curves.items():
-        half = [r for r in rows if r["n"] >= rows[-1]["n"] // 2]
-        if len(half) >= 2:
-            slope = (half[-1]["rss_mb"] - half[0]["rss_mb"]) / max(1, half[-1]["n"] - half[0]["n"]) * 1000
-            to_20k = rows[-1]["hwm_mb"] + max(0.0, slope) * (20000 - rows[-1]["n"]) / 1000
-            print(f"{name}: RSS slope over the second half {slope:+.1f} MB per 1,000 articles; "
-                  f"peak at {rows[-1]['n']}: {rows[-1]['hwm_mb']} MB; extrapolated peak at 20,000: {to_20k:,.0f} MB")
+        for r in rows:
+            if not r.get("final"):
+                by_n.setdefault(r["n"], {})[name] = r
+    for k in sorted(by_n):
+        cells = []
+        for name in curves:
+            r = by_n[k].get(name)
+            extra = ["child_rss_mb", "child_hwm_mb", "children"] if name == "bounded" else []
+            cells += [str(r.get(f)) if r else "" for f in ["rss_mb", "hwm_mb", *extra]]
+        out.append(f"| {k:,} | " + " | ".join(cells) + " |")
+    for name, rows in curves.items():
+        fin = [r for r in rows if r.get("final")]
+        if fin:
+            f = fin[0]
+            out.append(f"\n{name}: {f['articles']:,} articles; CPU {f['cpu_s']} s (worker) + {f['children_cpu_s']} s "
+                       f"(children); {f['children']} children, documents each {f['child_docs']}; wall {f['s']} s")
+    return "\n".join(out)
 
 
 def main() -> None:
@@ -331,13 +395,18 @@ def main() -> None:
                     help="articles in one month of CC-News, for the paper estimate (default 15 M)")
     ap.add_argument("--rss-curve", type=int, metavar="N",
                     help="instead: one worker's RSS over one task of N articles, unbounded vs bounded")
-    ap.add_argument("--every", type=int, default=80, help="--rss-curve: articles between samples")
+    ap.add_argument("--every", type=int, default=250, help="--rss-curve: articles between samples")
+    ap.add_argument("--rss-configs", default="unbounded,bounded", help=f"--rss-curve: any of {', '.join(RSS_CONFIGS)}")
+    ap.add_argument("--rss-table", action="store_true", help="print the table of the curves in --work so far")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     work_ctx = tempfile.TemporaryDirectory(prefix="wirewatch-bench-") if not args.work else None
     work = Path(args.work or work_ctx.name)
+    if args.rss_table:
+        print(rss_table(work, args.rss_configs.split(",")))
+        return
     if args.rss_curve:
-        rss_curve(args.rss_curve, args.every, work)
+        rss_curve(args.rss_curve, args.every, work, args.rss_configs.split(","))
         if work_ctx:
             work_ctx.cleanup()
         return

@@ -137,6 +137,16 @@ def test_local_engine_matches_extract(local_out, reference):
     _same(local_out, reference)
 
 
+def test_children_recycled_every_few_documents_give_the_same_records(corpus, reference, tmp_path, monkeypatch):
+    """Cleaning and NLP in child processes replaced every 5 documents (across tasks and inside a WARC
+    or a feed; ``batch.recycle``): the records and story groups of ``extract``, as with no recycling."""
+    monkeypatch.setenv("WIREWATCH_RECYCLE_DOCS", "5")
+    out = tmp_path / "out"
+    summary = run_batch(corpus, out, engine="local", workers=1)
+    _same(out, reference)
+    assert summary.worker_peak_mb > 0
+
+
 def test_bad_documents_are_rejects_with_reasons(local_out):
     _, rejects = _read(local_out)
     by_name = {Path(src.split("#")[0]).name: (code, reason) for src, code, reason in rejects}

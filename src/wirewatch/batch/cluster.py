@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from .common import environ
 
 
 @dataclass(slots=True)
@@ -95,7 +96,6 @@ def standalone_cluster(*, workers: int = 2, cores: int = 1, memory: str = "1g", 
                                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                                   start_new_session=True))
 
-    saved = {k: os.environ.get(k) for k in ("SPARK_CONF_DIR", "SPARK_LOCAL_IP")}
     try:
         start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
               "--webui-port", str(ui))
@@ -106,14 +106,9 @@ def standalone_cluster(*, workers: int = 2, cores: int = 1, memory: str = "1g", 
                   "--port", str(free_port()), "--webui-port", str(free_port()), "--cores", str(cores),
                   "--memory", memory, "--work-dir", str(work / f"worker{i}"), cluster.url)
         _wait(cluster, f"{workers} workers to register", lambda: cluster.alive_workers() == workers, timeout)
-        os.environ.update({k: env[k] for k in saved})
-        yield cluster
+        with environ({k: env[k] for k in ("SPARK_CONF_DIR", "SPARK_LOCAL_IP")}):  # for sessions made inside
+            yield cluster
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         stop(cluster)
         shutil.rmtree(work, ignore_errors=True)
 

@@ -18,6 +18,7 @@ engine are deterministic; Spark names its files itself, so only the rows are ide
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -59,8 +60,10 @@ class Options:
 
 # -- bounded worker memory ------------------------------------------------------------------------------
 # A worker's resident memory crept up over thousands of articles (native memory: freed blocks that glibc
-# keeps in its arenas).  Workers run with few malloc arenas (set in their environment before they start)
-# and hand freed memory back to the system every TRIM_EVERY articles; BENCHMARKS.md has the curves.
+# keeps in its arenas).  The bound comes from recycling (``recycle``: the process that cleans and annotates
+# is replaced every RECYCLE_DOCS documents); on top of it, workers run with few malloc arenas (set in their
+# environment before they start) and hand freed memory back to the system every TRIM_EVERY articles, which
+# keeps each generation lower.  BENCHMARKS.md has the curves.
 WORKER_ENV = {"MALLOC_ARENA_MAX": "2"}
 TRIM_EVERY = 64
 
@@ -70,7 +73,23 @@ def worker_env() -> dict[str, str]:
     return {k: os.environ.get(k, v) for k, v in WORKER_ENV.items()}
 
 
-def _trim_every() -> int:
+@contextlib.contextmanager
+def environ(extra: dict[str, str]) -> Iterator[None]:
+    """``extra`` set in ``os.environ`` for the block (processes started inside inherit it), then the
+    previous values (or their absence) restored, whatever happened inside."""
+    saved = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def trim_every() -> int:
     try:
         return max(0, int(os.environ.get("WIREWATCH_TRIM_EVERY", TRIM_EVERY)))
     except ValueError:
@@ -96,19 +115,29 @@ def release_memory() -> None:
 
 def iter_task(index: int, item: str | Task, options: Options) -> Iterator[tuple[str, dict[str, Any]]]:
     """("A", article row) and ("R", reject row) of one task, streamed: a large WARC or JSONL file
-    never sits in memory whole.  The model loads once per process, not per task."""
+    never sits in memory whole.  With NLP on, cleaning and NLP run in a child process replaced every
+    ``recycle.RECYCLE_DOCS`` documents (bounded memory); the model loads once per child, not per task."""
+    from .recycle import recycle_docs, rows_in_child
     from .storage import open_documents
 
-    every = _trim_every() if options.nlp else 0
     docs = open_documents(item, allow_private=options.allow_private)
+    limit = recycle_docs() if options.nlp else 0
+    if limit:
+        yield from rows_in_child(((index * ORDINAL_STRIDE + pos, d) for pos, d in enumerate(docs)), options,
+                                 limit=limit)
+        return
+    every = trim_every() if options.nlp else 0
     for pos, rec in enumerate(process(docs, published=options.published, nlp=options.nlp)):
-        ordinal = index * ORDINAL_STRIDE + pos
-        if isinstance(rec, Rejected):
-            yield "R", {"ordinal": ordinal, "source": rec.source, "code": rec.code, "reason": rec.reason}
-        else:
-            yield "A", article_row(rec, ordinal)
+        yield row_of(rec, index * ORDINAL_STRIDE + pos)
         if every and (pos + 1) % every == 0:
             release_memory()
+
+
+def row_of(rec: Article | Rejected, ordinal: int) -> tuple[str, dict[str, Any]]:
+    """("A", article row) or ("R", reject row) of one processed document."""
+    if isinstance(rec, Rejected):
+        return "R", {"ordinal": ordinal, "source": rec.source, "code": rec.code, "reason": rec.reason}
+    return "A", article_row(rec, ordinal)
 
 
 def run_task(index: int, item: str | Task, options: Options) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -220,7 +249,9 @@ def write_task(index: int, item: str | Task, options: Options, stage: Location, 
             pq.write_table(pa.Table.from_pylist(res.rejects, schema=REJECT_SCHEMA),
                            stage.join("rejects", f"part-{index:06d}.parquet"), filesystem=fs)
         res.keys, res.rejects = [], []
-    res.peak_mb = peak_mb()
+    from .recycle import stats
+
+    res.peak_mb = max(peak_mb(), stats.peak_mb)  # this worker, or the largest of its children so far
     return res
 
 

@@ -11,11 +11,9 @@ and writes them partitioned by month.  The output may be a local folder or an ``
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -23,12 +21,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..dedup import Deduper
-from .common import REJECT_SCHEMA, BatchSummary, Options, TaskResult, stamp, worker_env, write_task
+from .common import REJECT_SCHEMA, BatchSummary, Options, TaskResult, environ, stamp, worker_env, write_task
 from .storage import Location, Task, publish, resolve_inputs, staging
 
 
 def _warm(options: Options) -> None:
-    if options.nlp:
+    """Load the model before the first task: in this worker's child (``recycle``), or here without one."""
+    from .recycle import recycle_docs, warm
+
+    if options.nlp and recycle_docs():
+        warm(options)
+    elif options.nlp:
         from ..nlp import load_model
 
         load_model()
@@ -42,21 +45,6 @@ def _task(args: tuple[int, Task, Options, Location]) -> TaskResult:
 def _stamp(args: tuple[str, dict[int, str], Location]) -> int:
     part, stories, stage = args
     return stamp(part, stories, by="ordinal", stage=stage)
-
-
-@contextlib.contextmanager
-def _environ(extra: dict[str, str]) -> Iterator[None]:
-    """``extra`` in the environment while the pool's workers are spawned (they inherit it)."""
-    saved = {k: os.environ.get(k) for k in extra}
-    os.environ.update(extra)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def run_local(inputs: list[str], out: str | os.PathLike, *, workers: int | None = None,
@@ -76,7 +64,7 @@ def run_local(inputs: list[str], out: str | os.PathLike, *, workers: int | None 
     parts: list[str] = []
     peak = 0
     ctx = mp.get_context("spawn")
-    with _environ(worker_env()):
+    with environ(worker_env()):
         pool = ctx.Pool(workers, initializer=_warm, initargs=(options,))
     with pool:
         jobs = ((i, item, options, stage) for i, item in enumerate(tasks))
