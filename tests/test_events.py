@@ -521,3 +521,34 @@ def test_place_in_an_actors_apposition_is_not_where_the_event_happened(nlp):
     (ev,) = _find(_evs(nlp, "Ali Sen, 30, formerly of London, was sentenced to five years in prison."),
                   plover="COERCE")
     assert ev.place != "London" and ev.source is None  # London says who he is; nobody in London sentenced him
+
+
+def test_lowercased_copy_heading_line_and_passive_request_by_agent(nlp):
+    text = ("This story is from March 15, 2002\n\n"
+            "patna: the rjd chief on friday criticised the centre. kumar said the ministers had been asked to "
+            "resign by the prime minister.")
+    evs = _evs(nlp, text)
+    (acc,) = _find(evs, plover="ACCUSE")
+    assert acc.source.name == "rjd chief"  # not "story": the heading line is another paragraph
+    (req,) = _find(evs, plover="REQUEST")
+    assert req.source.name == "prime minister" and req.target.name == "ministers"
+
+
+def test_bare_name_subjects_in_lowercased_copy(nlp):
+    evs = _find(_evs(nlp, "kumar accused the bjp leaders of making a bid for power. alleging that the riots were "
+                          "planned, kumar said the state government could have stopped them."), plover="ACCUSE")
+    assert len(evs) == 2  # two accusations in adjacent sentences with different verbs stay two
+    assert [e.source.name for e in evs] == ["kumar", "kumar"]
+
+
+def test_a_province_before_an_event_noun_is_where_not_who(nlp):
+    (ev,) = _find(_evs(nlp, "The Gujarat riots killed 40 people."), plover="ASSAULT")
+    assert ev.source is None
+    (ev,) = _find(_evs(nlp, "The US airstrikes killed 40 people."), plover="ASSAULT")
+    assert ev.source.country == "US"
+
+
+def test_he_stands_for_the_man_the_text_is_about(nlp):
+    (ev,) = _find(_evs(nlp, "A man has been honoured by the council. He was wrongly jailed in 2006."),
+                  plover="COERCE")
+    assert ev.target is not None and ev.target.name == "man" and ev.status == "background"

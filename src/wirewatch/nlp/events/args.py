@@ -9,7 +9,7 @@ into actors is :mod:`.resolve`' job.
 
 from __future__ import annotations
 
-from .actors import tables
+from .actors import state_actor, tables
 from .assertion import words
 from .links import DISASTERS
 from .triggers import LIGHT
@@ -37,7 +37,7 @@ def clause_subject(tok, depth: int = 5):
         # the subject nearest the verb: a word before a colon is a dateline or a heading ("patna: the
         # rjd chief on friday accused ...")
         subjects = [c for c in cur.children if c.dep_ in ("nsubj", "csubj") and c.idx >= skip
-                    and not any(g.text == ":" for g in c.children)]
+                    and not any(g.text == ":" for g in c.children) and not _across_paragraph(c, tok)]
         if subjects:
             return _unpronoun(max(subjects, key=lambda c: (c.i < cur.i, c.i if c.i < cur.i else -c.i)))
         if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head.i != cur.i:
@@ -50,6 +50,12 @@ def clause_subject(tok, depth: int = 5):
             return _unpronoun(cur.head)
         break
     return None
+
+
+def _across_paragraph(a, b) -> bool:
+    """Two words in different paragraphs (a parse joined a heading line to the next sentence)."""
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" in a.doc.text[lo:hi]
 
 
 def _unpronoun(tok):
@@ -99,6 +105,9 @@ def verb_arguments(tok, pl: str, cue: str | None = None):
             target = _unpronoun(c)
         elif c.dep_ == "agent":
             source = next((g for g in c.children if g.dep_ == "pobj"), None)
+        elif c.dep_ == "xcomp" and passive and source is None:  # "was asked to resign by the prime minister"
+            agent = next((g for g in c.children if g.dep_ == "agent" or g.dep_ == "prep" and g.lower_ == "by"), None)
+            source = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
         elif c.dep_ in ("dobj", "dative") and target is None and not light and c.lower_ not in ("fire", "control"):
             target = c
     if not passive:
@@ -155,6 +164,9 @@ def noun_arguments(tok, pl: str, cue: str | None = None):
         source = by
     for c in tok.children:
         if source is None and c.dep_ in ("poss", "amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+            if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP") and state_actor(c.text) is None \
+                    and c.lower_ not in tables().demonyms:
+                continue  # "the Gujarat riots", "the Idlib offensive": a town or province is where, not who
             source = c
         elif source is None and c.dep_ == "poss" and c.pos_ == "PROPN":
             source = c  # "Nordland's assault": the possessor of an act is its agent

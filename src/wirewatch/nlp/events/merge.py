@@ -97,8 +97,8 @@ def _tied(a: Event, b: Event, sa: int, sb: int, ta: str | None, tb: str | None) 
         if ta == tb and min(sa, sb) == 0 and a.source is not None and b.source is not None \
                 and _actor_ok(a.source, b.source):
             return True  # the lead and its detail: "A Turkish court has rejected ..." / "the Kilis court has rejected"
-        return abs(sa - sb) <= _ADJACENT and (ta == tb or a.source is None or b.source is None
-                                             or _actor_key(a.source) == _actor_key(b.source))
+        # adjacent: the same verb again, or a bare mention ("the appeal") of the act just reported
+        return abs(sa - sb) <= _ADJACENT and (ta == tb or a.source is a.target is None or b.source is b.target is None)
     if a.date_basis == b.date_basis == "text" and a.date and a.date == b.date:
         return True
     for x in (a.source, a.target):

@@ -27,6 +27,7 @@ _GENERIC_HEADS = {"government", "military", "army", "forces", "troops", "ministr
 # role words a "he"/"she" can stand for
 _PERSON_ROLES = {"leader", "chief", "minister", "president", "spokesman", "spokeswoman", "spokesperson", "governor",
                  "mayor", "commander", "general", "convenor", "chairman", "chairwoman", "head", "secretary", "judge",
+                 "man", "woman", "boy", "girl", "father", "mother", "son", "daughter", "husband", "wife",
                  "prosecutor", "official", "lawyer", "councillor", "mp", "senator", "ambassador", "envoy", "king"}
 _QUANTITY = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "crowd", "crowds"}
 
@@ -128,18 +129,30 @@ def _previous_subject(tok, sentences: int = 2):
             break
         lo = sentence(doc[lo - 1]).start
     for t in reversed(doc[lo:tok.i]):
-        if t.dep_ == "nsubj" and t.tag_ in ("NN", "NNP") and t.lower_ not in _PRONOUNS \
+        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NN", "NNP") and t.lower_ not in _PRONOUNS \
                 and (t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE")
                      or t.lower_ in _PERSON_ROLES):
             return t
     return None
 
 
+def _bare_name(tok) -> bool:
+    """In copy that lost its capitals, a singular subject without determiner is a name the tagger
+    took for a noun ("yadav said", "mishra charged"): English count nouns need one."""
+    sent = sentence(tok)
+    if any(ch.isupper() for ch in sent.text) or tok.dep_ != "nsubj" or tok.tag_ != "NN":
+        return False
+    return not any(c.dep_ in ("det", "poss", "amod", "nummod") for c in tok.children) \
+        and not is_event_word(tok) and tok.lemma_.lower() not in non_actor_heads()
+
+
 def _unknown_name(tok, ctx: ArticleIndex) -> bool:
     """A proper noun the NER did not label, which names no place: a person or body ("naidu appealed")."""
     tok = _head(tok)
-    if tok is None or isinstance(tok, tuple) or tok.pos_ != "PROPN" or tok.ent_type_ or not tok.is_alpha:
+    if tok is None or isinstance(tok, tuple) or tok.ent_type_ or not tok.is_alpha:
         return False  # "gu.com/letters" is an address, not a name
+    if tok.pos_ != "PROPN" and not _bare_name(tok):
+        return False
     lo, hi = tok.idx, tok.idx + len(tok)
     return ctx.entity_at(lo, hi) is None and not any(p.start < hi and lo < p.end for p in ctx.places)
 
