@@ -130,6 +130,22 @@ def test_french_events_have_the_same_types():
     assert ("ATTACK", "ASSAULT") in types and ("PEACE_PROTEST", "PROTEST") in types
 
 
+def test_french_event_actors_are_coded_like_the_english_ones():
+    fr = _article("L'armée malienne a tué dix rebelles jeudi près de Kidal.\n\n"
+                  "Les soldats nigériens ont arrêté trois manifestants lundi à Niamey.")
+    en = Article(source="e.txt", text="Mali's army killed ten rebels on Thursday near Kidal.", published="2020-11-15",
+                 language="en")
+    list(runtime.annotate([en]))
+
+    def coded(art, plover):
+        ev = next(e for e in art.events if e.plover == plover)
+        return ((ev.source.country, ev.source.sector) if ev.source else None,
+                (ev.target.country, ev.target.sector) if ev.target else None)
+
+    assert coded(fr, "ASSAULT") == coded(en, "ASSAULT") == (("ML", "MIL"), (None, "REB"))
+    assert coded(fr, "COERCE") == (("NE", "MIL"), (None, "CVL"))
+
+
 def test_a_report_on_mali_finds_both_languages(tmp_path, fixtures):
     from wirewatch.ingest import ingest
     from wirewatch.report import build_report
@@ -147,3 +163,38 @@ def test_a_report_on_mali_finds_both_languages(tmp_path, fixtures):
         assert summary.stored == 2
         rep = build_report(store.con, "Mali")
     assert rep.counts["articles"] == 2
+    # the language is marked where it is not English: JSON items carry it, the renderings tag them
+    from wirewatch.report.html import render_html
+    from wirewatch.report.markdown import render_markdown
+
+    data = rep.to_dict()
+    items = [*data["timeline"], *(s for it in data["timeline"] for s in it.get("sources", [])),
+             *(q for g in data["quotes"] for q in g["quotes"])]
+    langs = {i.get("language") for i in items}
+    assert "fr" in langs and "en" in langs
+    assert "[FR]" in render_markdown(rep) and "[EN]" not in render_markdown(rep)
+    assert '<span class="lang" lang="fr">FR</span>' in render_html(rep)
+
+
+def test_an_alert_marks_a_story_that_is_not_in_english():
+    from wirewatch.alerts.email import render
+
+    msg = {"title": "2 new stories for Mali", "body": "Mali: matched Mali", "unsubscribe": "/u/t", "stories": [
+        {"title": "Transition au Mali", "published": "2020-11-15", "agency": "AFP", "language": "fr", "link": "/s/1"},
+        {"title": "Mali talks", "published": "2020-11-15", "agency": "AP", "language": "en", "link": "/s/2"}]}
+    _, body = render(msg)
+    assert "2020-11-15 · AFP · FR" in body and "AP · EN" not in body
+
+
+def test_a_title_case_dateline_is_read_when_its_city_is_a_known_place():
+    from wirewatch.clean.metadata import read_dateline
+    from wirewatch.nlp.entities import dateline_span
+
+    assert read_dateline("Ottawa — Le gouvernement fédéral a annoncé lundi un nouveau plan.") == ("Ottawa", None)
+    assert read_dateline("Bamako — Les autorités de la transition ont publié le calendrier.") == ("Bamako", None)
+    assert read_dateline("Ottawa — The federal government announced a new plan on Monday.") == ("Ottawa", None)
+    assert read_dateline("Officials — including the mayor — said the road would reopen.") == (None, None)
+    assert read_dateline("Police — who arrived late — said nothing.") == (None, None)
+    art = Article(source="t.txt", text="Ottawa — Le gouvernement a annoncé un plan.", dateline="Ottawa", language="fr")
+    start, end = dateline_span(art)
+    assert art.text[start:end] == "Ottawa — "

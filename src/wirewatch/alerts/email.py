@@ -63,8 +63,9 @@ def render(message: dict[str, Any], *, base_url: str = "") -> tuple[str, str]:
     lines = [message.get("body") or "", ""]
     for s in message.get("stories", []):
         lines.append(f"* {s['title']}")
-        if s.get("published") or s.get("agency"):
-            lines.append("  " + " · ".join(x for x in (s.get("published"), s.get("agency")) if x))
+        lang = (s.get("language") or "").upper() if s.get("language") not in (None, "", "en") else ""
+        if s.get("published") or s.get("agency") or lang:  # the language marked where it is not English
+            lines.append("  " + " · ".join(x for x in (s.get("published"), s.get("agency"), lang) if x))
         if s.get("url"):
             lines.append(f"  {s['url']}")
         if (s.get("event") or {}).get("text"):

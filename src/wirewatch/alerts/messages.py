@@ -7,7 +7,7 @@ One JSON shape serves webhooks, Web Push (the service worker reads ``title``, ``
      "happening": {"coverage_id", "new", "stories", "of"},  (a single story: "New happening." or
                                                             "More coverage of …" opens the body)
      "watch": {"id", "name", "query"}, "digest": null | "hourly" | "daily",
-     "stories": [{"story_id", "article_id", "title", "url", "link", "published", "agency",
+     "stories": [{"story_id", "article_id", "title", "url", "link", "published", "agency", "language",
                   "matched": ["Mali"], "matched_in": {"Mali": ["entity:Mali", "title", ...]},
                   "event": null | {"text", "type", "plover", "date", "place", "source", "target"}}],
      "more": 0, "unsubscribe": "https://<base>/watches/unsubscribe/<token>", "sent_at": "...Z"}
@@ -113,7 +113,8 @@ def story_item(article: Article, hit: Match) -> dict[str, Any]:
     ev = triggering_event(article, hit)
     return {"story_id": article.story_id, "article_id": article.id, "title": title, "url": article.url,
             "link": f"/stories/{article.story_id}", "published": article.published, "agency": article.agency,
-            "matched": list(hit.terms), "matched_in": {k: list(v) for k, v in hit.where.items()},
+            "language": article.language, "matched": list(hit.terms),
+            "matched_in": {k: list(v) for k, v in hit.where.items()},
             "event": None if ev is None else {
                 "text": ev.text, "type": ev.type, "plover": ev.plover, "date": ev.date, "place": ev.place,
                 "source": ev.source.name if ev.source else None, "target": ev.target.name if ev.target else None}}
@@ -156,7 +157,7 @@ def build_message(*, watch: dict[str, Any], items: list[dict[str, Any]], token: 
             body += f" — {_clip(event['text'], 200)}"
         msg = {**base, "title": item["title"], "body": f"{happening_line(item)} {body}".strip(),
                "happening": item.get("happening"),
-               "link": item["link"], "story_id": item["story_id"], "url": item["url"],
+               "link": item["link"], "story_id": item["story_id"], "url": item["url"], "language": item.get("language"),
                "matched": item["matched"], "event": event, "stories": [item], "more": 0}
     else:
         n = len(items)

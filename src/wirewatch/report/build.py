@@ -294,7 +294,7 @@ def _new_since(con: duckdb.DuckDBPyConnection, sel: sq.Selection, stories: list[
         st["copies"] or 0, str(st["published"] or ""), st["story_id"]))[:NEW_TOP]
     top_events = sorted(devs, key=tl.importance, reverse=True)[:NEW_TOP]
     out["stories"] = [titled(link({k: st[k] for k in ("story_id", "title", "url", "source", "agency", "published",
-                                                      "copies", "lead")}))
+                                                      "copies", "lead", "language")}))
                       for st in top_stories]
     for st in out["stories"]:
         st.pop("lead", None)

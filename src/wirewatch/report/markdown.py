@@ -39,6 +39,8 @@ def _source_line(s: dict[str, Any]) -> str:
         bits.append(f"({meta})")
     if s.get("copies", 1) > 1:
         bits.append(f"×{s['copies']} copies")
+    if s.get("language") and s["language"] != "en":
+        bits.append(f"[{md(str(s['language']).upper())}]")  # the language the item is written in
     if s.get("url"):
         bits.append(md(s["url"]))
     return " ".join(bits)

@@ -147,7 +147,7 @@ def story_item(st: dict[str, Any]) -> dict[str, Any]:
         "kind": "story", "date": st["published"], "date_basis": "published", "story_id": st["story_id"],
         "title": st["title"], "url": safe_url(st["url"]) or safe_url(st["source"]),
         "agency": st["agency"], "agencies": st["agencies"] or [], "copies": st["copies"],
-        "lead": lead(st["lead"] or ""), "events": st["events"],
+        "lead": lead(st["lead"] or ""), "events": st["events"], "language": st.get("language"),
     }
     return titled(item)
 

@@ -209,7 +209,7 @@ def event_sources(con: duckdb.DuckDBPyConnection, sel: Selection, *, per_event: 
                      count(*) OVER (PARTITION BY g.event_key) AS n_stories,
                      sum(g.copies) OVER (PARTITION BY g.event_key) AS n_reports
               FROM g JOIN articles a ON a.id = g.aid)
-        SELECT j.event_key, j.story_id, j.copies, a.title, a.url, a.source, a.agency, j.published,
+        SELECT j.event_key, j.story_id, j.copies, a.title, a.url, a.source, a.agency, j.published, a.language,
                CASE WHEN coalesce(trim(a.title), '') = '' THEN substr(a.text, 1, 400) END AS lead_text,
                j.n_stories, j.n_reports
         FROM j JOIN articles a ON a.id = j.aid WHERE j.rk <= ? ORDER BY j.event_key, j.rk""", [int(per_event)])
@@ -226,7 +226,7 @@ def stories(con: duckdb.DuckDBPyConnection, sel: Selection, *, lead_chars: int =
                    FROM {_copies(con)} a WHERE a.article_id IN (SELECT id FROM {sel.table}) GROUP BY a.story_id),
         evs AS (SELECT story_id, count(DISTINCT event_key) AS events FROM event_reports
                 WHERE article_id IN (SELECT id FROM {sel.table}) GROUP BY story_id)
-        SELECT s.story_id, s.copies, a.title, a.url, a.source, a.agency, substr(a.text, 1, ?) AS lead,
+        SELECT s.story_id, s.copies, a.title, a.url, a.source, a.agency, a.language, substr(a.text, 1, ?) AS lead,
                s.published, s.first_seen, s.agencies, coalesce(evs.events, 0) AS events
         FROM s JOIN articles a ON a.id = s.aid LEFT JOIN evs ON evs.story_id = s.story_id
         ORDER BY s.published NULLS LAST, s.story_id""", [int(lead_chars) * 2])
@@ -365,7 +365,7 @@ def quotes(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str,
             FROM ok JOIN spk USING (speaker) JOIN articles a ON a.id = ok.aid)
         SELECT (SELECT count(*) FROM ok) AS n_ok, (SELECT count(*) FROM d) AS n_all,
                r.speaker, r.n_quotes, r.n_stories, r.n_direct, r.story_id, r.text, r.direct, r.cue, a.title, a.url,
-               a.agency, a.published, r.copies,
+               a.agency, a.published, r.copies, a.language,
                CASE WHEN coalesce(trim(a.title), '') = '' THEN substr(a.text, 1, ?) END AS lead
         FROM ranked r JOIN articles a ON a.id = r.aid WHERE r.rk <= ?
         ORDER BY r.n_quotes DESC, r.speaker, r.rk""",
@@ -380,7 +380,8 @@ def quotes(con: duckdb.DuckDBPyConnection, sel: Selection, *, aliases: dict[str,
             out.append({"speaker": row["speaker"], "quotes_total": row["n_quotes"], "direct_total": row["n_direct"],
                         "stories": row["n_stories"], "quotes": []})
         out[-1]["quotes"].append({k: row[k] for k in (
-            "text", "direct", "cue", "story_id", "title", "url", "agency", "published", "copies", "lead")})
+            "text", "direct", "cue", "story_id", "title", "url", "agency", "published", "copies", "lead",
+            "language")})  # ``language``: the article's, as for stories
     return out
 
 
