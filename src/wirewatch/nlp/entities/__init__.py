@@ -116,6 +116,10 @@ _LEAD_DATELINE = re.compile(
 )
 
 
+_DASH_AFTER = re.compile(r"(?:,[^\n—–]{1,40}?)?[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?"
+                         r"(?:—|–|(?<=[ \t)])(?:--|-)(?=[ \t]))[ \t]*")
+
+
 def dateline_span(article: Article) -> tuple[int, int] | None:
     """Offsets of the wire dateline that opens the text ("OUAGADOUGOU, Burkina Faso (AFP) — "), or None.
 
@@ -124,6 +128,11 @@ def dateline_span(article: Article) -> tuple[int, int] | None:
     """
     text = article.text
     m = _LEAD_DATELINE.match(text, 0, min(len(text), 160))
+    if m is None and article.dateline and text.lstrip(" \t").startswith(article.dateline):
+        # a title-case dateline the cleaner read off a known place ("Ottawa — ..."): the same span
+        start = len(text) - len(text.lstrip(" \t"))
+        d = _DASH_AFTER.match(text, start + len(article.dateline), min(len(text), 160))
+        return (start, d.end()) if d is not None else None
     if m is None:
         return None
     place = m.group("place")
