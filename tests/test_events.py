@@ -552,3 +552,13 @@ def test_he_stands_for_the_man_the_text_is_about(nlp):
     (ev,) = _find(_evs(nlp, "A man has been honoured by the council. He was wrongly jailed in 2006."),
                   plover="COERCE")
     assert ev.target is not None and ev.target.name == "man" and ev.status == "background"
+
+
+def test_its_forces_and_led_by_name_their_country(nlp):
+    (ev,) = _find(_evs(nlp, "The town is under threat from Turkey after its military forces launched an attack on "
+                            "Afrin in January."), plover="ASSAULT")
+    assert ev.source.country == "TR"
+    (led,) = _find(_evs(nlp, "A US-led attack on Mosul killed 40 fighters."), plover="ASSAULT")
+    assert led.source is not None and led.source.country == "US"
+    (backed,) = _find(_evs(nlp, "A US-backed attack on Mosul killed 40 fighters."), plover="ASSAULT")
+    assert backed.source is None  # a backer is not the attacker

@@ -162,6 +162,10 @@ def noun_arguments(tok, pl: str, cue: str | None = None):
     by = prep_objects(tok, ("by",))
     if by is not None:
         source = by
+    for c in tok.children:  # "a US-led attack": who led it ("US-backed" names a supporter, not the agent)
+        if source is None and c.dep_ == "amod" and c.lemma_.lower() == "lead":
+            source = next((g for g in c.children if g.dep_ in ("npadvmod", "compound", "nmod")
+                           and g.ent_type_ in ("GPE", "NORP", "ORG")), None)
     for c in tok.children:
         if source is None and c.dep_ in ("poss", "amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
             if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP") and state_actor(c.text) is None \

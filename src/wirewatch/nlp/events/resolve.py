@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...records import Actor, Article, Entity
-from .actors import actor_from_text, is_actor_like, non_actor_heads
+from .actors import actor_from_text, is_actor_like, non_actor_heads, state_actor
 from .triggers import is_event_word
 from ..docutil import doc_text, sentence
 from .context import article_dates, article_places, dateline_country, dateline_place
@@ -210,7 +210,18 @@ def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | N
         return actor_from_text(text), (start, end)
     if ent is not None and ent.type in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
         return actor_from_text(text, entity=ent), (start, end)
-    return actor_from_text(text), (start, end)
+    actor = actor_from_text(text)
+    if actor.country is None and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in tok.children):
+        actor.country = _owner_country(tok, ctx)  # "Turkey ... after its military forces launched"
+    return actor, (start, end)
+
+
+def _owner_country(tok, ctx: ArticleIndex) -> str | None:
+    """The country an "its"/"their" stands for: the nearest country named before it in its sentence."""
+    sent = sentence(tok)
+    before = [p for p in ctx.places if sent.start_char <= p.start < tok.idx and p.country
+              and state_actor(p.name) is not None]
+    return max(before, key=lambda p: p.start).country if before else None
 
 
 def crowd_event(scores: dict[str, float]) -> bool:
