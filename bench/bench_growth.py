@@ -160,11 +160,14 @@ def base_store(n: int, *, docs, src: Path, work: Path, env: dict, coverage: bool
     # built without ingest's buffer cap (meant for updates; on a whole build it only makes DuckDB reread blocks)
     wall, cpu, peak, out = run_measured([sys.executable, "-c", BUILD, str(tmp), str(folder),
                                          "on" if coverage else "off"], {**env, "WIREWATCH_INGEST_BUFFER": ""})
-    print(f"  built base store of {n} articles (coverage {'on' if coverage else 'off'}) in {wall:.0f} s wall, "
-          f"{cpu:.0f} s CPU, peak RSS {peak:.0f} MB ({out.strip()})", flush=True)
-    _copy_store(tmp, db)
+    for p in _siblings(tmp):  # renamed, the store file last: another run sees it only when complete
+        if p != tmp and p.is_file():
+            os.replace(p, db.parent / (db.name + p.name[len(tmp.name):]))
+    os.replace(tmp, db)
     _remove_store(tmp)
     shutil.rmtree(folder)
+    print(f"  built base store of {n} articles (coverage {'on' if coverage else 'off'}) in {wall:.0f} s wall, "
+          f"{cpu:.0f} s CPU, peak RSS {peak:.0f} MB ({out.strip()})", flush=True)
     return db
 
 
