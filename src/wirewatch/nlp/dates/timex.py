@@ -14,29 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    (
-        ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-        ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-        ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
-    ),
-    start=1,
-):
-    for _n in _names:
-        MONTHS[_n] = _num
+from .. import lang as L
 
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
-            "saturday": 5, "sunday": 6}
-
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "a couple of": 2, "a few": 3, "several": 3,
-}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
-            "4th": 4}
-SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+_WORDS = L.resource("dates", "en", "words")  # the word tables (nlp/dates/data/en/words.json)
+MONTHS: dict[str, int] = {name: num for num, names in enumerate(_WORDS["months"], start=1) for name in names}
+WEEKDAYS: dict[str, int] = dict(_WORDS["weekdays"])
+NUMBER_WORDS: dict[str, int] = dict(_WORDS["number_words"])
+ORDINALS: dict[str, int] = dict(_WORDS["ordinals"])
+SEASONS: dict[str, str] = dict(_WORDS["seasons"])
 
 # Full month names, and abbreviations (with or without a dot).  Capitalised only: "may" and
 # "march" in lower case are a verb and a noun.
