@@ -331,3 +331,24 @@ def test_beliefs_and_scare_quotes_are_not_speech(nlp):
     assert not any(q.cue and q.cue.lower().startswith("believ") for q in art.quotes)
     assert not any(q.text == "beheaded head" for q in art.quotes)
     assert any(q.speaker == "Ruth Kamau" for q in art.quotes)
+
+
+def test_quote_opened_after_a_long_apposition_and_a_colon(nlp):
+    text = ("Talks on the prisoners stalled again this week.\n\n"
+            "Marta Lindqvist, the former envoy of the northern alliance to the border commission, said: "
+            "“The offer is a good start if the terms hold but I expect a long and difficult negotiation.\n\n"
+            "“This has to become everybody’s problem, and soon.”\n\n"
+            "Officials in the capital declined to comment.")
+    art = _full(nlp, text)
+    direct = [q for q in art.quotes if q.direct]
+    assert any(q.text.startswith("The offer is a good start") and q.speaker == "Marta Lindqvist" for q in direct)
+    assert any(q.text.startswith("This has to become") and q.speaker == "Marta Lindqvist" for q in direct)
+
+
+def test_pronoun_before_a_colon_speaks_not_the_next_sentence_subject(nlp):
+    text = ("“Our work is humanitarian first,” said Tomas Verhoeven, who leads the relief mission. "
+            "On the question of the camps, he said: “We know it is difficult, but families belong together.” "
+            "Rebel commanders have claimed the camps are empty.")
+    art = _full(nlp, text)
+    q = next(q for q in art.quotes if q.text.startswith("We know it is difficult"))
+    assert q.speaker == "Tomas Verhoeven" and q.speaker_mention.text == "he"

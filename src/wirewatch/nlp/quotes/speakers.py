@@ -113,6 +113,12 @@ def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> li
         if q.direct and _scare(text, q):
             continue
         out.append(q)
+    for q in out:  # 'X said: “Iraq would be …' with the mark closed paragraphs later: quoted words
+        if not q.direct and q.speaker and text[max(0, q.start - 2):q.start].strip() in _OPENING_MARKS:
+            q.direct = True
+    if (lang or "en") == "en":
+        _introduced_by_apposition(out, article)
+        _pronoun_before_colon(out, article)
     for i, q in enumerate(out):
         m = q.speaker_mention
         if m is None or m.text.lower() not in first or (q.speaker or "").lower() not in first | {""}:
@@ -132,6 +138,71 @@ def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> li
         if q.speaker is None and article.authors and not any(o.start <= m.start < o.end for o in out if o.direct):
             q.speaker = article.authors[0]  # the writer's own "I" (a column, a first-person report)
     return out
+
+
+# "Brett McGurk, the former US envoy to the coalition against Isis, said: “…": a name, its apposition
+# (any length, no quotation mark, no sentence end), then the verb and a colon or comma right before the quote
+_APPOSED_INTRO = re.compile(
+    r"(?P<name>[A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|de|al|bin|van|von)){0,4}),\s+[^“”\"\n.!?]{3,260}?,\s+"
+    r"(?P<cue>said|says|added|adds|told\s[^“”\"\n:]{1,60}|wrote|writes|tweeted|explained|warned|argued)\s*[:,]?\s*$")
+
+
+_PRONOUN_COLON = re.compile(r"\b(?P<pron>[Hh]e|[Ss]he)\s+(?:said|says|added|adds|told\s[^“”\"\n:]{1,50}|wrote|"
+                            r"explained|warned|argued|insisted)\s*:\s*[“\"‘]?\s*$")
+
+
+def _pronoun_before_colon(quotes: list[Quote], article: Article) -> None:
+    """"On the issue of children, he said: “We are aware …” Kurdish forces have claimed …": the speaker
+    stated before the colon speaks, not a subject of the next sentence.  The pronoun goes to the
+    nearest earlier quote's speaker who is a person of the article and does not disagree in gender.
+    """
+    text = article.text
+    persons = {e.name for e in article.entities if e.type == "PERSON"}
+    genders = person_genders(text, article.entities)
+    for i, q in enumerate(quotes):
+        m = _PRONOUN_COLON.search(text, max(0, q.start - 90), q.start)
+        if not q.direct or m is None or q.speaker_mention is not None and q.speaker_mention.start < q.start:
+            continue
+        want = "f" if m.group("pron").lower() == "she" else "m"
+        for prev in reversed(quotes[:i]):
+            if q.start - prev.end > 800:
+                break
+            if prev.speaker in persons and genders.get(prev.speaker, want) == want:
+                s, e = m.start("pron"), m.end("pron")
+                q.speaker, q.speaker_mention = prev.speaker, Mention(text[s:e], s, e)
+                break
+
+
+_OPENING_MARKS = {"“", '"', "«", "‘"}
+
+
+def _introduced_by_apposition(quotes: list[Quote], article: Article) -> None:
+    """Direct quotes left without a speaker whose sentence opens "Name, the …, said:" take that person.
+
+    The parse loses the subject when the apposition is long; the words before the quote still say
+    who speaks, provided the name is one of the article's persons.  Quotes that follow with no cue of
+    their own (the next paragraphs of the same statement) keep that speaker.
+    """
+    text = article.text
+    persons = [(m.start, m.end, e) for e in article.entities if e.type == "PERSON" for m in e.mentions]
+    last: Quote | None = None
+    for q in quotes:
+        if not q.direct:
+            continue
+        if q.speaker is None and q.cue is None and last is not None and last.speaker \
+                and len(text[last.end:q.start]) < 400 and text[last.end:q.start].count("\n\n") <= 1:
+            q.speaker, q.speaker_mention = last.speaker, last.speaker_mention
+        elif q.speaker is None:
+            m = _APPOSED_INTRO.search(text, max(0, q.start - 340), q.start)
+            hit = None
+            if m is not None:
+                hit = next(((s, e, ent) for s, e, ent in persons if s <= m.start("name") < e
+                            or m.start("name") <= s < m.end("name")), None)
+            if hit is not None:
+                s, e, ent = hit
+                q.speaker, q.speaker_mention = ent.name, Mention(text[s:e], s, e)
+                q.cue = q.cue or m.group("cue").split()[0]
+        last = q
 
 
 _QUOTING_WORDS = re.compile(  # words that introduce somebody's words: 'described it as “a volcano”'
