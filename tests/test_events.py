@@ -562,3 +562,16 @@ def test_its_forces_and_led_by_name_their_country(nlp):
     assert led.source is not None and led.source.country == "US"
     (backed,) = _find(_evs(nlp, "A US-backed attack on Mosul killed 40 fighters."), plover="ASSAULT")
     assert backed.source is None  # a backer is not the attacker
+
+
+@pytest.mark.parametrize("text,word,asserted", [
+    ("The embassy did not respond to the request.", "embassy", False),
+    ("A spokesman at the ministry had no comment.", "ministry", False),
+    ("The embassy might answer the request.", "embassy", False),
+    ("The embassy answered the request on Monday.", "embassy", True),
+])
+def test_a_cue_in_a_negated_clause_is_not_asserted(nlp, text, word, asserted):
+    from wirewatch.nlp.events.assertion import clause_asserted
+
+    tok = next(t for t in nlp(text) if t.text == word)
+    assert clause_asserted(tok) is asserted

@@ -167,11 +167,18 @@ def assertion(tok) -> tuple[str | None, float]:
 
 
 def clause_asserted(tok) -> bool:
-    """Whether the clause a cue noun is the subject of is asserted ("the embassy did not respond": no)."""
-    if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.i == tok.i:
+    """Whether the clause a cue word is in is asserted ("the embassy did not respond", "a spokesman at
+    the ministry had no comment": no)."""
+    verb = tok
+    for _ in range(6):  # the verb of the cue's clause
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
         return True
-    verb = tok.head
-    return not _negated(verb) and _modal(verb) != "hypothetical" and not _conditional(verb)
+    nothing = any(c.dep_ == "dobj" and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
+                  for c in verb.children)  # "had no comment"
+    return not nothing and not _negated(verb) and _modal(verb) != "hypothetical" and not _conditional(verb)
 
 
 def _prediction(tok) -> bool:
