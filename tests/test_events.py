@@ -575,3 +575,11 @@ def test_a_cue_in_a_negated_clause_is_not_asserted(nlp, text, word, asserted):
 
     tok = next(t for t in nlp(text) if t.text == word)
     assert clause_asserted(tok) is asserted
+
+
+@pytest.mark.parametrize("second", ["Later, Bello accused the governor of lying.",
+                                    "bello accused the governor of lying."])
+def test_a_surname_is_the_actor_under_its_full_name(nlp, second):
+    (ev,) = _find(_evs(nlp, "Police in Tamsa detained the activist Omar Bello on Monday. " + second),
+                  plover="ACCUSE")
+    assert ev.source.name == "Omar Bello"

@@ -112,10 +112,24 @@ def _actor(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | None
     if actor is None:
         return None, None
     ent = ctx.entity_at(tok.idx, tok.idx + len(tok)) or _apposed_person(_head(tok), ctx)
-    if not is_actor_like(actor, entity=ent, proper=_unknown_name(tok, ctx)) and tok.lower_ not in ("he", "she", "him",
-                                                                                                "her"):
+    unknown = _unknown_name(tok, ctx)
+    if not is_actor_like(actor, entity=ent, proper=unknown) and tok.lower_ not in ("he", "she", "him", "her"):
         return None, None
+    if unknown or (ent is not None and ent.type == "PERSON"):
+        person = _full_name(actor.name, ctx)
+        if person is not None:  # "Robinson" once the article named "Joe Robinson": its canonical full name
+            return actor_from_text(person.name, entity=person), span
     return actor, span
+
+
+def _full_name(name: str, ctx: ArticleIndex) -> Entity | None:
+    """The person the article names in full whose surname is this one-word name, if exactly one."""
+    words = name.casefold().split()
+    if len(words) != 1:
+        return None
+    found = {e.name: e for _, e in ctx.persons if len(e.name.split()) > 1
+             and e.name.casefold().split()[-1] == words[0]}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _previous_subject(tok, sentences: int = 2):
