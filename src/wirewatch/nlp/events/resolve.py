@@ -150,11 +150,15 @@ def _previous_subject(tok, sentences: int = 2):
     return None
 
 
+def _lowercased(tok) -> bool:
+    """Whether a word's sentence lost its capitals (copy lower-cased upstream)."""
+    return not any(ch.isupper() for ch in sentence(tok).text)
+
+
 def _bare_name(tok) -> bool:
     """In copy that lost its capitals, a singular subject without determiner is a name the tagger
     took for a noun ("yadav said", "mishra charged"): English count nouns need one."""
-    sent = sentence(tok)
-    if any(ch.isupper() for ch in sent.text) or tok.dep_ != "nsubj" or tok.tag_ != "NN":
+    if not _lowercased(tok) or tok.dep_ != "nsubj" or tok.tag_ != "NN":
         return False
     return not any(c.dep_ in ("det", "poss", "amod", "nummod") for c in tok.children) \
         and not is_event_word(tok) and tok.lemma_.lower() not in non_actor_heads()
@@ -165,8 +169,8 @@ def _unknown_name(tok, ctx: ArticleIndex) -> bool:
     tok = _head(tok)
     if tok is None or isinstance(tok, tuple) or tok.ent_type_ or not tok.is_alpha:
         return False  # "gu.com/letters" is an address, not a name
-    if tok.pos_ != "PROPN" and not _bare_name(tok):
-        return False
+    if not (tok.pos_ == "PROPN" and _lowercased(tok) or _bare_name(tok)):
+        return False  # in cased text a name the NER did not label is rarely someone who acts
     lo, hi = tok.idx, tok.idx + len(tok)
     return ctx.entity_at(lo, hi) is None and not any(p.start < hi and lo < p.end for p in ctx.places)
 
