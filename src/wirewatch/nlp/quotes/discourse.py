@@ -90,6 +90,17 @@ def _subject_before(cue: Any, outside: Any, lex: Lexicon) -> Any | None:
     if i < 0 or not outside(doc[i]) or _not_a_speaker(doc[i], cue):
         return None
     tok = doc[i]
+    if tok.text == ",":  # "Rachel Batterham, professeur à l'University College, a souligné": past the apposition
+        for j in range(i - 1, max(0, i - 20), -1):
+            if doc[j].text in (".", ";", ":", "!", "?") or doc[j].text in _MARKS or not outside(doc[j]):
+                return None
+            if doc[j].text == ",":
+                between = doc[j + 1:i]
+                if between and all(t.pos_ == "PROPN" for t in between):
+                    return doc[i - 1]  # "le directeur du funérarium, Matías Picón, a déclaré": the apposed name
+                if doc[j - 1].pos_ == "PROPN" and outside(doc[j - 1]):
+                    return doc[j - 1]
+        return None
     if not (tok.pos_ in ("NOUN", "PROPN") or tok.lower_ in lex.pronouns):
         return None
     while tok.dep_ in ("nmod", "flat:name", "flat", "amod") and tok.head.i < tok.i \
