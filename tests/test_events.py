@@ -583,3 +583,11 @@ def test_a_surname_is_the_actor_under_its_full_name(nlp, second):
     (ev,) = _find(_evs(nlp, "Police in Tamsa detained the activist Omar Bello on Monday. " + second),
                   plover="ACCUSE")
     assert ev.source.name == "Omar Bello"
+
+
+def test_days_of_clashes_and_the_attack_that_began_them_are_one_happening(nlp):
+    text = ("Two days of clashes near Tamsa have left 12 soldiers dead, officials said on Tuesday.\n\n"
+            "An armed group attacked a military post near Tamsa on Sunday, the army said.")
+    (ev,) = _find(_evs(nlp, text), plover="ASSAULT")
+    assert len(ev.evidence) == 2 and ev.source is not None and ev.source.name == "armed group"
+    assert ev.date == "2021-04-04"  # the attack's own day, not the day the officials spoke
