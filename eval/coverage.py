@@ -18,6 +18,9 @@ tokens, smooth IDF, L2) and complete-link agglomerative clustering on cosine dis
 
     nice -n 10 python3 eval/coverage.py [--data DIR] [--seeds 1,2,3] [--batches 4] [--json]
 
+``--cost RECORDS [--sizes 0,2000,8000,20000]`` instead measures the CPU time of the coverage step per
+article of a 50-article update as the store grows (clustering on throughout).
+
 ``--guardian`` instead shows, on the Guardian Syria sample (``corpora/guardian-syria``), the Douma
 chemical attack (7 April 2018) and the Afrin offensive (January 2018) before (distinct event rows)
 and after (happening entries of the situation report's timeline).  ``--cache FILE`` keeps the
@@ -237,6 +240,61 @@ def show_guardian(cache: Path | None) -> int:
     return 0
 
 
+def measure_cost(records_file: Path, sizes: list[int], *, update: int = 50, per_day: int = 100) -> int:
+    """CPU time of the coverage step (``store.coverage.assign``, clusters and happenings) for one
+    ``update`` of new articles as the store grows to each of ``sizes`` (clustering on throughout).
+    Articles are the annotated records of ``records_file`` (e.g. this script's ``--cache``) reissued
+    with new ids, ``per_day`` published a day, so a week of a large store holds what a week of a
+    monitor would; each is its own story (no dedup shortcut).  Prints one line per size."""
+    from datetime import date, timedelta
+
+    from wirewatch.dedup import Verdict
+    from wirewatch.records import Article
+    from wirewatch.store import Batch, Store
+    from wirewatch.store import coverage as sc
+    from wirewatch.store import db
+
+    base = [r for r in map(json.loads, records_file.read_text(encoding="utf-8").splitlines()) if "text" in r]
+    spent = [0.0]
+    real = sc.assign
+
+    def timed(*args, **kwargs):
+        t = time.process_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - t
+
+    def issue(i: int, day: int) -> tuple[Article, Verdict]:
+        a = Article.from_dict(base[i % len(base)])
+        a.id = a.story_id = a.coverage_id = f"syn{i:07d}"
+        a.source = f"synthetic/{i}"
+        a.published = (date(2030, 1, 1) + timedelta(days=day)).isoformat()
+        return a, Verdict(story_id=a.id, duplicate=False, new_story=True, hash=a.id,
+                          signature=np.zeros(1, dtype=np.uint32), n_shingles=0)
+
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "warm.duckdb") as store:  # one-time loads
+        store.write_batch(Batch(articles=[issue(-1 - j, 0) for j in range(5)]))
+    db.coverage.assign = timed
+    try:
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "cost.duckdb") as store:
+            n = 0
+            for size in sorted(sizes):
+                while n < size:
+                    k = min(500, size - n)
+                    store.write_batch(Batch(articles=[issue(n + j, (n + j) // per_day) for j in range(k)]))
+                    n += k
+                spent[0] = 0.0
+                items = [issue(n + j, n // per_day) for j in range(update)]
+                store.write_batch(Batch(articles=items))
+                n += update
+                print(f"store of {size:>7} articles: coverage step {spent[0] * 1000 / update:.2f} ms CPU an article "
+                      f"({update}-article update)", flush=True)
+    finally:
+        db.coverage.assign = real
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEV, help="folder with *.txt and gold.json")
@@ -248,8 +306,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--guardian", action="store_true", help="show Douma and Afrin before/after instead")
     ap.add_argument("--cache", type=Path, default=None,
                     help="annotated records (JSON Lines, outside the repository): reused by a rerun, skipping the NLP")
+    ap.add_argument("--cost", type=Path, default=None, metavar="RECORDS",
+                    help="instead: CPU of the coverage step per article of an update as the store grows, on these "
+                         "annotated records (JSON Lines, e.g. a --cache file)")
+    ap.add_argument("--sizes", default="0,2000,8000,20000", help="store sizes for --cost")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.cost:
+        return measure_cost(require(args.cost), [int(x) for x in args.sizes.split(",") if x.strip()])
     if args.guardian:
         return show_guardian(args.cache)
     require(DEV)

@@ -53,6 +53,7 @@ class Params:
     max_span_days: int = 60  # a cluster spans at most this many days of publication: a happening, not a topic
     lead_chars: int = 1200  # the lead: title and the start of the text weigh double
     max_chars: int = 5000  # the text read at all
+    max_features: int = 200  # the heaviest features kept in a profile (what a candidate costs to read)
     w_terms: float = 1.0  # block weights of the vector (before normalisation)
     w_entities: float = 0.8
     w_places: float = 0.5
@@ -77,16 +78,17 @@ class Profile:
     day: int | None = None  # publication day (ordinal), the retrieval window's anchor
     days: list[str] = field(default_factory=list)  # the calendar days (YYYY-MM-DD) the text names
     who: list[str] = field(default_factory=list)  # the rarest word of each name the title or first lines give
+    first: int | None = None  # the first publication day of its cluster when it joined (set by the store)
 
     def to_dict(self) -> dict:
         return {"article_id": self.article_id, "story_id": self.story_id, "vector": self.vector,
-                "keys": self.keys, "day": self.day, "days": self.days, "who": self.who}
+                "keys": self.keys, "day": self.day, "days": self.days, "who": self.who, "first": self.first}
 
     @classmethod
     def from_dict(cls, data: dict) -> Profile:
         return cls(article_id=data["article_id"], story_id=data["story_id"], vector=dict(data["vector"]),
                    keys=list(data["keys"]), day=data.get("day"), days=list(data.get("days") or []),
-                   who=list(data.get("who") or []))
+                   who=list(data.get("who") or []), first=data.get("first"))
 
 
 @dataclass(slots=True)
@@ -311,9 +313,10 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
             continue
         for k, v in block.items():
             vector[k] = vector.get(k, 0.0) + weight * v / norm
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    vector = {k: v / norm for k, v in vector.items()}
-    keys = [k for k, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))][: p.n_keys]
+    ranked = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: p.max_features]
+    norm = math.sqrt(sum(v * v for _, v in ranked)) or 1.0
+    vector = {k: round(v / norm, 5) for k, v in ranked}  # what the store keeps and reads back per candidate
+    keys = [k for k, _ in ranked][: p.n_keys]
     return Profile(article_id=article.id, story_id=article.story_id, vector=vector, keys=keys,
                    day=_day_ordinal(article.published), days=days, who=sorted(w for w in who if w in tf))
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from .. import coverage as cov
@@ -87,6 +88,7 @@ def _assign_chunk(store: Store, items: list[tuple[Article, Verdict]], done: list
         for a in done:
             if a.coverage_id == old:
                 a.coverage_id = into
+    _set_firsts(profiles, [a.coverage_id for a in arts], found, merged)
     _write_profiles(store, profiles, weeks, arts)
     done.extend(arts)
 
@@ -140,20 +142,52 @@ def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
             [lo, hi]).fetchall()}
     finally:
         con.unregister(view)
-    first_day = {}
-    for cid in sorted({cid for cid, _ in stored.values()}):  # indexed lookups by cluster
-        first_day[cid] = con.execute("SELECT min(day) FROM coverage_profiles WHERE coverage_id = ?",
-                                     [cid]).fetchone()[0]
+    profiles_of = {aid: (cid, cov.Profile.from_dict(orjson.loads(prof))) for aid, (cid, prof) in stored.items()}
+    # a cluster's first day: what its retrieved members carry (each recorded its cluster's first day when
+    # it joined), so no lookup per cluster; an indexed lookup only for clusters of profiles without it
+    first_day: dict[str, int] = {}
+    legacy: set[str] = set()
+    for cid, prof in profiles_of.values():
+        if prof.first is None:
+            legacy.add(cid)
+        f = prof.first if prof.first is not None else prof.day
+        if f is not None:
+            first_day[cid] = min(first_day.get(cid, f), f)
+    for cid in sorted(legacy):
+        f = con.execute("SELECT min(day) FROM coverage_profiles WHERE coverage_id = ?", [cid]).fetchone()[0]
+        if f is not None:
+            first_day[cid] = min(first_day.get(cid, f), f)
     out = []
     for c in shared:
         cands = []
         for aid, n in c.items():
-            if aid in stored:
-                cid, prof = stored[aid]
-                cands.append(cov.Candidate(coverage_id=cid, profile=cov.Profile.from_dict(json.loads(prof)),
-                                           shared_keys=n, first_day=first_day.get(cid)))
+            if aid in profiles_of:
+                cid, prof = profiles_of[aid]
+                cands.append(cov.Candidate(coverage_id=cid, profile=prof, shared_keys=n, first_day=first_day.get(cid)))
         out.append(cands)
     return out
+
+
+def _set_firsts(profiles: list[cov.Profile], cids: list[str], found: list[list[cov.Candidate]],
+                merged: dict[str, tuple[str, str]]) -> None:
+    """Each new profile records the first publication day of the cluster it joined (its stored members'
+    first day, the merged clusters', and the new members' own days)."""
+    first: dict[str, int] = {}
+
+    def lower(cid: str, day: int | None) -> None:
+        if day is not None:
+            first[cid] = min(first.get(cid, day), day)
+
+    for cands in found:
+        for c in cands:
+            lower(c.coverage_id, c.first_day)
+    for old, (into, _) in merged.items():
+        if old in first:
+            lower(into, first[old])
+    for p, cid in zip(profiles, cids):
+        lower(cid, p.day)
+    for p, cid in zip(profiles, cids):
+        p.first = first.get(cid)
 
 
 def _merge(con: duckdb.DuckDBPyConnection, old: str, into: str, article_id: str, at: datetime) -> None:
@@ -217,7 +251,7 @@ def _write_profiles(store: Store, profiles: list[cov.Profile], weeks: list[int],
         rows["coverage_id"].append(a.coverage_id)
         rows["week"].append(w)
         rows["day"].append(p.day)
-        rows["profile"].append(json.dumps(p.to_dict(), ensure_ascii=False))
+        rows["profile"].append(orjson.dumps(p.to_dict()).decode())
         for k in p.keys:
             keys["key"].append(key_hash(k))
             keys["week"].append(w)
@@ -323,6 +357,7 @@ def _backfill_chunk(store: Store, ids: list[str], known: dict[str, str]) -> None
                         FROM {view} v WHERE articles.id = v.id""")
     finally:
         con.unregister(view)
+    _set_firsts(profiles, [a.coverage_id for a, _ in arts], found, merged)
     _write_profiles(store, profiles, weeks, [a for a, _ in arts])
     assign_happenings(store, [a for a, _ in arts], at=at, stored_events=True)
 
