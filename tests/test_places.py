@@ -187,3 +187,14 @@ def test_a_state_before_a_state_is_a_list_and_the_state_of_names_the_state(nlp):
 def test_a_french_departement_answers_to_its_name(nlp):
     p = _placed(nlp, "Two ducks died in the Somme region in the north of France, officials in Amiens said.")["Somme"]
     assert p.country == "FR"
+
+
+def test_places_carry_their_first_order_division(nlp):
+    pl = _placed(nlp, "Flooding hit Houston and Galveston, Texas, on Friday, officials in Austin said.")
+    assert pl["Houston"].admin1 == "Texas" and pl["Galveston"].admin1 == "Texas"
+
+
+def test_a_state_after_a_town_that_shares_a_divisions_name_still_qualifies_it(nlp):
+    text = "Eleven people fell ill after eating at a restaurant in Santa Ana, California, health officials said."
+    p = _placed(nlp, text)["Santa Ana"]
+    assert p.country == "US" and p.admin1 == "California"

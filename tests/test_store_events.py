@@ -27,7 +27,8 @@ def _article(i: int, *, url: str | None, agency: str | None, published: str, mon
                                "2031-03", "text", "Orville", t[s1:e1], s1, e1, place_country="EV"))
     return Article(source=f"fixtures/orville-{i}.txt", text=t, title=f"Orville attack {i}", url=url, agency=agency,
                    published=published, language="en",
-                   places=[Place("Orville", "EV", 41.0, 12.0, 990001, [Mention("Orville", 0, 7)]),
+                   places=[Place("Orville", "EV", 41.0, 12.0, 990001, [Mention("Orville", 0, 7)], kind="city",
+                                 admin1="Northmarch"),
                            Place("Port Adel", "EV", 40.75, 13.5, 990002, [])],
                    events=events)
 
@@ -52,6 +53,7 @@ def test_one_row_per_event_with_its_reports_and_outlets(con):
     assert attack["first_reported"] == "2031-04-02" and attack["last_reported"] == "2031-04-03"
     assert attack["urls"] == ["https://daily.example/b?x=1", "https://www.northwire.example/a"]
     assert (attack["latitude"], attack["longitude"], attack["country"]) == (41.0, 12.0, "EV")
+    assert attack["admin1"] == "Northmarch"  # the place's first-order division (issue 13)
     assert attack["actor2_sector"] == "COP" and attack["status"] == "reported" and attack["confidence"] is None
     protest = next(r for r in rows if r["event_type"] == "PEACE_PROTEST")
     assert protest["reports"] == 3 and protest["outlets"] == 3  # the third report has no URL: its agency

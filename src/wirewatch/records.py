@@ -88,6 +88,7 @@ class Place:
     geonameid: int | None = None
     mentions: list[Mention] = field(default_factory=list)
     kind: str | None = None  # "country", "city", "region", "admin1", ...
+    admin1: str | None = None  # the first-order division (state, province, governorate) the place lies in
 
 
 @dataclass(slots=True)

@@ -249,7 +249,7 @@ class Store:
         quo: dict[str, list] = {k: [] for k in ("article_id", "story_id", "speaker", "text", "start_char",
                                                  "end_char", "cue", "direct", "language")}
         pla: dict[str, list] = {k: [] for k in ("article_id", "story_id", "name", "country", "lat", "lon",
-                                                 "geonameid", "n_mentions")}
+                                                 "geonameid", "n_mentions", "admin1")}
         for a, v in items:
             a.story_id = v.story_id
             a.coverage_id = a.coverage_id or a.story_id  # until a coverage cluster says otherwise
@@ -270,10 +270,12 @@ class Store:
                         start_char=q.start, end_char=q.end, cue=q.cue, direct=q.direct, language=q.language)
             for p in a.places:
                 _append(pla, article_id=a.id, story_id=a.story_id, name=p.name, country=p.country, lat=p.lat,
-                        lon=p.lon, geonameid=p.geonameid, n_mentions=len(p.mentions))
+                        lon=p.lon, geonameid=p.geonameid, n_mentions=len(p.mentions), admin1=p.admin1)
         self._insert("articles", art)
         self._insert("entities", ent)
         self._insert("quotes", quo)
+        if not any(pla["admin1"]):  # no division known: the column (migration 012) is left to its default
+            del pla["admin1"]
         self._insert("places", pla)
         self._insert_bands([(a.id, np.asarray(v.signature, dtype=np.uint32)) for a, v in items if v.n_shingles])
         self._insert_events(items, at)

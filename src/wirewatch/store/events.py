@@ -102,14 +102,16 @@ def _table_sql() -> str:
     geo_own AS (
         SELECT e.event_key, first(p.lat ORDER BY p.geonameid NULLS LAST) AS lat,
                first(p.lon ORDER BY p.geonameid NULLS LAST) AS lon,
-               first(p.geonameid ORDER BY p.geonameid NULLS LAST) AS geonameid
+               first(p.geonameid ORDER BY p.geonameid NULLS LAST) AS geonameid,
+               first(p.admin1 ORDER BY p.geonameid NULLS LAST) AS admin1
         FROM events e JOIN event_reports r ON r.event_key = e.event_key
         JOIN places p ON p.article_id = r.article_id AND p.name = e.place
         WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL GROUP BY e.event_key),
     geo_any AS (
         SELECT p.name, first(p.lat ORDER BY p.geonameid NULLS LAST) AS lat,
                first(p.lon ORDER BY p.geonameid NULLS LAST) AS lon,
-               first(p.geonameid ORDER BY p.geonameid NULLS LAST) AS geonameid
+               first(p.geonameid ORDER BY p.geonameid NULLS LAST) AS geonameid,
+               first(p.admin1 ORDER BY p.geonameid NULLS LAST) AS admin1
         FROM places p WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL
           AND p.name IN (SELECT place FROM events WHERE place IS NOT NULL) GROUP BY p.name),
     base AS (
@@ -120,7 +122,7 @@ def _table_sql() -> str:
                coalesce(e.status, 'reported') AS status, e.type AS event_type, e.plover,
                e.source_name AS actor1, e.source_country AS actor1_country, e.source_sector AS actor1_sector,
                e.target_name AS actor2, e.target_country AS actor2_country, e.target_sector AS actor2_sector,
-               e.place, CAST(NULL AS VARCHAR) AS admin1, e.place_country AS country,
+               e.place, coalesce(go.admin1, ga.admin1) AS admin1, e.place_country AS country,
                coalesce(go.lat, ga.lat) AS latitude, coalesce(go.lon, ga.lon) AS longitude,
                coalesce(go.geonameid, ga.geonameid) AS geonameid,
                rep.reports, rep.stories, rep.outlets,

@@ -116,6 +116,7 @@ def _qualified(c: GeoEntry, quals: list[GeoEntry], gaz: Gazetteer) -> bool:
     return False
 
 
+_LIST_GOES_ON = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z]")  # "Pennsylvania and California"
 _STATE_OF = re.compile(r"\b(?:[Ss]tate|[Pp]rovince) of\s+$")
 _STATE_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince)\b(?!\s+(?:[Dd]epartment|[Uu]niversity|[Cc]ollege))")
 
@@ -135,10 +136,12 @@ def _qualifiers(ent: Entity, text: str | None, gaz: Gazetteer) -> list[GeoEntry]
         for cut in range(len(words.split()), 0, -1):  # "Tenn. on Monday" -> "Tenn."
             hits = [h for h in gaz.lookup(" ".join(words.split()[:cut])) if h.kind in {"admin1", "admin2", "country"}]
             listed = {h.kind for h in hits} & own_kinds
-            if listed:
+            goes_on = _LIST_GOES_ON.match(text, q.start(1) + len(" ".join(words.split()[:cut])))
+            if "country" in listed or listed and goes_on:
                 # "China, Japan and Korea", "Washington, Pennsylvania and California": a country before
-                # a country (a state before a state) is a list, not "Paris, France": the name is of that kind
-                # (a listed country needs no help: its prior already wins, and it keeps fixing the context)
+                # a country (a state before a state, the list going on) is a list, not "Paris, France" or
+                # "Santa Ana, California": the name is of that kind (a listed country needs no help: its
+                # prior already wins, and it keeps fixing the context)
                 out.extend(c for c in gaz.lookup(ent.name) if c.kind in listed - {"country"})
                 break
             if hits:
@@ -558,8 +561,9 @@ def _add_demonyms(out: list[Place], entities: list[Entity], gaz: Gazetteer) -> N
 def _place(g: GeoEntry, name: str, mentions: list[Mention]) -> Place:
     gid = g.geonameid if g.id.startswith("geonames:") else None
     country = g.country if g.kind not in {"region", "continent", "sea"} else None
+    admin1 = g.admin1 if g.kind in {"city", "admin1", "admin2"} else None
     return Place(name=g.name if g.kind == "country" else name, country=country, lat=g.lat, lon=g.lon,
-                 geonameid=gid, mentions=list(mentions), kind=g.kind)
+                 geonameid=gid, mentions=list(mentions), kind=g.kind, admin1=admin1)
 
 
 def annotate(doc, article: Article) -> None:
