@@ -9,6 +9,7 @@ into actors is :mod:`.resolve`' job.
 
 from __future__ import annotations
 
+from ..docutil import doc_text
 from .actors import state_actor, tables
 from .assertion import words
 from .links import DISASTERS
@@ -55,7 +56,7 @@ def clause_subject(tok, depth: int = 5):
 def _across_paragraph(a, b) -> bool:
     """Two words in different paragraphs (a parse joined a heading line to the next sentence)."""
     lo, hi = sorted((a.idx, b.idx))
-    return "\n" in a.doc.text[lo:hi]
+    return "\n" in doc_text(a.doc)[lo:hi]  # Doc.text rebuilds the whole text on every call
 
 
 def _unpronoun(tok):

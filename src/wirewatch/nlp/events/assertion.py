@@ -26,6 +26,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from ..docutil import sentence
+
 __all__ = ["assertion", "clause_asserted", "history", "words"]
 
 # climbing stops at these dependencies: a relative clause or an apposition says something else
@@ -82,7 +84,7 @@ def _hedged(tok) -> bool:
 def assertion(tok) -> tuple[str | None, float]:
     """(status, confidence penalty) of a trigger token: ``reported``, ``planned`` or None (not asserted)."""
     w = words()
-    sent = tok.sent
+    sent = sentence(tok)  # Token.sent walks the whole doc on every call
     if sent.text.rstrip().rstrip("\"'”’»)").endswith("?"):
         return None, 0.0
     penalty = 0.0
