@@ -198,3 +198,9 @@ def test_a_state_after_a_town_that_shares_a_divisions_name_still_qualifies_it(nl
     text = "Eleven people fell ill after eating at a restaurant in Santa Ana, California, health officials said."
     p = _placed(nlp, text)["Santa Ana"]
     assert p.country == "US" and p.admin1 == "California"
+
+
+def test_a_hyphenated_country_in_a_list_is_one_place(nlp):
+    text = "Cholera has hit Burkina Faso, Guinea, Guinea-Bissau, Liberia and Mali this year."
+    pl = _placed(nlp, text)
+    assert pl["Guinea-Bissau"].country == "GW" and pl["Guinea"].country == "GN"

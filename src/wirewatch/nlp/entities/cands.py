@@ -427,6 +427,13 @@ def _and_countries(text: str, cands: list[Cand], gaz: Gazetteer) -> None:
             c = Cand(m.start(1), m.end(1), "GPE", prio=2, geo=hit)
             c.votes["PLACE"] += 4.0
             _add(cands, c)
+    # "Guinea-Bissau", "Timor-Leste", "Emilia-Romagna": a hyphenated name the tagger may cut in two
+    for m in re.finditer(rf"(?<![\w-])({R.CAPW}-{R.CAPW})(?![\w-])", text):
+        hit = gaz.best(m.group(1))
+        if hit is not None and hit.kind in {"country", "admin1"}:
+            c = Cand(m.start(1), m.end(1), "GPE", prio=2, geo=hit)
+            c.votes["PLACE"] += 4.0
+            _add(cands, c)
 
 
 def gazetteer_hits(doc, cands: list[Cand], gaz: Gazetteer) -> None:
