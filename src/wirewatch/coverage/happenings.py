@@ -100,7 +100,7 @@ def own_date(event: Event, article: Article | None) -> bool:
     if article is None or event.date_basis != "text" or not event.date:
         return True
     if not event.trigger:
-        return False  # dated from its context (the nearest date), not by its own words
+        return True  # nothing to tell the saying from the deed by (records from older stores)
     at = article.text.find(event.trigger, event.start, event.end)
     if at < 0:
         return True
