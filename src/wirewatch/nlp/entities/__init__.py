@@ -26,6 +26,7 @@ import re
 
 from ...records import Article, Entity, Mention
 from . import cands as C
+from . import names as N
 from . import groups as G
 from . import lexicon as L
 from . import roles as R
@@ -44,10 +45,10 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
     text = doc_text(doc)
     lang = L.language_of(doc)
     cands = C.spacy_cands(doc)
-    C.strip_honorifics(text, cands, lang)
+    N.strip_honorifics(text, cands, lang)
     C.apply_titles(text, cands, gaz)
-    C.known_actors(text, cands, lang)
-    C.define_acronyms(text, cands, lang)
+    N.known_actors(text, cands, lang)
+    N.define_acronyms(text, cands, lang)
     C.name_patterns(text, cands, gaz)
     C.dateline(text, cands, gaz)
     C.split_merged(text, cands, gaz)
