@@ -164,6 +164,7 @@ def test_analyst_walks_search_situation_event_article_and_back_with_a_date_filte
     from urllib.parse import parse_qs, urlsplit
 
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     a = hostile_article()
     driver.get(site + "/?q=Korvana")
@@ -172,6 +173,7 @@ def test_analyst_walks_search_situation_event_article_and_back_with_a_date_filte
     driver.execute_script("document.getElementById('since').value = '2031-03-01';"
                           "document.getElementById('until').value = '2031-03-31';")
     driver.find_element(By.ID, "period-apply").click()
+    WebDriverWait(driver, 30).until(lambda d: "since=" in d.current_url)  # the navigation may not have begun yet
     url = urlsplit(driver.current_url)
     assert parse_qs(url.query) == {"since": ["2031-03-01"], "until": ["2031-03-31"]}
     assert driver.find_element(By.ID, "since").get_attribute("value") == "2031-03-01"
