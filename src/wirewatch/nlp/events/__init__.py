@@ -31,6 +31,7 @@ from .actors import normalise_actor
 from .resolve import ArticleIndex, crowd_event, resolve_actor, state_agent
 from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object_noun, security_subject,
                          verb_arguments)
+from .clauses import governing, governor, place_rank
 from .context import background_date, nearest
 from .keys import event_key
 from .links import DISASTERS, Found, link, victims
@@ -87,15 +88,18 @@ def _sentence_bounds(sent, anchor: int) -> tuple[int, int]:
 
 
 def _event_date(trigger, dates, start: int, end: int):
-    """The date of the trigger's own clause: one modifying it, else its clause's, else a governing clause's."""
+    """The date of the trigger's own clause: one modifying it, else its clause's, else a governing clause's
+    (through the verb a coordinated verb really shares its clause with, :func:`.clauses.governor`)."""
     doc = trigger.doc
     own = clause_verb(trigger) if trigger.pos_ not in ("VERB", "AUX") else trigger
     ancestors = {own.i}
     cur = own
-    while cur.head.i != cur.i:  # governing clauses, up to a report: "said on Friday that X had done" dates the saying
-        if cur.dep_ in ("ccomp", "parataxis") and cur.head.lemma_.lower() in words()["report_verbs"]:
+    # governing clauses, up to a report: "said on Friday that X had done" dates the saying
+    while governor(cur).i != cur.i:
+        head = governor(cur)
+        if cur.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in words()["report_verbs"]:
             break
-        cur = cur.head
+        cur = head
         ancestors.add(cur.i)
     best, best_rank = None, None
     for d in dates:
@@ -178,25 +182,56 @@ def _fallback(ctx: ArticleIndex, doc, start: int, end: int) -> tuple[str | None,
 
 
 def _event_place(ctx: ArticleIndex, tok, start: int, end: int, exclude: list):
-    """The place of the trigger's own clause (its subtree, then its clause verb's), else the nearest
-    in the sentence."""
-    verb = clause_verb(tok) if tok.pos_ not in ("VERB", "AUX") else tok
+    """The place of the trigger's own phrase, else its clause's, else a governing clause's (nearest the
+    trigger within each); a place in another clause of the sentence, or an origin ("would arrive from
+    Turkey"), is not where the event happened (:func:`.clauses.place_rank`)."""
+    ranked = _clause_places(ctx, tok, start, end)
+    best = None
+    for rank, place in ranked:
+        if any(place.start < e and s < place.end for s, e in exclude):
+            continue
+        key = (rank, min(abs(place.start - tok.idx), abs(place.end - tok.idx)))
+        if best is None or key < best[0]:
+            best = (key, place)
+    return best[1] if best else None
+
+
+def _clause_places(ctx: ArticleIndex, tok, start: int, end: int, *, modifiers: bool = False) -> list:
+    """(rank, place) of the sentence's places that belong to the trigger's clauses; ``modifiers``:
+    also place names used as modifiers ("US-backed", "Nordland's assault"), which are no locations
+    but do say whose people are involved."""
     doc = tok.doc
-    places = [p for p in ctx.places if start <= p.start and p.end <= end]
-    if not places:
-        return None
-    heads = [p for p in places if not _modifier(doc, p)]  # "US-backed", "UK forces": no location
-    for pool in (heads,):
-        for root in (tok, verb):
-            sub = list(root.subtree)
-            lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1])
-            place = nearest(pool, max(start, lo), min(end, hi), tok.idx, exclude=exclude)
-            if place is not None:
-                return place
-        place = nearest(pool, start, end, tok.idx, exclude=exclude)
-        if place is not None:
-            return place
-    return None
+    chain = governing(tok)
+    out = []
+    for p in ctx.places:
+        if p.start < start or p.end > end or (not modifiers and _modifier(doc, p)):
+            continue
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None:
+            continue
+        rank = place_rank(span.root, tok, chain)
+        if rank is not None:
+            out.append((rank, p))
+    return out
+
+
+def _clause_country(ctx: ArticleIndex, tok, start: int, end: int) -> str | None:
+    """The country a bare role or generic people of this trigger belong to: the one country of the
+    places of the trigger's clauses (as :meth:`.links.Geo.country` reads a sentence), else the story's.
+    A place of another clause ("would arrive from Turkey") gives the trigger's people no country; a
+    place name used as a modifier ("Nordland's assault", "the French president") names someone else's
+    side, so it makes the country ambiguous but never gives one."""
+    def countries(modifiers: bool) -> set[str]:
+        return {p.country for _, p in _clause_places(ctx, tok, start, end, modifiers=modifiers)
+                if p.country and p.start >= ctx.geo.skip_before}
+
+    found, with_modifiers = countries(False), countries(True)
+    if len(found) == 1 and found == with_modifiers:
+        return next(iter(found))
+    story = ctx.geo.story
+    if not with_modifiers or (not found and story in with_modifiers):
+        return story
+    return story if found and story in found else None
 
 
 def _modifier(doc, place) -> bool:
@@ -254,8 +289,10 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
             tgt_tok = tgt_tok if tgt_tok is not None else noun_tgt
         if src_tok is None and is_verb and plover == "COERCE" and is_passive(tok):
             src_tok = security_subject(sent)
-        source, s_span = resolve_actor(src_tok, ctx, country, crowd or plover == "PROTEST")
-        target, t_span = resolve_actor(tgt_tok, ctx, country, crowd)
+        start, end = _sentence_bounds(sent, tok.idx)
+        here = _clause_country(ctx, tok, start, end)
+        source, s_span = resolve_actor(src_tok, ctx, here, crowd or plover == "PROTEST")
+        target, t_span = resolve_actor(tgt_tok, ctx, here, crowd)
         etype = _event_type(scores, plover)
         if etype is None:
             fallback = default_type(tok)
@@ -264,9 +301,8 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
             continue  # an interaction needs someone interacting; material events stand alone
         if source and target and normalise_actor(source) == normalise_actor(target) and source.name == target.name:
             target, t_span = None, None
-        start, end = _sentence_bounds(sent, tok.idx)
         if target is None and etype in DISASTERS:
-            target = victims(ctx.article.text[start:end], country=country)
+            target = victims(ctx.article.text[start:end], country=here)
         ev = _make_event(ctx, tok, etype, plover, cue, source, target, (s_span, t_span), start, end,
                          status=status, path=f"rule:trigger-{'verb' if is_verb else 'noun'}",
                          confidence=_confidence(is_verb, source, target, etype, penalty))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..docutil import doc_text
 from .actors import state_actor, tables
 from .assertion import words
+from .clauses import governor
 from .links import DISASTERS
 from .triggers import LIGHT
 from . import ud
@@ -42,7 +43,7 @@ def clause_subject(tok, depth: int = 5):
         if subjects:
             return _unpronoun(max(subjects, key=lambda c: (c.i < cur.i, c.i if c.i < cur.i else -c.i)))
         if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head.i != cur.i:
-            cur = cur.head
+            cur = governor(cur)  # coordinated verbs share their subject: "X said ... and asked"
             continue
         if cur.dep_ in ("acl", "relcl") and cur.head.i != cur.i:
             if cur.head.lower_ in words()["document_nouns"]:  # "the party adopted resolutions condemning"

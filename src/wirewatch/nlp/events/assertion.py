@@ -27,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..docutil import sentence
+from .clauses import governor
 
 __all__ = ["assertion", "clause_asserted", "history", "words"]
 
@@ -140,7 +141,7 @@ def assertion(tok) -> tuple[str | None, float]:
                 return None, 0.0
             if lemma in w["allegation_words"] and prev_dep in ("pcomp", "prep", "xcomp", "ccomp"):
                 penalty += 0.15
-        dep, head = cur.dep_, cur.head
+        dep, head = cur.dep_, governor(cur)  # "said that X would arrive and asked": "asked" is said's partner
         infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in cur.children)
         if infinitive and dep == "relcl":
             dep = "acl"  # "a plot to shoot": an infinitival relative is the noun's content
