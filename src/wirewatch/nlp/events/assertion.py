@@ -29,7 +29,7 @@ from importlib import resources
 from ..docutil import sentence
 from .clauses import governor
 
-__all__ = ["assertion", "clause_asserted", "history", "words"]
+__all__ = ["assertion", "clause_asserted", "history", "words", "lemma_of"]
 
 # climbing stops at these dependencies: a relative clause or an apposition says something else
 _CLIMB = {"xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "attr", "oprd",
@@ -41,6 +41,36 @@ def words() -> dict[str, frozenset[str]]:
     """Word lists of assertion (``data/assertion.json``), language-keyed by file, loaded once."""
     raw = json.loads(resources.files(__package__).joinpath("data", "assertion.json").read_text("utf-8"))
     return {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
+
+
+def lemma_of(tok, key: str) -> str:
+    """The lemma of a verb or noun as the word list ``key`` spells it: spaCy's lemma, or, when the
+    small model lemmatised an inflected form wrongly ("hopes" -> "hop"), the form with its
+    inflection removed if that is in the list."""
+    lemma = tok.lemma_.lower()
+    table = words()[key]
+    if lemma in table:
+        return lemma
+    low = tok.lower_
+    for suffix in ("ing", "es", "ed", "s", "d"):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2:
+            base = low[: -len(suffix)]
+            for cand in (base, base + "e"):
+                if cand in table:
+                    return cand
+    return lemma
+
+
+def _contrasted(cur, head) -> bool:
+    """'raise bonuses rather than helping people', 'instead of talks': the alternative set aside is
+    not asserted."""
+    if cur.dep_ == "conj":
+        return any(c.dep_ in ("cc", "prep") and c.lower_ == "than" and c.i < cur.i
+                   and any(g.lower_ == "rather" for g in c.children) for c in head.children)
+    if cur.dep_ in ("pcomp", "pobj") and head.lower_ in ("than", "of"):
+        return any(g.lower_ in ("rather", "instead") for g in head.children) or (
+            head.i > 0 and head.doc[head.i - 1].lower_ in ("rather", "instead"))
+    return False
 
 
 def _negated(tok) -> bool:
@@ -131,9 +161,9 @@ def assertion(tok) -> tuple[str | None, float]:
             penalty += 0.15
         if depth > 0:
             lemma = cur.lemma_.lower()
-            if lemma in w["wish_verbs"] and prev_dep in ("xcomp", "ccomp", "dobj", "acomp"):
+            if lemma_of(cur, "wish_verbs") in w["wish_verbs"] and prev_dep in ("xcomp", "ccomp", "dobj", "acomp"):
                 return None, 0.0
-            if lemma in w["plan_verbs"] and prev_dep in ("xcomp", "ccomp", "dobj"):
+            if lemma_of(cur, "plan_verbs") in w["plan_verbs"] and prev_dep in ("xcomp", "ccomp", "dobj"):
                 status = "planned"
             if lemma in w["plan_nouns"] and prev_dep in ("acl", "prep", "xcomp"):
                 status = "planned"
@@ -142,6 +172,8 @@ def assertion(tok) -> tuple[str | None, float]:
             if lemma in w["allegation_words"] and prev_dep in ("pcomp", "prep", "xcomp", "ccomp"):
                 penalty += 0.15
         dep, head = cur.dep_, governor(cur)  # "said that X would arrive and asked": "asked" is said's partner
+        if head.i != cur.i and _contrasted(cur, head):
+            return None, 0.0
         infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in cur.children)
         if infinitive and dep == "relcl":
             dep = "acl"  # "a plot to shoot": an infinitival relative is the noun's content

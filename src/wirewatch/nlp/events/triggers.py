@@ -97,6 +97,8 @@ def _not_a_trigger(tok) -> bool:
     liberated areas"), dates ("march 15"), "ask" as a question ("asked him if ...")."""
     if tok.dep_ == "amod" or tok.ent_type_ in ("DATE", "TIME"):
         return True
+    if tok.tag_ in ("VBN", "VBD", "JJ") and any(c.dep_ == "det" and c.lower_ in ("the", "those") for c in tok.children):
+        return True  # "carried the wounded to the clinic": a participle used as a noun names people
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if tok.pos_ in ("NOUN", "PROPN") and nxt is not None and nxt.like_num and len(nxt.text) <= 2:
         return True  # "march 15", "may 3" in lower-cased copy
@@ -105,6 +107,45 @@ def _not_a_trigger(tok) -> bool:
         return True  # "asked residents whether he should stay": a question, not a request
     if tok.lemma_.lower() == "ask" and not any(c.dep_ in ("xcomp", "prep") or (c.dep_ == "dobj" and c.pos_ == "NOUN")
                                                 for c in tok.children):
+        return True
+    return _figurative(tok)
+
+
+def _figurative(tok) -> bool:
+    """Trigger verbs used for something that is no interaction between actors, read off their
+    complements (word lists in ``assertion.json``):
+
+    - an object that is information or media: "released a statement / a video" is publishing, not
+      freeing anyone ("released the hostages");
+    - an abstract object: "regain people's confidence", "seize the opportunity", "hit a record";
+    - "help"/"assist" with a verb and no one helped: "will help reduce emissions" says what
+      something contributes to ("helped the city rebuild" helps the city);
+    - "warn against ...": advice, not a threat;
+    - "asked ..." as a participle clause without subject ("Asked about the delay, she said"): a
+      question put to the speaker, not a request.
+    """
+    from .assertion import words
+
+    if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
+        return False
+    w = words()
+    lemma = tok.lemma_.lower()
+    pl = lexicon()["verbs"].get(lemma)
+    objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    if pl == "CONCEDE" and any(o.lemma_.lower() in w["information_nouns"] or o.lower_ in w["information_nouns"]
+                               for o in objects):
+        return True
+    if pl in ("COERCE", "ASSAULT", "CONCEDE", "AID", "SUPPORT") and any(
+            o.lemma_.lower() in w["abstract_objects"] or o.lower_ in w["abstract_objects"] for o in objects):
+        return True
+    if lemma in ("help", "assist") and not any(c.dep_ in ("dobj", "dative") for c in tok.children) \
+            and any(c.dep_ in ("xcomp", "ccomp") and not any(g.dep_ == "nsubj" for g in c.children)
+                    for c in tok.children):
+        return True  # ("helped the city rebuild": the city is helped)
+    if pl == "THREATEN" and any(c.dep_ == "prep" and c.lower_ == "against" for c in tok.children):
+        return True
+    if lemma == "ask" and tok.dep_ == "advcl" and tok.tag_ in ("VBN", "VBD") and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "xcomp") for c in tok.children):
         return True
     return False
 

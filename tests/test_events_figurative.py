@@ -1,0 +1,56 @@
+"""Trigger verbs that report no interaction between actors (issue 11, session 5): publishing,
+abstract objects, contributing to something, advice, questions put to a speaker, alternatives set
+aside.  Sentences written for these tests; each pair keeps the real event beside the false one."""
+
+from __future__ import annotations
+
+import pytest
+
+from wirewatch.nlp.events import extract_events
+from wirewatch.nlp.events.assertion import lemma_of
+from wirewatch.records import Article
+
+
+def _events(nlp, text: str):
+    art = Article(source="t", text=text, published="2025-03-12")
+    return extract_events(nlp(text), art)
+
+
+def _plovers(nlp, text: str) -> set:
+    return {e.plover for e in _events(nlp, text)}
+
+
+@pytest.mark.parametrize("false, real, plover", [
+    ("The rebel council released a statement on the talks.", "The rebel council released six prisoners.",
+     "CONCEDE"),
+    ("The militia has released a video of its fighters in the hills.", "The militia freed two aid workers.",
+     "CONCEDE"),
+    ("The opposition hopes to regain the voters' confidence.", "Government troops regained control of Aro.",
+     "COERCE"),
+    ("The army helped reduce the number of checkpoints.",
+     "Neighbouring states helped the refugees with food and tents.", "AID"),
+    ("The governor warned residents against spreading rumours.",
+     "The rebels warned the army that they would retaliate.", "THREATEN"),
+    ("Asked about the delay, the minister said the report was nearly done.",
+     "The minister asked the unions to end the strike.", "REQUEST"),
+    ("The government chose to raise bonuses rather than helping the workers.",
+     "The government helped the workers with a new fund.", "AID"),
+    ("The state preferred to raise fees instead of helping the refugees.", "The state helped the refugees.",
+     "AID"),
+])
+def test_figurative_trigger_is_no_event_but_the_literal_one_is(nlp, false, real, plover):
+    assert plover not in _plovers(nlp, false)
+    assert plover in _plovers(nlp, real)
+
+
+def test_participle_used_as_noun_is_no_event(nlp):
+    assert "ASSAULT" not in _plovers(nlp, "Villagers carried the wounded to the clinic in Aro.")
+    assert "ASSAULT" in _plovers(nlp, "Gunmen wounded three villagers in Aro.")
+
+
+def test_mislemmatised_wish_verb_still_reads_as_a_wish(nlp):
+    doc = nlp("The party hopes to win.")
+    hopes = doc[2]
+    assert lemma_of(hopes, "wish_verbs") == "hope"  # the small model lemmatises "hopes" as "hop"
+    # what is only hoped for did not happen
+    assert "COERCE" not in _plovers(nlp, "The movement hopes to arrest the governor's allies.")
