@@ -37,6 +37,13 @@ def _plovers(nlp, text: str) -> set:
      "The government helped the workers with a new fund.", "AID"),
     ("The state preferred to raise fees instead of helping the refugees.", "The state helped the refugees.",
      "AID"),
+    ("The singer shot to prominence in the 1990s.", "A sniper shot two guards in Aro.", "ASSAULT"),
+    ("The broadcaster is battling an exodus of viewers.", "Rebels are battling government troops near Aro.",
+     "ASSAULT"),
+    ("The chef made videos demonstrating simple recipes.", "Nurses demonstrated outside the ministry.",
+     "PROTEST"),
+    ("The tax office withdrew 3,000 fines last week.", "Nordland withdrew its troops from the border.",
+     "RETREAT"),
 ])
 def test_figurative_trigger_is_no_event_but_the_literal_one_is(nlp, false, real, plover):
     assert plover not in _plovers(nlp, false)
@@ -54,3 +61,11 @@ def test_mislemmatised_wish_verb_still_reads_as_a_wish(nlp):
     assert lemma_of(hopes, "wish_verbs") == "hope"  # the small model lemmatises "hopes" as "hop"
     # what is only hoped for did not happen
     assert "COERCE" not in _plovers(nlp, "The movement hopes to arrest the governor's allies.")
+
+
+def test_violent_verb_against_words_is_criticism_of_their_author(nlp):
+    ev = next(e for e in _events(nlp, "The senator attacked the minister's approach to the border."))
+    assert ev.plover == "ACCUSE" and ev.target is not None and ev.target.name == "minister"
+    ev = next(e for e in _events(nlp, "Farmers' unions have hit out at the government over the new levy."))
+    assert ev.plover == "ACCUSE" and ev.target is not None and ev.target.name == "government"
+    assert "ASSAULT" in _plovers(nlp, "Gunmen attacked the minister's convoy near Aro.")

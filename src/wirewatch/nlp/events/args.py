@@ -23,7 +23,7 @@ __all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects",
 _FACING = {"face", "receive", "get", "draw", "meet", "confront"}
 _ACTOR_SECTORS = {"MIL", "REB", "COP", "GOV", "IGO"}
 _TARGET_PREPS = {
-    "REQUEST": ("on", "upon", "to"), "ACCUSE": ("against",), "ASSAULT": ("on", "against", "with", "at", "into"),
+    "REQUEST": ("on", "upon", "to"), "ACCUSE": ("against", "at"), "ASSAULT": ("on", "against", "with", "at", "into"),
     "CONSULT": ("with",), "AGREE": ("with",), "AID": ("to", "for"), "SUPPORT": ("for", "to"),
     "COOPERATE": ("with",), "SANCTION": ("against", "on", "from"), "COERCE": ("from", "against", "on"),
     "THREATEN": ("against",), "PROTEST": ("against",), "RETREAT": ("from",), "CONCEDE": ("to",),
@@ -123,6 +123,11 @@ def verb_arguments(tok, pl: str, cue: str | None = None):
         target = None  # "wrapped up its mission": the subject's own thing is no second actor
     if target is None and pl == "REQUEST":
         target = _requested_country(tok)
+    if pl in ("ACCUSE", "REJECT", "SUPPORT") and target is not None and not isinstance(target, tuple) \
+            and target.lemma_.lower() in words()["discourse_objects"]:
+        owner = next((c for c in target.children
+                      if c.dep_ == "poss" and c.lower_ not in ("its", "their", "his", "her")), None)
+        target = owner if owner is not None else target  # "attacked the minister's approach": the minister
     return source, target
 
 

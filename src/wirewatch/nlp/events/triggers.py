@@ -111,6 +111,15 @@ def _not_a_trigger(tok) -> bool:
     return _figurative(tok)
 
 
+def _criticised(tok) -> bool:
+    """A violent verb whose object is something said or decided ("attacked the plan", "slammed the
+    remarks"): words against words, an accusation."""
+    from .assertion import words
+
+    table = words()["discourse_objects"]
+    return any(c.dep_ == "dobj" and (c.lemma_.lower() in table or c.lower_ in table) for c in tok.children)
+
+
 def _figurative(tok) -> bool:
     """Trigger verbs used for something that is no interaction between actors, read off their
     complements (word lists in ``assertion.json``):
@@ -120,7 +129,10 @@ def _figurative(tok) -> bool:
     - an abstract object: "regain people's confidence", "seize the opportunity", "hit a record";
     - "help"/"assist" with a verb and no one helped: "will help reduce emissions" says what
       something contributes to ("helped the city rebuild" helps the city);
-    - "warn against ...": advice, not a threat;
+    - "warn against ...": advice, not a threat; "shot to prominence";
+    - "demonstrate"/"rally" with an object: showing or gathering, not protesting;
+    - "withdraw"/"pull out" with an object that is no body of people (troops, envoys, staff): "withdrew
+      the fines" is no retreat;
     - "asked ..." as a participle clause without subject ("Asked about the delay, she said"): a
       question put to the speaker, not a request.
     """
@@ -142,8 +154,17 @@ def _figurative(tok) -> bool:
             and any(c.dep_ in ("xcomp", "ccomp") and not any(g.dep_ == "nsubj" for g in c.children)
                     for c in tok.children):
         return True  # ("helped the city rebuild": the city is helped)
+    if pl == "ASSAULT" and any(c.dep_ == "prep" and c.lower_ in ("to", "into") and any(
+            g.dep_ == "pobj" and g.lemma_.lower() in w["abstract_objects"] for g in c.children) for c in tok.children):
+        return True  # "shot to prominence"
     if pl == "THREATEN" and any(c.dep_ == "prep" and c.lower_ == "against" for c in tok.children):
         return True
+    if pl == "PROTEST" and lemma in ("demonstrate", "rally") and any(c.dep_ == "dobj" for c in tok.children):
+        return True  # "demonstrating life hacks", "rallied support": showing, gathering, not protesting
+    if pl == "RETREAT" and any(o.dep_ == "dobj" and o.lemma_.lower() not in w["personnel_nouns"]
+                               and o.lower_ not in w["personnel_nouns"] and o.pos_ in ("NOUN", "NUM")
+                               for o in objects):
+        return True  # "withdrew 300 fines", "pulled his starters out": only withdrawing people is a retreat
     if lemma == "ask" and tok.dep_ == "advcl" and tok.tag_ in ("VBN", "VBD") and not any(
             c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "xcomp") for c in tok.children):
         return True
@@ -209,6 +230,8 @@ def trigger_type(tok) -> tuple[str | None, str | None]:
                         if cc.dep_ == "dobj" and cc.lemma_.lower() in objects:
                             return objects[cc.lemma_.lower()], f"{tok.text} {c.text} {cc.text}"
         pl = lex["verbs"].get(lemma)
+        if pl == "ASSAULT" and _criticised(tok):
+            return "ACCUSE", tok.text  # "attacked the minister's approach": criticism
         return (pl, tok.text) if pl else (None, None)
     if tok.pos_ in ("NOUN", "PROPN"):
         pl = lex["nouns"].get(tok.lower_) or lex["nouns"].get(lemma)
