@@ -189,3 +189,40 @@ def test_an_older_store_gets_band_keys_and_search_on_opening(tmp_path):
         assert [h["source"] for h in queries.search_articles(s.con, "currency")] == ["a.txt"]
         assert s.deduper().judge(make("b.txt", text=TEXT.replace("HARARE — ", ""))).story_id == \
             queries.search_articles(s.con, "currency")[0]["story_id"]
+
+
+def test_appends_go_into_small_row_groups_and_cursors_see_the_store(tmp_path):
+    """A table with an index takes a small append into its last row group, which the next checkpoint
+    rewrites whole: row groups are kept small so that cost does not grow with the store."""
+    from wirewatch.store.db import ROW_GROUP_ROWS
+
+    path = tmp_path / "w.duckdb"
+    with Store(path) as s:
+        for k in range(3):  # three runs appending to a table with a primary key
+            s.con.execute("INSERT INTO ingests (id, started_at) SELECT i, now()::TIMESTAMP FROM range(?, ?) t(i)",
+                          [k * 1500 + 1, (k + 1) * 1500 + 1])
+            s.con.execute("CHECKPOINT")
+        per_group = s.con.execute("SELECT row_group_id, sum(count) FROM pragma_storage_info('ingests') "
+                                  "WHERE column_path = '[0]' GROUP BY 1").fetchall()
+        assert sum(n for _, n in per_group) == 4500
+        assert max(n for _, n in per_group) <= ROW_GROUP_ROWS < 4500
+        assert s.con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == f"{path}.tmp"
+        cur = s.cursor()  # another thread's cursor reads the same store
+        assert cur.execute("SELECT count(*) FROM ingests").fetchone()[0] == 4500
+        cur.close()
+    with Store(path, read_only=True) as s:
+        assert s.cursor().execute("SELECT count(*) FROM ingests").fetchone()[0] == 4500
+
+
+def test_an_older_store_drops_the_unused_hash_index_and_still_finds_copies_by_hash(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with Store(path) as s:
+        write(s, make("a.txt"))
+        s.con.execute("CREATE INDEX articles_hash ON articles (content_hash)")  # as stores before migration 013
+        s.con.execute("DELETE FROM schema_migrations WHERE version = 13")
+    with Store(path) as s:
+        assert 13 in {v for (v,) in s.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        assert not s.con.execute("SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'articles_hash'"
+                                 ).fetchone()[0]
+        v = s.deduper().judge(make("https://other.example/a.html"))  # the same body from another source
+        assert v.duplicate and v.article_id == make("a.txt").id

@@ -94,14 +94,17 @@ def _assign_chunk(store: Store, items: list[tuple[Article, Verdict]], done: list
 
 
 def _known_stories(con: duckdb.DuckDBPyConnection, stories: set[str]) -> dict[str, str]:
-    """Cluster of each already stored story (one indexed lookup per story)."""
-    out = {}
-    for sid in sorted(stories):
-        row = con.execute("SELECT coverage_id FROM articles WHERE story_id = ? AND coverage_id IS NOT NULL LIMIT 1",
-                          [sid]).fetchone()
-        if row:
-            out[sid] = row[0]
-    return out
+    """Cluster of each already stored story (one query for the chunk: a query with bound parameters
+    costs DuckDB's Python client a failed ``import pandas`` each time, more than the lookup itself)."""
+    if not stories:
+        return {}
+    view = _view(con, "_ww_cov_stories", {"v": pa.array(sorted(stories), pa.string())})
+    try:
+        return dict(con.execute(f"""
+            SELECT story_id, min(coverage_id) FROM articles
+            WHERE story_id IN (SELECT v FROM {view}) AND coverage_id IS NOT NULL GROUP BY story_id""").fetchall())
+    finally:
+        con.unregister(view)
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
@@ -153,10 +156,16 @@ def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
         f = prof.first if prof.first is not None else prof.day
         if f is not None:
             first_day[cid] = min(first_day.get(cid, f), f)
-    for cid in sorted(legacy):
-        f = con.execute("SELECT min(day) FROM coverage_profiles WHERE coverage_id = ?", [cid]).fetchone()[0]
-        if f is not None:
-            first_day[cid] = min(first_day.get(cid, f), f)
+    if legacy:  # one query for them all (see _known_stories)
+        view = _view(con, "_ww_cov_legacy", {"v": pa.array(sorted(legacy), pa.string())})
+        try:
+            for cid, f in con.execute(f"""
+                    SELECT coverage_id, min(day) FROM coverage_profiles
+                    WHERE coverage_id IN (SELECT v FROM {view}) GROUP BY coverage_id""").fetchall():
+                if f is not None:
+                    first_day[cid] = min(first_day.get(cid, f), f)
+        finally:
+            con.unregister(view)
     out = []
     for c in shared:
         cands = []
