@@ -20,6 +20,7 @@ from . import ud
 __all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects", "clause_verb", "object_noun",
            "is_passive", "security_subject", "not_an_agent"]
 
+_PARTICLES_WITH_OBJECT = {"with", "over", "up", "out", "down", "back", "off"}
 _FACING = {"face", "receive", "get", "draw", "meet", "confront"}
 _ACTOR_SECTORS = {"MIL", "REB", "COP", "GOV", "IGO"}
 _TARGET_PREPS = {
@@ -44,6 +45,16 @@ def clause_subject(tok, depth: int = 5):
             return _unpronoun(max(subjects, key=lambda c: (c.i < cur.i, c.i if c.i < cur.i else -c.i)))
         if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head.i != cur.i:
             cur = governor(cur)  # coordinated verbs share their subject: "X said ... and asked"
+            continue
+        if cur.dep_ == "pcomp" and cur.tag_ == "VBG" and cur.head.dep_ == "prep" and cur.head.head.i != cur.head.i:
+            # a gerund in an adjunct is done by the clause's subject ("is right in calling for", "by
+            # attacking"), or by the object of a verb that says what someone did ("accused the
+            # government of selling", "charged X with ...")
+            gov = cur.head.head
+            obj = next((c for c in gov.children if c.dep_ == "dobj"), None)
+            if obj is not None and cur.head.lower_ in ("of", "with", "from", "for"):
+                return _unpronoun(obj)
+            cur = gov
             continue
         if cur.dep_ in ("acl", "relcl") and cur.head.i != cur.i:
             if cur.head.lower_ in words()["document_nouns"]:  # "the party adopted resolutions condemning"
@@ -100,7 +111,9 @@ def verb_arguments(tok, pl: str, cue: str | None = None):
     if tok.lemma_ in ("be", "remain", "stay"):  # "X has been in custody": a state of its subject, no agent
         return None, clause_subject(tok)
     source = target = None
-    light = cue is not None and " " in cue  # "provided support": the object is the act, not its target
+    # "provided support": the object is the act, not its target; a verb with its particle keeps its
+    # object ("charged the government with", "took over the town")
+    light = cue is not None and " " in cue and cue.split()[-1] not in _PARTICLES_WITH_OBJECT
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     for c in tok.children:
         if c.dep_ == "nsubjpass":

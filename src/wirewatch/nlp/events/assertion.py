@@ -131,6 +131,8 @@ def assertion(tok) -> tuple[str | None, float]:
         return None, 0.0  # "the liberated areas", "the occupied territories": a state, not a happening
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and any(c.lower_ in ("while", "when") for c in tok.children):
         status = "background"  # "killed while fighting against IS": the circumstance, not the news
+    if tok.dep_ in ("pobj", "pcomp") and tok.head.lower_ == "without":
+        return None, 0.0  # "left without warning", "without a fight"
     if tok.pos_ in ("NOUN", "PROPN"):
         for c in tok.children:
             if c.dep_ == "det" and c.lower_ in w["negators"]:

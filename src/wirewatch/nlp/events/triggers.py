@@ -157,6 +157,9 @@ def _figurative(tok) -> bool:
     if pl == "ASSAULT" and any(c.dep_ == "prep" and c.lower_ in ("to", "into") and any(
             g.dep_ == "pobj" and g.lemma_.lower() in w["abstract_objects"] for g in c.children) for c in tok.children):
         return True  # "shot to prominence"
+    if lemma == "dismiss" and any(o.dep_ == "dobj" and (o.pos_ == "PRON" or o.ent_type_ == "PERSON")
+                                  for o in objects):
+        return True  # "dismissed her": removed from a post, not rejecting anything
     if pl == "THREATEN" and any(c.dep_ == "prep" and c.lower_ == "against" for c in tok.children):
         return True
     if pl == "PROTEST" and lemma in ("demonstrate", "rally") and any(c.dep_ == "dobj" for c in tok.children):
@@ -175,7 +178,8 @@ def _figurative(tok) -> bool:
 def candidate_words() -> frozenset[str]:
     """Every word (form or lemma) that can start a trigger: most tokens are none, and say so at once."""
     lex = lexicon()
-    words = {*lex["verbs"], *lex["nouns"], *lex["object_nouns"], *(k.split()[0] for k in lex["particles"])}
+    words = {*lex["verbs"], *lex["nouns"], *lex["object_nouns"], *(k.split()[0] for k in lex["particles"]),
+             *lex.get("personnel_verbs", ()), *lex.get("argument_nouns", ())}
     words |= {*_trigger_types()["verbs"], *_trigger_types()["nouns"]}
     return frozenset(w.lower() for w in words)
 
@@ -216,6 +220,8 @@ def trigger_type(tok) -> tuple[str | None, str | None]:
     lemma = tok.lemma_.lower()
     if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
         part = _particle(tok)
+        if part == "charge with":
+            return _charge(tok), part
         if part:
             return lex["particles"][part], part
         objects = lex["object_nouns"].get(lemma)
@@ -229,6 +235,8 @@ def trigger_type(tok) -> tuple[str | None, str | None]:
                     for cc in tok.children:
                         if cc.dep_ == "dobj" and cc.lemma_.lower() in objects:
                             return objects[cc.lemma_.lower()], f"{tok.text} {c.text} {cc.text}"
+        if lemma in lex.get("personnel_verbs", ()) and _personnel_subject(tok):
+            return lex["personnel_verbs"][lemma], tok.text  # "American troops would leave Syria"
         pl = lex["verbs"].get(lemma)
         if pl == "ASSAULT" and _criticised(tok):
             return "ACCUSE", tok.text  # "attacked the minister's approach": criticism
@@ -237,7 +245,53 @@ def trigger_type(tok) -> tuple[str | None, str | None]:
         pl = lex["nouns"].get(tok.lower_) or lex["nouns"].get(lemma)
         if pl and tok.dep_ not in ("compound",):
             return pl, tok.text
+        pl = lex.get("argument_nouns", {}).get(lemma)
+        if pl and tok.dep_ != "compound" and _actor_argument(tok):
+            return pl, tok.text
     return None, None
+
+
+def _named(tok) -> bool:
+    """A word that names an actor: an entity of a kind that acts, or a state/armed/political body word."""
+    from .actors import tables
+
+    return tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") or tok.lower_ in tables().sector_words
+
+
+def _actor_argument(tok) -> bool:
+    """'Washington's support for the YPG', 'the fight against Islamic State': the noun has an actor as
+    its owner or as the object of its preposition ("support for the bill", "the fight against
+    inflation" have none)."""
+    for c in tok.children:
+        if c.dep_ == "poss" and _named(c):
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("for", "against", "to", "from"):
+            if any(g.dep_ == "pobj" and (_named(g) or any(_named(m) for m in g.children
+                                                          if m.dep_ in ("amod", "compound")))
+                   for g in c.children):
+                return True
+    return False
+
+
+def _personnel_subject(tok) -> bool:
+    from .assertion import words
+
+    people = words()["personnel_nouns"]
+    return any(c.dep_ == "nsubj" and (c.lemma_.lower() in people or c.lower_ in people) for c in tok.children)
+
+
+def _charge(tok) -> str:
+    """'charge X with Y': a legal charge (COERCE) when the state's police, prosecutors or courts
+    charge, or the verb is passive; otherwise one side accusing another ("Mishra charged the
+    government with selling ...")."""
+    from .actors import tables
+
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+        return "COERCE"
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return "COERCE"
+    return "COERCE" if tables().sector_words.get(subj.lower_) in ("COP", "JUD", "MIL") else "ACCUSE"
 
 
 def irrealis_verb(v) -> bool:

@@ -1,0 +1,71 @@
+"""Event language found on unseen news (issue 11, session 5): gerunds in adjuncts take the clause's
+subject, 'charge X with' is an accusation or a legal charge by who charges, troops leaving is a
+retreat, support and fighting named as nouns with an actor, verbs with particles.  Sentences written
+for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from wirewatch.nlp.events import extract_events
+from wirewatch.records import Article
+
+
+def _events(nlp, text: str):
+    return extract_events(nlp(text), Article(source="t", text=text, published="2025-03-12"))
+
+
+def _one(nlp, text: str, plover: str):
+    got = [e for e in _events(nlp, text) if e.plover == plover]
+    assert len(got) == 1, [(e.plover, e.trigger) for e in _events(nlp, text)]
+    return got[0]
+
+
+def test_gerund_in_an_adjunct_is_done_by_the_clause_subject(nlp):
+    ev = _one(nlp, "Mayor Lina Osei was right in calling for more police patrols.", "REQUEST")
+    assert ev.source is not None and ev.source.name == "Lina Osei"
+
+
+def test_gerund_after_an_object_is_done_by_the_object(nlp):
+    ev = _one(nlp, "The senator accused the governor of attacking the press.", "ACCUSE")
+    assert ev.source is not None and ev.source.name == "senator"
+    assert ev.target is not None and ev.target.name == "governor"
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("Osei charged the ruling party with rigging the vote.", "ACCUSE"),
+    ("Police charged four students with arson.", "COERCE"),
+])
+def test_charging_with_is_accusation_or_legal_charge_by_who_charges(nlp, text, plover):
+    ev = _one(nlp, text, plover)
+    assert ev.target is not None
+
+
+def test_troops_leaving_is_a_retreat_but_people_leaving_is_not(nlp):
+    ev = _one(nlp, "The president said the foreign troops would leave Korvala by June.", "RETREAT")
+    assert ev.status == "planned"
+    assert "RETREAT" not in {e.plover for e in _events(nlp, "The singer left the band in June.")}
+
+
+def test_support_and_fight_as_nouns_need_an_actor(nlp):
+    ev = _one(nlp, "Relations soured over Nordland's support for the Kestrel Front.", "SUPPORT")
+    assert ev.source is not None and ev.source.name == "Nordland"
+    ev = _one(nlp, "The militia has led the fight against the Kestrel Front since 2019.", "ASSAULT")
+    assert ev.target is not None
+    plovers = {e.plover for e in _events(nlp, "Public support for the bill has grown, and the fight against "
+                                              "inflation goes on.")}
+    assert not plovers & {"ASSAULT", "SUPPORT"}
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("The prosecutors argued for the extradition of the two men.", "REQUEST"),
+    ("We will engage with the new government in Korvala.", "CONSULT"),
+    ("Thousands of activists have started assembling in the capital.", "MOBILIZE"),
+    ("The board heard serious allegations against the mayor of Aro.", "ACCUSE"),
+])
+def test_more_event_language(nlp, text, plover):
+    assert plover in {e.plover for e in _events(nlp, text)}
+
+
+def test_a_noun_after_without_is_no_event(nlp):
+    assert "THREATEN" not in {e.plover for e in _events(nlp, "Nordland may abandon its allies without warning.")}
