@@ -81,3 +81,31 @@ def test_paging_keeps_the_total(con):
 def test_geojson_has_a_point_per_located_event(con):
     data = ev.geojson(ev.rows(con))
     assert [f["geometry"]["coordinates"] for f in data["features"]] == [[12.0, 41.0], [13.5, 40.75]]
+
+
+def test_an_event_coded_from_a_french_report_says_its_evidence_language(tmp_path):
+    import httpx
+
+    from test_serve_support import live_server
+    from wirewatch.serve.app import create_app
+
+    text = "ORVILLE (AFP) — Des miliciens ont attaqué un poste de police à Orville en mars 2031."
+    s, e = 0, len(text)
+    fr = Article(source="fixtures/orville-fr.txt", text=text, title="Attaque à Orville", language="fr",
+                 published="2031-04-02",
+                 events=[Event("ATTACK", "ASSAULT", Actor("miliciens", None, "REB"), Actor("police", "EV", "COP"),
+                               "2031-03", "text", "Orville", text, s, e, place_country="EV")])
+    en = _article(1, url=None, agency="Northwire", published="2031-04-03", month_event=False)
+    db = tmp_path / "fr.duckdb"
+    write_articles(db, [fr, en])
+    with Store(db, read_only=True) as store:
+        rows = {r["event_type"]: r for r in ev.rows(store.con)}
+        [full] = [ev.get(store.con, rows["ATTACK"]["event_id"])]
+    assert rows["ATTACK"]["evidence_language"] == "fr" and rows["PEACE_PROTEST"]["evidence_language"] == "en"
+    assert [r["language"] for r in full["report_list"]] == ["fr"]
+    with live_server(create_app(db, deliver=False)) as base, httpx.Client(base_url=base, timeout=60) as c:
+        table = c.get("/events").text
+        page = c.get(f"/events/{rows['ATTACK']['event_id']}").text
+        csv_head = c.get("/api/events", params={"format": "csv"}).text.splitlines()[0]
+    assert table.count('<span class="lang" lang="fr">FR</span>') == 1  # the English row has no tag
+    assert 'id="evidence" lang="fr"' in page and "evidence_language" in csv_head.split(",")

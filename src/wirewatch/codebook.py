@@ -106,6 +106,8 @@ COLUMNS: tuple[Column, ...] = (
            "where recorded."),
     Column("path", "text", "What coded the event: `rule:<name>` or `model:<name>`, where recorded."),
     Column("evidence", "text", "The sentence the event was coded from, verbatim from the first report."),
+    Column("evidence_language", "text", "ISO 639-1 code of the language of `evidence` (the first report's), "
+           "e.g. `en`, `fr`: evidence is shown as written, never translated."),
     Column("evidence_start", "integer", "Character offset of `evidence` in the text of `article_id`."),
     Column("evidence_end", "integer", "Character offset just past `evidence` in the text of `article_id`."),
     Column("article_id", "text", "The first stored report of the event (`wirewatch articles`, "

@@ -31,8 +31,8 @@ from ..errors import UsageError
 COLUMNS = ("event_id", "date", "date_basis", "status", "event_type", "plover", "actor1", "actor1_country",
            "actor1_sector", "actor2", "actor2_country", "actor2_sector", "place", "admin1", "country", "latitude",
            "longitude", "geonameid", "reports", "stories", "outlets", "first_reported", "last_reported",
-           "confidence", "trigger", "path", "evidence", "evidence_start", "evidence_end", "article_id", "story_id",
-           "coverage_id", "urls")
+           "confidence", "trigger", "path", "evidence", "evidence_language", "evidence_start", "evidence_end",
+           "article_id", "story_id", "coverage_id", "urls")
 TABLES = ("articles", "events", "quotes", "entities")
 FORMATS = ("csv", "parquet", "jsonl", "geojson")
 SORTS = {"date": "date NULLS LAST, event_id", "-date": "date DESC NULLS LAST, event_id",
@@ -128,7 +128,8 @@ def _table_sql() -> str:
                rep.reports, rep.stories, rep.outlets,
                strftime(rep.first_reported, '%Y-%m-%d') AS first_reported,
                strftime(rep.last_reported, '%Y-%m-%d') AS last_reported,
-               e.confidence, e.trigger, e.path, e.text AS evidence, first.evidence_start, first.evidence_end,
+               e.confidence, e.trigger, e.path, e.text AS evidence, fa.language AS evidence_language,
+               first.evidence_start, first.evidence_end,
                e.first_article_id AS article_id, fa.story_id, fa.coverage_id, rep.urls
         FROM events e JOIN rep ON rep.event_key = e.event_key
         LEFT JOIN first ON first.event_key = e.event_key
@@ -183,7 +184,8 @@ def get(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
     row = found[0]
     cur = con.execute(
         "SELECT r.article_id, r.story_id, r.start_char, r.end_char, a.title, a.url, a.source, a.agency, "
-        "strftime(a.published, '%Y-%m-%d') AS published FROM event_reports r JOIN articles a ON a.id = r.article_id "
+        "strftime(a.published, '%Y-%m-%d') AS published, a.language "
+        "FROM event_reports r JOIN articles a ON a.id = r.article_id "
         "WHERE r.event_key = ? ORDER BY a.published NULLS LAST, a.ingested_at, r.article_id", [event_id])
     names = [d[0] for d in cur.description]
     row["report_list"] = [dict(zip(names, r)) for r in cur.fetchall()]
