@@ -52,6 +52,16 @@ def _view(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array
     return name
 
 
+# Ids looked up by index: DuckDB uses an index for a constant IN list (up to its index_scan_max_count, 2048,
+# matching rows); joined with a view of ids it scans the table, reading every row's columns, e.g. the JSON
+# of every stored profile.  The ids are hashes made by wirewatch; they are quoted all the same.
+LOOKUP_CHUNK = 1000
+
+
+def _literals(values: list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
 CHUNK = 64  # articles decided together: the decision's cost is bounded whatever the batch size
 
 
@@ -94,17 +104,16 @@ def _assign_chunk(store: Store, items: list[tuple[Article, Verdict]], done: list
 
 
 def _known_stories(con: duckdb.DuckDBPyConnection, stories: set[str]) -> dict[str, str]:
-    """Cluster of each already stored story (one query for the chunk: a query with bound parameters
-    costs DuckDB's Python client a failed ``import pandas`` each time, more than the lookup itself)."""
-    if not stories:
-        return {}
-    view = _view(con, "_ww_cov_stories", {"v": pa.array(sorted(stories), pa.string())})
-    try:
-        return dict(con.execute(f"""
-            SELECT story_id, min(coverage_id) FROM articles
-            WHERE story_id IN (SELECT v FROM {view}) AND coverage_id IS NOT NULL GROUP BY story_id""").fetchall())
-    finally:
-        con.unregister(view)
+    """Cluster of each already stored story: one query for the chunk, by the index on story_id (a query
+    with bound parameters costs DuckDB's Python client a failed ``import pandas`` each time, more than
+    the lookup itself)."""
+    out: dict[str, str] = {}
+    ids = sorted(stories)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        listed = _literals(ids[start:start + LOOKUP_CHUNK])
+        out.update(con.execute(f"SELECT story_id, min(coverage_id) FROM articles WHERE story_id IN ({listed}) "
+                               "AND coverage_id IS NOT NULL GROUP BY story_id").fetchall())
+    return out
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
@@ -137,14 +146,11 @@ def _candidates(con: duckdb.DuckDBPyConnection, profiles: list[cov.Profile],
     if not keep:
         return [[] for _ in profiles]
     ids = sorted(keep)
-    view = _view(con, "_ww_cov_ids", {"v": pa.array(ids, pa.string())})
-    try:
-        stored = {aid: (cid, prof) for aid, cid, prof in con.execute(f"""
-            SELECT article_id, coverage_id, profile FROM coverage_profiles
-            WHERE week BETWEEN ? AND ? AND article_id IN (SELECT v FROM {view})""",
-            [lo, hi]).fetchall()}
-    finally:
-        con.unregister(view)
+    stored = {}
+    for start in range(0, len(ids), LOOKUP_CHUNK):  # looked up by the index on article_id (migration 014)
+        stored.update({aid: (cid, prof) for aid, cid, prof in con.execute(
+            "SELECT article_id, coverage_id, profile FROM coverage_profiles WHERE article_id IN "
+            f"({_literals(ids[start:start + LOOKUP_CHUNK])})").fetchall()})
     profiles_of = {aid: (cid, cov.Profile.from_dict(orjson.loads(prof))) for aid, (cid, prof) in stored.items()}
     # a cluster's first day: what its retrieved members carry (each recorded its cluster's first day when
     # it joined), so no lookup per cluster; an indexed lookup only for clusters of profiles without it
