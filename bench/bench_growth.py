@@ -12,10 +12,12 @@ other articles spliced in, a new headline, outlet, URL and date; so stores of an
 offline, with near-duplicate stories among them as in real news.  Nothing from the corpora is
 written outside the temporary working folder.  Skips (exit 0) where the shared data is absent.
 
-Base stores are built once per (code, N) with that code's own `ingest` (large batches, no NLP, and
-the coverage clustering of issue 12 switched off while building, for speed) and cached in
-``--workdir``; every measured update runs on a fresh copy of the base store, in its own process
-(peak RSS from ``wait4``), ``--rounds`` times (median time, median peak RSS).
+Base stores are built once per (code, N) with that code's own `ingest` (large batches, no NLP, the
+coverage clustering of issue 12 on unless ``--build-coverage off``) and cached in ``--workdir``
+(``--cache NAME``); the measured code opens the base store once first (its migrations are not an
+update's cost); every measured update runs on a fresh copy of the base store, in its own process
+(CPU time and peak RSS from ``wait4``), ``--rounds`` times (medians).  Dates are spread over seven
+years, so the weeks an update probes hold more stored articles the larger the store.
 """
 
 from __future__ import annotations
