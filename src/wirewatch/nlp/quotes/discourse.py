@@ -10,11 +10,12 @@ switch is a field of the language's ``Lexicon``; English leaves them off and kee
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import Any
 
 from ...records import Article, Quote
-from . import speakers
+from . import salience, speakers
 from .lexicon import _MARKS, _SUBJ, Lexicon, _lex
 
 
@@ -51,12 +52,35 @@ def _incise_subject(cue: Any, quote: tuple[int, int], outside: Any) -> Any | Non
     if any(not (t.is_punct or t.pos_ in ("AUX", "ADV") or t.text in _MARKS or t.text.startswith("-")
                 or t.lower_ in skip) for t in gap):
         return None
-    for tok in doc[cue.i + 1:cue.i + 6]:
+    first = _past_addressee(doc, cue.i + 1)
+    for tok in doc[first:first + 5]:
         if tok.is_punct or tok.pos_ in ("ADP", "VERB") or not outside(tok):
             return None
         if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "PRON" and tok.dep_.startswith("nsubj")):
             return _apposed_name(tok) if tok.pos_ == "NOUN" and not tok.text[:1].isupper() else tok
     return None
+
+
+def _past_addressee(doc: Any, i: int) -> int:
+    """The token after an addressee phrase at ``i`` ("a déclaré à la BBC le ministre ...", "a indiqué
+    à l'AFP un responsable"): a preposition of the language's ``addressee_preps``, determiners, then one
+    noun or a run of capitalised words (up to a PERSON the article names); ``i`` when there is none."""
+    lex = _lex(doc)
+    if i >= len(doc) or doc[i].lower_ not in lex.addressee_preps:
+        return i
+    k = i + 1
+    while k < len(doc) and (doc[k].pos_ == "DET" or doc[k].lower_ in lex.determiners):
+        k += 1
+    if k >= len(doc) or doc[k].is_punct or doc[k].pos_ not in ("NOUN", "PROPN"):
+        return i
+    article = doc.user_data.get("wirewatch.article")
+    people = {m.start for e in (article.entities if article is not None else ()) if e.type == "PERSON"
+              for m in e.mentions}
+    if doc[k].text[:1].isupper():
+        while k + 1 < len(doc) and doc[k + 1].text[:1].isupper() and doc[k + 1].is_alpha \
+                and doc[k + 1].idx not in people:
+            k += 1
+    return k + 1
 
 
 def _comma_incise_subject(cue: Any, outside: Any) -> Any | None:
@@ -183,6 +207,7 @@ def _antecedent(doc: Any, at: int, lex: Lexicon, pronoun: str | None = None) -> 
     return None
 
 
+_COMPLEMENT = frozenset({"de", "du", "des", "d'", "d’"})
 _CAP_NAME = r"((?:(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]\.)(?:[ \t]+|(?=[^\w’'-])|$)){1,4})"
 
 
@@ -206,20 +231,31 @@ def _fold_name(speaker: str | None, before: int, article: Article, resolver: spe
             words = words[1:]
         else:
             break
-    if words and words[0].lower() in lex.person_nouns and not any(w[:1].isupper() for w in words):
+    # the role without its complement: "ministre" of "le ministre de la Défense"
+    head_words = list(itertools.takewhile(lambda w: w.lower() not in _COMPLEMENT, words))
+    if words and words[0].lower() in lex.person_nouns and not any(w[:1].isupper() for w in head_words):
         role = re.escape(words[0])
+        if any(w[:1].isupper() for w in words):
+            words = head_words
         phrase = r"\s+".join(re.escape(w) for w in words)  # "le président russe Vladimir Poutine"
+        head_phrase = r"\s+".join(re.escape(w) for w in head_words)
         pattern = r"(?i:\b" + phrase + r")\s+" + _CAP_NAME
         found = list(re.finditer(pattern, article.text[:before + 200])) if len(words) <= 3 else []
         # "Elijah Oliveros-Rosen, économiste senior à ...": the name the role was apposed to
         dets = "|".join(re.escape(d) for d in sorted(lex.determiners, key=len, reverse=True))
         apposed = _CAP_NAME + r",\s+(?:(?:" + dets + r")\s*)?(?:\w+\s+)?(?i:" + role + r")\b"
         found += list(re.finditer(apposed, text)) if len(words) == 1 else []
+        # "Le porte-parole du gouvernement, Abdoulaye Maïga, ...": the role, its complement, then the name
+        # (a title may stand before the name: "Le porte-parole de l'armée, le colonel Souleymane Dembélé")
+        completed = (r"(?i:\b" + head_phrase + r")\s+(?i:d['’]|de|du|des)\b[^,.;:!?«»\"“”\n]{1,60}?,\s+"
+                     r"(?:(?:" + dets + r")\s*[^\W\d]+\s+)?" + _CAP_NAME)
+        found += list(re.finditer(completed, text)) if 0 < len(head_words) <= 3 else []
         found.sort(key=lambda m: m.start())
         for m in reversed(found):
             name = " ".join(m.group(1).split())
             people = [e.name for e in article.entities if e.type == "PERSON" and e.name in name]
-            if m.re.pattern == apposed and not people:
+            titled = m.re.pattern == completed and not re.search(r",\s+$", m.string[m.start():m.start(1)])
+            if (m.re.pattern == apposed or titled) and not people:
                 continue  # "en Côte d'Ivoire, le politique ...": only a person is apposed to a role
             name = max(people, key=len) if people else name  # "à BBC Mundo Elijah Oliveros-Rosen": the person
             if name and name.split()[0].lower() not in lex.name_stopwords:
@@ -287,6 +323,10 @@ def _nearest_person(doc: Any, article: Article, at: int, quotes: list[Quote],
         named = _person_mention_before(doc, article, at, resolver, pronoun)
         if named is not None and (best is None or named[0] > best[0]):
             best = named  # "Et Michael, du Metro Plus, pense que ... « ... », dit-il": the parse lost the subject
+        if lex.pronoun_salience:  # the latest person brought on, of the pronoun's gender, read from the surface
+            found = salience.discourse_person(doc, article, resolver, at, pronoun, lambda i: _quoted(doc, i))
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
     for q in reversed(quotes):
         if q.speaker and _named(q.speaker):
             pos = q.speaker_mention.end if q.speaker_mention is not None and q.speaker_mention.end <= at else q.end

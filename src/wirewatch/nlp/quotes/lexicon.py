@@ -49,6 +49,8 @@ class Lexicon:
     uncued_focus: bool = False
     role_modifiers: frozenset[str] = frozenset()
     determiners: frozenset[str] = frozenset()
+    pronoun_salience: bool = False
+    addressee_preps: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Lexicon:
@@ -80,6 +82,8 @@ class Lexicon:
             uncued_focus=bool(data.get("uncued_focus", False)),
             role_modifiers=frozenset(data.get("role_modifiers", ())),
             determiners=frozenset(data.get("determiners", ())),
+            pronoun_salience=bool(data.get("pronoun_salience", False)),
+            addressee_preps=frozenset(data.get("addressee_preps", ())),
         )
 
 

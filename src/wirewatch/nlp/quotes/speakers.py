@@ -81,8 +81,10 @@ def person_genders(text: str, entities: list[Any], lang: str = L.DEFAULT) -> dic
             nxt = bisect.bisect_right(starts, m.start)
             stop = min(starts[nxt] if nxt < len(starts) else len(text), m.end + 200)
             for w in _WORD.findall(text[m.end:stop]):
-                if w.lower() in gender:
-                    votes[gender[w.lower()]] += 1
+                w = w.lower()
+                w = w if w in gender else w.replace("’", "'").rsplit("'", 1)[-1]  # elided: "qu'elle", "s'il"
+                if w in gender:
+                    votes[gender[w]] += 1
                     break
         if votes["m"] != votes["f"] and max(votes.values()) >= 1 and min(votes.values()) * 3 <= max(votes.values()):
             out[e.name] = max(votes, key=votes.get)
