@@ -243,3 +243,24 @@ def test_a_place_of_several_words_is_not_split_into_place_and_person(nlp):
                        "Burkina Faso's army said it had repelled them."))
     assert not any(e.type == "PERSON" and "Faso" in e.name for e in ents)
     assert any(e.name == "Burkina Faso" and e.type == "GPE" for e in ents)
+
+
+def test_whole_word_search_is_the_regex_it_replaces():
+    """``find_whole`` (later mentions of a name) gives exactly the spans of the pattern it replaced:
+    literal forms in order of preference, not inside a word or a hyphenated compound."""
+    import random
+
+    from wirewatch.nlp.entities.groups import find_whole
+
+    rng = random.Random(11)
+    alphabet = ["Al", "al", "Bab", "Roj", "-", "_", " ", " ", "é", "É", "7", "’", ".", "\n", "x"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        pieces = ["".join(rng.choice(alphabet[:6]) for _ in range(rng.randint(1, 3))) for _ in range(3)]
+        forms = sorted(set(pieces + ([text[3:9]] if len(text) > 9 else [])) - {""}, key=len, reverse=True)
+        pat = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+        assert find_whole(text, forms) == [m.span() for m in pat.finditer(text)], (text, forms)
+    assert find_whole("Al-Bab and Bab al Bab", ["Bab", "al"]) == [(11, 14), (15, 17), (18, 21)]
+    for cp in range(0x3000):  # the word test agrees with re's [\w-] on every character it can meet
+        ch = chr(cp)
+        assert (re.fullmatch(r"[\w-]", ch) is not None) == (ch.isalnum() or ch in "_-"), hex(cp)

@@ -21,7 +21,13 @@ from ..gazetteer import Gazetteer, GeoEntry, bucket_key
 
 def propagate(text: str, ents: list[Entity]) -> None:
     """Mentions spaCy missed: later occurrences of a person's full name or surname, an org's name."""
-    taken = sorted((m.start, m.end) for e in ents for m in e.mentions)
+    covered = bytearray(len(text) + 1)  # characters inside a mention already taken
+    points: list[int] = []  # empty mentions: they block a later match that strictly contains them
+    for e in ents:
+        for m in e.mentions:
+            covered[m.start:m.end] = b"\x01" * max(0, m.end - m.start)
+            if m.start >= m.end:
+                points.append(m.start)
     for e in ents:
         if e.type not in {"PERSON", "ORG"}:
             continue
@@ -29,13 +35,43 @@ def propagate(text: str, ents: list[Entity]) -> None:
         if e.type == "PERSON" and len(e.name.split()) >= 2:
             forms.add(e.name.split()[-1])
         forms |= {m.text for m in e.mentions if m.text[:1].isupper() and len(m.text) > 2}
-        pat = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-                         + r")(?![\w-])")
-        for m in pat.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+        for s, t in find_whole(text, sorted(forms, key=len, reverse=True)):
+            if covered.find(1, s, t) != -1 or any(s < a < t for a in points):
                 continue
-            e.mentions.append(Mention(m.group(), m.start(), m.end()))
-            taken.append((m.start(), m.end()))
+            e.mentions.append(Mention(text[s:t], s, t))
+            covered[s:t] = b"\x01" * (t - s)
+
+
+def _word_char(ch: str) -> bool:
+    """``re``'s ``[\\w-]`` on one character (``\\w`` on str: alphanumeric or ``_``)."""
+    return ch.isalnum() or ch == "_" or ch == "-"
+
+
+def find_whole(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Spans of ``re.finditer(r"(?<![\\w-])(?:f1|f2|...)(?![\\w-])", text)`` for the literal ``forms``,
+    in that order of preference, without compiling a pattern per call (one per entity per article
+    made ``re`` recompile hundreds of patterns an article)."""
+    if not all(forms):
+        pat = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
+        return [m.span() for m in pat.finditer(text)]
+    starts: set[int] = set()
+    for f in set(forms):
+        i = text.find(f)
+        while i != -1:
+            starts.add(i)
+            i = text.find(f, i + 1)
+    out: list[tuple[int, int]] = []
+    n, pos = len(text), 0
+    for p in sorted(starts):
+        if p < pos or (p > 0 and _word_char(text[p - 1])):
+            continue
+        for f in forms:
+            t = p + len(f)
+            if text.startswith(f, p) and (t >= n or not _word_char(text[t])):
+                out.append((p, t))
+                pos = t
+                break
+    return out
 
 
 # -- grouping ---------------------------------------------------------------------------------
