@@ -69,3 +69,19 @@ def test_violent_verb_against_words_is_criticism_of_their_author(nlp):
     ev = next(e for e in _events(nlp, "Farmers' unions have hit out at the government over the new levy."))
     assert ev.plover == "ACCUSE" and ev.target is not None and ev.target.name == "government"
     assert "ASSAULT" in _plovers(nlp, "Gunmen attacked the minister's convoy near Aro.")
+
+
+@pytest.mark.parametrize("text", [
+    "Let us condemn this invasion with one voice.",  # an exhortation; "us" is no United States
+    "Britain ought to sanction the regime.",
+    "Let the generals negotiate a ceasefire.",
+    "If the talks fail, the rebels will attack the capital.",  # the consequent of a condition
+])
+def test_exhortations_and_consequents_report_nothing(nlp, text):
+    assert not _events(nlp, text)
+
+
+def test_a_past_act_with_a_condition_attached_still_happened(nlp):
+    ev = next(e for e in _events(nlp, "The union threatened the ministry with a strike if wages were not paid."))
+    assert ev.plover == "THREATEN"
+    assert "ACCUSE" in _plovers(nlp, "The US condemned the attack on Aro.")

@@ -98,10 +98,15 @@ def _modal(tok) -> str | None:
 
 
 def _conditional(tok) -> bool:
+    """A clause introduced by "if"/"unless"..., or the consequent of one ("if Turkey attacks, the
+    Kurds will fight back": neither has happened)."""
     w = words()
     for c in tok.children:
         if c.dep_ in ("mark", "advmod") and c.lower_ in w["conditional"] and c.i < tok.i:
             return True
+        if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in c.children) \
+                and any(a.dep_ == "aux" and (a.lower_ in w["modals"] or a.lower_ in w["future"]) for a in tok.children):
+            return True  # the consequent, when it is itself modal (a past "threatened ... if" did happen)
         if c.dep_ == "prep" and c.lower_ in ("in",) and any(g.lower_ == "case" for g in c.children):
             return True
     return False

@@ -204,6 +204,8 @@ def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | N
         speaker = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
         if speaker is not None and speaker.lower_ not in _PRONOUNS:  # "the army said it had ..."
             return _actor_of(speaker, ctx)
+    if tok.tag_ == "PRP" and tok.lower_ in ("us", "we", "you", "i", "me", "our"):
+        return None, None  # "let us condemn": the writer and readers, not the United States
     if tok.lower_ in _PRONOUNS:
         if tok.lower_ in ("he", "she", "him", "her"):
             person = ctx.person_before(tok.idx, sentence(tok).start_char)
