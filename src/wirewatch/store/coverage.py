@@ -93,8 +93,8 @@ def _assign_chunk(store: Store, items: list[tuple[Article, Verdict]], done: list
         a.coverage_id = d.coverage_id
         for old in d.merged:
             merged.setdefault(old, (d.coverage_id, a.id))
-    for old, (into, article_id) in merged.items():
-        _merge(con, old, into, article_id, at)
+    _merge_all(con, merged, at)
+    for old, (into, _) in merged.items():
         for a in done:
             if a.coverage_id == old:
                 a.coverage_id = into
@@ -205,19 +205,41 @@ def _set_firsts(profiles: list[cov.Profile], cids: list[str], found: list[list[c
         p.first = first.get(cid)
 
 
-def _merge(con: duckdb.DuckDBPyConnection, old: str, into: str, article_id: str, at: datetime) -> None:
-    """Cluster ``old`` becomes part of ``into`` (its articles, profiles and happenings follow; a
-    happening of ``old`` that is one of ``into``'s, by the rules of ``coverage.happenings``, merges
-    into it and the merge is recorded in ``happening_merges``)."""
-    log.info("coverage cluster %s merged into %s by %s", old, into, article_id)
-    _merge_happenings(con, old, into, at)
-    con.execute("UPDATE articles SET coverage_id = ?, record = json_merge_patch(record, json_object('coverage_id', ?)) "
-                "WHERE coverage_id = ?", [into, into, old])
-    con.execute("UPDATE coverage_profiles SET coverage_id = ? WHERE coverage_id = ?", [into, old])
-    con.execute("UPDATE happenings SET coverage_id = ? WHERE coverage_id = ?", [into, old])
-    con.execute("INSERT INTO happening_keys SELECT replace(key, ?, ?), happening_id FROM happening_keys "
-                "WHERE key LIKE ?", [f"c|{old}|", f"c|{into}|", f"c|{old}|%"])
-    con.execute("INSERT INTO coverage_merges VALUES (?, ?, ?, ?)", [old, into, article_id, at])
+def _merge_all(con: duckdb.DuckDBPyConnection, merged: dict[str, tuple[str, str]], at: datetime) -> None:
+    """Each cluster ``old`` of ``merged`` (old -> (into, bridging article)) becomes part of ``into``: its
+    happenings first, one merge after the other (a happening of ``old`` that is one of ``into``'s, by the
+    rules of ``coverage.happenings``, merges into it and the merge is recorded in ``happening_merges``),
+    then the articles and profiles of them all, relabelled together by the indexes on coverage_id."""
+    if not merged:
+        return
+    for old, (into, article_id) in merged.items():
+        log.info("coverage cluster %s merged into %s by %s", old, into, article_id)
+        _merge_happenings(con, old, into, at)
+        con.execute("UPDATE happenings SET coverage_id = ? WHERE coverage_id = ?", [into, old])
+        con.execute("INSERT INTO happening_keys SELECT replace(key, ?, ?), happening_id FROM happening_keys "
+                    "WHERE key LIKE ?", [f"c|{old}|", f"c|{into}|", f"c|{old}|%"])
+    final = {}
+    for old in merged:  # where each old cluster ends up (were one merged into another merged one)
+        into, seen = merged[old][0], {old}
+        while into in merged and into not in seen:
+            seen.add(into)
+            into = merged[into][0]
+        final[old] = into
+    olds = sorted(final)
+    listed = _literals(olds)
+    label = "CASE coverage_id " + " ".join(f"WHEN {_literals([o])} THEN {_literals([final[o]])}" for o in olds) + " END"
+    con.execute(f"UPDATE articles SET coverage_id = {label}, record = json_merge_patch(record, "
+                f"json_object('coverage_id', {label})) WHERE coverage_id IN ({listed})")
+    con.execute(f"UPDATE coverage_profiles SET coverage_id = {label} WHERE coverage_id IN ({listed})")
+    view = _view(con, "_ww_cov_merges", {
+        "from_id": pa.array(list(merged), pa.string()),
+        "into_id": pa.array([into for into, _ in merged.values()], pa.string()),
+        "article_id": pa.array([aid for _, aid in merged.values()], pa.string()),
+        "merged_at": pa.array([at] * len(merged), pa.timestamp("us"))})
+    try:
+        con.execute(f"INSERT INTO coverage_merges SELECT from_id, into_id, article_id, merged_at FROM {view}")
+    finally:
+        con.unregister(view)
 
 
 _HAPPENING_COLUMNS = ("happening_id, type, place, place_country, country_level, day, month, coverage_id, source, "
@@ -355,8 +377,8 @@ def _backfill_chunk(store: Store, ids: list[str], known: dict[str, str]) -> None
         for old in d.merged:
             merged.setdefault(old, (d.coverage_id, a.id))
     at = max(ingested for _, ingested in arts)
-    for old, (into, article_id) in merged.items():
-        _merge(con, old, into, article_id, at)
+    _merge_all(con, merged, at)
+    for old, (into, _) in merged.items():
         for sid, cid in known.items():
             if cid == old:
                 known[sid] = into
