@@ -42,6 +42,24 @@ def test_an_incise_with_an_addressee_takes_the_inverted_subject_after_it(text, q
     assert who in speaker and not_who not in speaker
 
 
+@pytest.mark.parametrize(("text", "who", "not_who"), [
+    ("« Le dialogue reste ouvert », a déclaré jeudi le président Mohamed Bazoum.", "Bazoum", "jeudi"),
+    ("« Le dialogue reste ouvert », a affirmé mardi soir à Niamey le Premier ministre Hama Amadou.", "Amadou", "mardi"),
+    ("« Le dialogue reste ouvert », a écrit dimanche dans un communiqué le porte-parole Amadou Abdramane.",
+     "Abdramane", "communiqué"),
+])
+def test_time_words_and_circumstances_between_an_incise_verb_and_its_subject_are_skipped(text, who, not_who):
+    speaker = _speaker_of(text, "Le dialogue")
+    assert who in speaker and not_who not in speaker
+
+
+def test_a_subject_with_a_place_complement_and_a_relative_clause_is_the_person_not_the_place():
+    speaker = _speaker_of("Un habitant de Gao, qui a requis l'anonymat, raconte : « Les tirs ont duré toute la nuit. »",
+                          "Les tirs")
+    assert "habitant" in speaker and speaker != "Gao"
+
+
+
 @pytest.mark.parametrize(("text", "who"), [
     ("Mariam Sangaré a rencontré Issa Koné au marché de Mopti. « La route est coupée depuis mardi », dit-elle.",
      "Sangaré"),

@@ -66,21 +66,42 @@ def _past_addressee(doc: Any, i: int) -> int:
     à l'AFP un responsable"): a preposition of the language's ``addressee_preps``, determiners, then one
     noun or a run of capitalised words (up to a PERSON the article names); ``i`` when there is none."""
     lex = _lex(doc)
-    if i >= len(doc) or doc[i].lower_ not in lex.addressee_preps:
-        return i
-    k = i + 1
-    while k < len(doc) and (doc[k].pos_ == "DET" or doc[k].lower_ in lex.determiners):
-        k += 1
-    if k >= len(doc) or doc[k].is_punct or doc[k].pos_ not in ("NOUN", "PROPN"):
+    if not lex.addressee_preps:
         return i
     article = doc.user_data.get("wirewatch.article")
     people = {m.start for e in (article.entities if article is not None else ()) if e.type == "PERSON"
               for m in e.mentions}
+    start = i
+    for _ in range(4):  # "a affirmé mardi soir à Niamey le Premier ministre ..."
+        if i < len(doc) and (doc[i].lower_ in lex.incise_time_words or doc[i].ent_type_ in ("DATE", "TIME")):
+            i += 1
+            continue
+        if i >= len(doc) or doc[i].lower_ not in lex.addressee_preps:
+            break
+        k = _past_phrase(doc, i + 1, lex, people)
+        while k is not None and k + 1 < len(doc) and doc[k].lower_ in ("de", "du", "des", "d'", "d’"):
+            k = _past_phrase(doc, k + 1, lex, people)  # "à la télévision nationale du Niger"
+        if k is None:
+            return start
+        i = k
+    return i
+
+
+def _past_phrase(doc: Any, k: int, lex: Lexicon, people: set[int]) -> int | None:
+    """The token after a noun phrase at ``k`` (determiners, one noun or a run of capitalised words up
+    to a PERSON the article names, adjectives after it); None when no noun phrase starts there."""
+    while k < len(doc) and (doc[k].pos_ == "DET" or doc[k].lower_ in lex.determiners):
+        k += 1
+    if k >= len(doc) or doc[k].is_punct or doc[k].pos_ not in ("NOUN", "PROPN"):
+        return None
     if doc[k].text[:1].isupper():
         while k + 1 < len(doc) and doc[k + 1].text[:1].isupper() and doc[k + 1].is_alpha \
                 and doc[k + 1].idx not in people:
             k += 1
-    return k + 1
+    k += 1
+    while k < len(doc) and doc[k].pos_ == "ADJ" and doc[k].text[:1].islower():
+        k += 1
+    return k
 
 
 def _comma_incise_subject(cue: Any, outside: Any) -> Any | None:
@@ -123,7 +144,12 @@ def _subject_before(cue: Any, outside: Any, lex: Lexicon) -> Any | None:
                 if between and all(t.pos_ == "PROPN" for t in between):
                     return doc[i - 1]  # "le directeur du funérarium, Matías Picón, a déclaré": the apposed name
                 if doc[j - 1].pos_ == "PROPN" and outside(doc[j - 1]):
-                    return doc[j - 1]
+                    head = doc[j - 1]  # "Un habitant de Gao, qui ..., raconte": the person, not the place
+                    while head.dep_ in ("nmod", "flat:name", "flat") and head.head.i < head.i \
+                            and any(c.dep_ == "case" for c in head.children) and head.head.pos_ == "NOUN" \
+                            and head.head.lemma_.lower() in lex.person_nouns:
+                        head = head.head
+                    return head
         return None
     if not (tok.pos_ in ("NOUN", "PROPN") or tok.lower_ in lex.pronouns):
         return None

@@ -51,6 +51,7 @@ class Lexicon:
     determiners: frozenset[str] = frozenset()
     pronoun_salience: bool = False
     addressee_preps: frozenset[str] = frozenset()
+    incise_time_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Lexicon:
@@ -84,6 +85,7 @@ class Lexicon:
             determiners=frozenset(data.get("determiners", ())),
             pronoun_salience=bool(data.get("pronoun_salience", False)),
             addressee_preps=frozenset(data.get("addressee_preps", ())),
+            incise_time_words=frozenset(data.get("incise_time_words", ())),
         )
 
 
