@@ -85,3 +85,17 @@ def test_a_past_act_with_a_condition_attached_still_happened(nlp):
     ev = next(e for e in _events(nlp, "The union threatened the ministry with a strike if wages were not paid."))
     assert ev.plover == "THREATEN"
     assert "ACCUSE" in _plovers(nlp, "The US condemned the attack on Aro.")
+
+
+def test_what_was_prevented_did_not_happen(nlp):
+    assert "ASSAULT" not in _plovers(nlp, "Only the patrols have prevented the militia from destroying the bridge.")
+    assert "ASSAULT" in _plovers(nlp, "The militia destroyed the bridge near Aro.")
+
+
+@pytest.mark.parametrize("text", [
+    "Widely respected as a soldier and a diplomat, the general left office on Friday.",
+    "Dr Ana Ruiz, consultant in public health at the agency, said the risk was low.",
+    "From the start we diplomatically sided with the rebels.",
+])
+def test_a_title_or_a_manner_is_no_diplomatic_event(nlp, text):
+    assert "DIPLO" not in {e.type for e in _events(nlp, text)}

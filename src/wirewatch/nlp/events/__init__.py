@@ -333,6 +333,9 @@ def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: s
     start, end = _sentence_bounds(sent, tok.idx if tok is not None else sent.start_char + len(sent.text) // 2)
     source = target = None
     spans: tuple = ()
+    if tok is not None and etype == "DIPLO" and (tok.pos_ == "ADV" or _names_people(tok) and _described(tok)):
+        return None  # "a soldier and a diplomat", "Dr X, consultant in", "diplomatically": a title or a
+        # manner, no meeting (agent nouns of acts - "rioters", "kidnappers" - do say something happened)
     if tok is not None:
         verb = tok if tok.pos_ in ("VERB", "AUX") else clause_verb(tok)
         status, penalty = assertion(tok)
@@ -396,6 +399,23 @@ def extract_events(doc, article: Article, *, type_only_min: float = TYPE_ONLY_MI
     sent_of = [f.extra.get("sent", 0) for f in found]
     return merge_mentions([f.event for f in found], sent_of, [f.cue_lemma for f in found],
                           [_place_pos(ctx, f.event) >= 0 for f in found])
+
+
+_PERSON_SUFFIXES = ("ist", "ists", "ant", "ants", "or", "ors", "er", "ers", "at", "ats", "art", "arts", "ian", "ians")
+
+
+def _names_people(tok) -> bool:
+    """A noun naming people ("diplomat", "counterpart", "negotiators"), not an event noun ("combat")."""
+    if tok.pos_ not in ("NOUN", "PROPN") or is_event_word(tok):
+        return False
+    low = tok.lower_
+    return low.endswith(_PERSON_SUFFIXES) and len(low) > 5
+
+
+def _described(tok) -> bool:
+    """A noun that describes someone rather than taking part in a clause: an apposition, a predicate
+    or a 'soldier and diplomat' list ("Dr X, consultant in ...", "respected as a diplomat")."""
+    return tok.dep_ in ("appos", "attr", "conj") or (tok.dep_ == "pobj" and tok.head.lower_ == "as")
 
 
 def _in_subject(verb, pos: int) -> bool:

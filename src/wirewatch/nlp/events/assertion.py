@@ -197,6 +197,8 @@ def assertion(tok) -> tuple[str | None, float]:
             hl = head.lemma_.lower()
             if hl in w["wish_verbs"] and cur.lower_ in ("for", "to"):
                 return None, 0.0
+            if hl in w["wish_verbs"] and cur.lower_ == "from" and any(c.dep_ == "dobj" for c in head.children):
+                return None, 0.0  # "prevented the president from destroying": it did not happen
             if hl in w["plan_verbs"] and cur.lower_ == "for":
                 status = "planned"
             break
