@@ -324,3 +324,22 @@ def test_french_names_that_look_like_months_and_verbs_that_look_like_seasons():
 
 def test_a_language_without_a_grammar_file_uses_the_default_grammar():
     assert [d.value for d in dates.extract("They met yesterday.", "2020-11-15", lang="xx")] == ["2020-11-14"]
+
+
+def test_keyword_windows_are_those_of_a_case_insensitive_search():
+    """The grammar's keyword scan runs case-sensitively on a folded copy of the text: the hits must be
+    exactly those of the case-insensitive search, offsets included (capitals, İ ı ſ K, accents)."""
+    import re
+
+    from wirewatch.nlp.dates import timex as T
+
+    texts = ["LAST YEAR the army said", "İt was \u212aTODAY, not Yesterday, this WEE\u212a",
+             "ſpring of 1999 and the NINETIES", "a Later  Date", "Émile said in the 1990S that the Century ended",
+             "weekEND in Ağrı, TONIGHT"]
+    for text in texts:
+        folded = text.translate(T._FOLD)
+        assert len(folded) == len(text)
+        for kind, trig in T._TRIGGERS.items():
+            want = [m.span() for m in re.compile(trig.pattern, re.I).finditer(text)]
+            assert [m.span() for m in trig.finditer(folded)] == want, (kind, text)
+    assert [c.kind for c in T.find("LAST YEAR and last week")] == ["rel_unit", "rel_unit"]

@@ -12,6 +12,7 @@ longest first, in text order.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 
 from .. import lang as L
@@ -176,8 +177,14 @@ class Candidate:
 # Keywords every match of a kind contains.  Patterns that open with optional groups ("the",
 # "early", "last") cannot use the regex engine's literal-prefix scan and try every word boundary;
 # running them only in windows around their keyword made the grammar ~2x faster on news.
+# The keywords are searched case-sensitively in a case-folded copy of the text (``_FOLD``, one
+# character for one, so offsets hold): a case-insensitive scan disables the engine's first-letter
+# skip and cost as much as all the patterns together.  The folding is what ``re.I`` does to these
+# lowercase words: ASCII letters plus the four other characters that match one (İ ı ſ K).
+_FOLD = str.maketrans({**{c: c.lower() for c in string.ascii_uppercase},
+                       "\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _TRIGGERS: dict[str, re.Pattern[str]] = {
-    kind: re.compile(words, I) for kind, words in {
+    kind: re.compile(words) for kind, words in {
         "ref": r"now|current|recent|future|present|days|term|past|possible|later\s+date",
         "century": r"century", "year_shift": r"year", "spelled_decade": r"ties\b",
         "spelled_year": r"thousand|nineteen|eighteen", "shift_n": r"earlier|later",
@@ -191,11 +198,11 @@ _TRIGGERS: dict[str, re.Pattern[str]] = {
 _WINDOW = 80  # characters around a keyword that hold any match of its kind
 
 
-def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Merged character windows around the keyword hits of one kind."""
+def _windows(folded: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Merged character windows around the keyword hits of one kind (in the ``_FOLD``-ed text)."""
     spans: list[tuple[int, int]] = []
-    for m in trigger.finditer(text):
-        lo, hi = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
+    for m in trigger.finditer(folded):
+        lo, hi = max(0, m.start() - _WINDOW), min(len(folded), m.end() + _WINDOW)
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], hi)
         else:
@@ -203,20 +210,25 @@ def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _matches(kind: str, pattern: re.Pattern[str], text: str):
+def _matches(kind: str, pattern: re.Pattern[str], text: str, folded: str,
+             windows: dict[str, list[tuple[int, int]]]):
     trigger = _TRIGGERS.get(kind)
     if trigger is None:
         yield from pattern.finditer(text)
         return
-    for lo, hi in _windows(text, trigger):
+    spans = windows.get(trigger.pattern)
+    if spans is None:  # kinds with the same keywords share their windows
+        spans = windows[trigger.pattern] = _windows(folded, trigger)
+    for lo, hi in spans:
         yield from pattern.finditer(text, lo, hi)
 
 
 def find(text: str) -> list[Candidate]:
     """All non-overlapping temporal expressions in ``text``, longest match winning, in order."""
     found: list[Candidate] = []
+    folded, windows = text.translate(_FOLD), {}
     for kind, pattern in PATTERNS:
-        for m in _matches(kind, pattern, text):
+        for m in _matches(kind, pattern, text, folded, windows):
             start, end = m.span()
             # trim leading whitespace captured by optional prefixes
             while start < end and text[start].isspace():
