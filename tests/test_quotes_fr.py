@@ -110,3 +110,14 @@ def test_english_attributions_are_unchanged_by_the_french_rules():
     list(runtime.annotate([art]))
     quote = next(q for q in art.quotes if q.direct)
     assert "Jones" in (quote.speaker or "")
+
+
+def test_an_object_clitic_between_the_quote_and_its_incise_verb():
+    text = "« Nous manquons de tout », nous a confié le maire de Djibo, Ousmane Dicko."
+    assert "Dicko" in _speaker_of(text, "Nous manquons")
+
+
+@pytest.mark.parametrize("verb", ["a tranché", "a rétorqué", "se souvient"])
+def test_more_verbs_of_saying_of_french_news_are_cues(verb):
+    text = f"« Je ne suis pas candidat », {verb} l'ancien président Mahamadou Issoufou."
+    assert "Issoufou" in _speaker_of(text, "Je ne suis")

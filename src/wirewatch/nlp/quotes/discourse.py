@@ -48,7 +48,7 @@ def _incise_subject(cue: Any, quote: tuple[int, int], outside: Any) -> Any | Non
     gap = [t for t in doc[max(0, cue.i - 8):cue.i] if t.idx >= quote[1]]
     if len(gap) > 6 or any(t.text in (".", ";", ":") for t in gap):
         return None  # the quote closed its sentence: what follows is a new clause, not an incise
-    skip = _lex(doc).skip_subjects
+    skip = _lex(doc).skip_subjects | _lex(doc).incise_clitics  # "« ... », nous a confié le maire"
     if any(not (t.is_punct or t.pos_ in ("AUX", "ADV") or t.text in _MARKS or t.text.startswith("-")
                 or t.lower_ in skip) for t in gap):
         return None

@@ -52,6 +52,7 @@ class Lexicon:
     pronoun_salience: bool = False
     addressee_preps: frozenset[str] = frozenset()
     incise_time_words: frozenset[str] = frozenset()
+    incise_clitics: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Lexicon:
@@ -86,6 +87,7 @@ class Lexicon:
             pronoun_salience=bool(data.get("pronoun_salience", False)),
             addressee_preps=frozenset(data.get("addressee_preps", ())),
             incise_time_words=frozenset(data.get("incise_time_words", ())),
+            incise_clitics=frozenset(data.get("incise_clitics", ())),
         )
 
 
