@@ -69,3 +69,27 @@ def test_more_event_language(nlp, text, plover):
 
 def test_a_noun_after_without_is_no_event(nlp):
     assert "THREATEN" not in {e.plover for e in _events(nlp, "Nordland may abandon its allies without warning.")}
+
+
+def test_subject_by_word_order_when_lowercased_copy_is_misparsed(nlp):
+    """The parse a small model gives lower-cased copy ("rjd" read as a verb, the person as its object,
+    the trigger hung on the dateline), rebuilt by hand: the subject is the name before the verb."""
+    from spacy.tokens import Doc
+
+    from wirewatch.nlp.events.args import verb_arguments
+
+    words = ["aro", ":", "ndp", "chief", "mohan", "okafor", "on", "friday", "criticised", "the", "centre", "."]
+    heads = [0, 0, 0, 5, 5, 2, 2, 6, 0, 10, 8, 0]
+    deps = ["ROOT", "punct", "dep", "amod", "compound", "dobj", "prep", "pobj", "conj", "det", "dobj", "punct"]
+    pos = ["PROPN", "PUNCT", "VERB", "ADJ", "NOUN", "NOUN", "ADP", "PROPN", "VERB", "DET", "NOUN", "PUNCT"]
+    tags = ["NNP", ":", "VB", "JJ", "NN", "NN", "IN", "NNP", "VBD", "DT", "NN", "."]
+    ents = ["O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "B-DATE", "O", "O", "O", "O"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, ents=ents)
+    source, target = verb_arguments(doc[8], "ACCUSE")
+    assert source is not None and source.text == "okafor" and target.text == "centre"
+    assert verb_arguments(doc[2], "ACCUSE")[0] is None  # nothing before it: no subject invented
+
+
+def test_a_resolution_acts_for_whoever_adopted_it(nlp):
+    ev = _one(nlp, "The council adopted a resolution that condemned the attack on the market.", "ACCUSE")
+    assert ev.source is not None and ev.source.name == "council"

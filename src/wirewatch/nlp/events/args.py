@@ -42,7 +42,14 @@ def clause_subject(tok, depth: int = 5):
         subjects = [c for c in cur.children if c.dep_ in ("nsubj", "csubj") and c.idx >= skip
                     and not any(g.text == ":" for g in c.children) and not _across_paragraph(c, tok)]
         if subjects:
-            return _unpronoun(max(subjects, key=lambda c: (c.i < cur.i, c.i if c.i < cur.i else -c.i)))
+            subj = _unpronoun(max(subjects, key=lambda c: (c.i < cur.i, c.i if c.i < cur.i else -c.i)))
+            if subj.lower_ in words()["document_nouns"] and subj.head.i != subj.i and depth > 1:
+                # "adopted a resolution that urged the centre": the act of whoever adopted it
+                adopter = clause_subject(clause_verb(subj.head) if subj.head.pos_ not in ("VERB", "AUX")
+                                         else subj.head, depth - 1)
+                if adopter is not None:
+                    return adopter
+            return subj
         if cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "ccomp") and cur.head.i != cur.i:
             cur = governor(cur)  # coordinated verbs share their subject: "X said ... and asked"
             continue
@@ -127,6 +134,8 @@ def verb_arguments(tok, pl: str, cue: str | None = None):
             target = c
     if not passive:
         source = clause_subject(tok)
+        if source is None:
+            source = _left_subject(tok)
     if target is None:
         target = prep_objects(tok, _TARGET_PREPS.get(pl, ()))
     if target is None and light and cue.split()[-1] in ("on", "upon", "for", "with", "against"):
@@ -142,6 +151,35 @@ def verb_arguments(tok, pl: str, cue: str | None = None):
                       if c.dep_ == "poss" and c.lower_ not in ("its", "their", "his", "her")), None)
         target = owner if owner is not None else target  # "attacked the minister's approach": the minister
     return source, target
+
+
+def _left_subject(tok):
+    """The subject by word order when the parse gave a finite verb none (copy that lost its capitals
+    is often mis-parsed: "rjd chief laloo prasad yadav on friday criticised ..."): the actor-like
+    noun right before the verb, past date adverbials ("on friday") and adverbs, within its clause."""
+    if tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.ent_type_ or any(
+            c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in tok.children):
+        return None  # (a verb inside a name - a title, a tagger's error - has no subject to find)
+    doc = tok.doc
+    skip = doc.user_data.get("wirewatch.dateline_end", 0)
+    j = tok.i - 1
+    while j >= 0:
+        t = doc[j]
+        if t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("ADV", "PART") or (
+                t.pos_ == "ADP" and j + 1 < tok.i and doc[j + 1].ent_type_ in ("DATE", "TIME")):
+            j -= 1
+            continue
+        break
+    if j < 0:
+        return None
+    t = doc[j]
+    if t.idx < skip or t.is_punct or t.pos_ not in ("NOUN", "PROPN") or _across_paragraph(t, tok):
+        return None
+    named = ("PERSON", "ORG", "NORP", "GPE")
+    if t.ent_type_ in named or tables().sector_words.get(t.lower_):
+        return t
+    # the tagger's entity ends before the head ("[laloo prasad] yadav"): the entity word names the actor
+    return next((c for c in reversed(list(t.children)) if c.dep_ == "compound" and c.ent_type_ in named), None)
 
 
 def _requested_country(tok):
