@@ -88,6 +88,13 @@ def test_subject_by_word_order_when_lowercased_copy_is_misparsed(nlp):
     source, target = verb_arguments(doc[8], "ACCUSE")
     assert source is not None and source.text == "okafor" and target.text == "centre"
     assert verb_arguments(doc[2], "ACCUSE")[0] is None  # nothing before it: no subject invented
+    # the heading parsed as the subject ("aro" nsubj, the person its apposition) is no subject either
+    heads = [8, 0, 3, 5, 5, 0, 5, 6, 8, 10, 8, 8]
+    deps = ["nsubj", "punct", "compound", "amod", "compound", "appos", "prep", "pobj", "ROOT", "det", "dobj", "punct"]
+    pos[2], tags[2] = "PROPN", "NNP"
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, ents=ents)
+    source, _ = verb_arguments(doc[8], "ACCUSE")
+    assert source is not None and source.text == "okafor"
 
 
 def test_a_resolution_acts_for_whoever_adopted_it(nlp):

@@ -157,11 +157,13 @@ def _left_subject(tok):
     """The subject by word order when the parse gave a finite verb none (copy that lost its capitals
     is often mis-parsed: "rjd chief laloo prasad yadav on friday criticised ..."): the actor-like
     noun right before the verb, past date adverbials ("on friday") and adverbs, within its clause."""
-    if tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.ent_type_ or any(
-            c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in tok.children):
-        return None  # (a verb inside a name - a title, a tagger's error - has no subject to find)
     doc = tok.doc
     skip = doc.user_data.get("wirewatch.dateline_end", 0)
+    if tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.ent_type_ or any(
+            c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") and c.idx >= skip
+            and not any(g.text == ":" for g in c.children) for c in tok.children):
+        return None  # (a verb inside a name - a title, a tagger's error - has no subject to find; a
+        # heading before a colon, "kano: ...", is no subject)
     j = tok.i - 1
     while j >= 0:
         t = doc[j]
