@@ -1,6 +1,7 @@
 """Throughput of full extraction against the bare spaCy pipeline on the same texts, in one run.
 
     python3 bench/bench_nlp.py [--n 400] [--rounds 3] [--mode extract|inprocess] [--lang fr [--model NAME]]
+                               [--bare-vocab cold|warm] [--before-src DIR]
 
 Texts: 400 articles of the shared corpora (Guardian Syria, then India police events, then BBC
 masakhane, in file order), or the generated corpus when the shared data is absent.
@@ -25,11 +26,23 @@ CPU time too (``resource.getrusage``: this process's user+system time around ``n
 children's around the ``extract`` process, which ``subprocess.run`` waits for), the two sides
 alternate order round by round (bare first in even rounds, full first in odd ones), and the figure
 quoted is the median of the per-round ratios, CPU time first.
+
+Both sides start each round from the vocabulary the model ships with (``--bare-vocab cold``, the
+default): ``extract`` is a fresh process, and the bare side parses inside ``nlp.memory_zone()``,
+so neither has the lexemes and tokenizer cache of these very texts from an earlier round.  With
+``--bare-vocab warm`` the bare side keeps what the warm-up and earlier rounds left (the figure
+BENCHMARKS.md quoted before session 5): it then parses texts it has already seen, work a fresh
+process cannot skip.
+
+``--before-src DIR`` adds a third side in the same rounds: ``wirewatch extract`` run from another
+source tree (e.g. ``git archive <commit> src | tar -x -C DIR``), so a change is measured against
+the code before it under the same load.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -89,6 +102,9 @@ def main() -> None:
     ap.add_argument("--mode", choices=("extract", "inprocess"), default="extract")
     ap.add_argument("--lang", default="en", help="language of the texts and model (en: the corpora above)")
     ap.add_argument("--model", default=None, help="spaCy package for --lang (default: the runtime's choice)")
+    ap.add_argument("--bare-vocab", choices=("cold", "warm"), default="cold",
+                    help="bare side: each round from the shipped vocabulary (cold) or with earlier rounds' (warm)")
+    ap.add_argument("--before-src", default=None, help="also time extract from DIR/src (the code before a change)")
     args = ap.parse_args()
     if args.model:
         os.environ[f"WIREWATCH_SPACY_MODEL_{args.lang.upper()}"] = args.model
@@ -105,9 +121,11 @@ def main() -> None:
     words = sum(len(t.split()) for t in docs)
 
     def bare() -> tuple[float, float]:
+        zone = nlp.memory_zone() if args.bare_vocab == "cold" else contextlib.nullcontext()
         c0, t0 = _cpu(resource.RUSAGE_SELF), time.perf_counter()
-        for _ in nlp.pipe(docs, batch_size=BASE_BATCH):
-            pass
+        with zone:
+            for _ in nlp.pipe(docs, batch_size=BASE_BATCH):
+                pass
         return time.perf_counter() - t0, _cpu(resource.RUSAGE_SELF) - c0
 
     def inprocess() -> tuple[float, float]:
@@ -122,13 +140,17 @@ def main() -> None:
     for i, t in enumerate(docs):
         Path(tmp.name, f"a{i:04d}.txt").write_text(t, encoding="utf-8")
 
-    def extract() -> tuple[float, float]:
+    def extract(src: str | None = None) -> tuple[float, float]:
         cmd = [sys.executable, "-c", "from wirewatch.cli import main; main()", "extract", tmp.name,
                "--published", "2019-06-01"]
         if core is not None and Path("/usr/bin/taskset").exists():
             cmd = ["taskset", "-c", str(core), *cmd]
+        env = None
+        if src is not None:
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(src, "src").resolve()),
+                                                               os.environ.get("PYTHONPATH", "")]))
         c0, t0 = _cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, env=env)
         return time.perf_counter() - t0, _cpu(resource.RUSAGE_CHILDREN) - c0
 
     full = extract if args.mode == "extract" else inprocess
@@ -138,23 +160,32 @@ def main() -> None:
     what = "wirewatch extract (start-up included)" if args.mode == "extract" else "annotate() in process"
     print(f"{len(docs)} texts ({label}), {words} words, one core, {args.rounds} alternating round(s); "
           f"load average at start {os.getloadavg()[0]:.1f}")
-    rows = []
+    rows, before = [], []
     for r in range(args.rounds):
-        if r % 2 == 0:
-            (bw, bc), (fw, fc) = bare(), full()
-        else:
-            (fw, fc), (bw, bc) = full(), bare()
+        sides = ["bare", "full"] + (["before"] if args.before_src else [])
+        shift = r % len(sides)  # each side takes each place in the order in turn
+        got = {}
+        for side in sides[shift:] + sides[:shift]:
+            got[side] = bare() if side == "bare" else full() if side == "full" else extract(args.before_src)
+        (bw, bc), (fw, fc) = got["bare"], got["full"]
         rows.append((bw, bc, fw, fc))
+        extra = ""
+        if "before" in got:
+            before.append(got["before"])
+            extra = f" | before {got['before'][1]:6.1f}s CPU ratio {bc / got['before'][1]:.2f}"
         print(f"  round {r + 1}: bare {bc:6.1f}s CPU {bw:6.1f}s wall | full {fc:6.1f}s CPU {fw:6.1f}s wall | "
-              f"ratio CPU {bc / fc:.2f} wall {bw / fw:.2f}  (load {os.getloadavg()[0]:.1f})")
+              f"ratio CPU {bc / fc:.2f} wall {bw / fw:.2f}{extra}  (load {os.getloadavg()[0]:.1f})", flush=True)
     med = statistics.median
-    print(f"  bare spaCy ({nlp.meta['name']} {nlp.meta['version']}, batch {BASE_BATCH}): "
+    print(f"  bare spaCy ({nlp.meta['name']} {nlp.meta['version']}, batch {BASE_BATCH}, {args.bare_vocab} vocab): "
           f"{words / med(r[1] for r in rows):8.0f} words per CPU-second, "
           f"{words / med(r[0] for r in rows):8.0f} words/s wall")
     print(f"  {what:42}: {words / med(r[3] for r in rows):8.0f} words per CPU-second, "
           f"{words / med(r[2] for r in rows):8.0f} words/s wall")
     print(f"  ratio full/bare, median of rounds: CPU time {med(r[1] / r[3] for r in rows):.2f}, "
           f"wall {med(r[0] / r[2] for r in rows):.2f}  (target >= 0.80)")
+    if before:
+        print(f"  extract from {args.before_src}: {words / med(b[1] for b in before):8.0f} words per CPU-second; "
+              f"ratio to bare, median of rounds: CPU time {med(r[1] / b[1] for r, b in zip(rows, before)):.2f}")
     tmp.cleanup()
 
 
