@@ -132,3 +132,30 @@ def test_lemmatizer_cache_stays_bounded(nlp, monkeypatch):
     again = _article(text, "l2.txt")
     list(runtime.annotate([again]))
     assert again.to_dict() | {"id": "", "source": ""} == first.to_dict() | {"id": "", "source": ""}
+
+
+def test_the_collector_is_paused_only_inside_a_batch_and_lasting_objects_are_frozen(nlp, monkeypatch):
+    import gc
+
+    seen = []
+    real = runtime._annotators
+
+    def spy():
+        return [(name, lambda doc, art, fn=fn: (seen.append(gc.isenabled()), fn(doc, art))) for name, fn in real()]
+
+    monkeypatch.setattr(runtime, "_annotators", spy)
+    arts = [_article(f"Officials said {k} soldiers arrived in Nairobi on Tuesday.", f"g{k}.txt") for k in range(5)]
+    assert gc.isenabled()
+    out = []
+    for art in runtime.annotate(arts, batch_size=2):
+        out.append(art)
+        assert gc.isenabled()  # the caller's code between articles runs with the collector on
+    assert out == arts and all(a.entities for a in arts)
+    assert seen and not any(seen[len(runtime.PIPELINE) * 2:])  # paused while later batches are annotated
+    assert gc.get_freeze_count() > 0
+    gc.disable()
+    try:
+        list(runtime.annotate([_article("The army said on Monday it left Gao.", "h.txt")]))
+        assert not gc.isenabled()  # a caller that switched it off keeps it off
+    finally:
+        gc.enable()

@@ -18,6 +18,7 @@ take their words from their own per-language resource files (``nlp.lang``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import logging
 import os
@@ -88,7 +89,8 @@ def load_model(name: str | None = None, *, lang: str = DEFAULT_LANGUAGE):
             import spacy
 
             try:
-                nlp = spacy.load(name)
+                with _collector_paused():  # loading allocates ~10^5 lasting objects: no garbage to look for
+                    nlp = spacy.load(name)
             except OSError as exc:
                 raise UsageError(f"cannot load spaCy model {name!r}: {exc}") from exc
             log.info("loaded spaCy model %s", name)
@@ -178,7 +180,8 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
     One process, one core: parallelism is whole documents over worker processes that each keep their
     models warm (``wirewatch batch``; 0.96 scaling efficiency from 1 to 2 workers, BENCHMARKS.md)."""
     wanted = set(components) if components is not None else None
-    steps = [(n, f) for n, f in _annotators() if wanted is None or n in wanted]
+    with _collector_paused():  # the components' first import builds tables that live as long as the process
+        steps = [(n, f) for n, f in _annotators() if wanted is None or n in wanted]
     # Strings first seen in these texts are released when the zone closes: without it spaCy's
     # string store grows by ~13 strings per article forever, which a worker that processes
     # millions of pages cannot afford.  Nothing of a Doc outlives the zone: components copy
@@ -199,23 +202,64 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
             return models[lang]
 
         for batch in _budgeted(articles, batch_size, max_batch_chars):
-            by_lang: dict[str, list[Article]] = {}
-            for art in batch:
-                lang = art.language or DEFAULT_LANGUAGE
-                if has_model(lang):
-                    by_lang.setdefault(lang, []).append(art)
-            docs: dict[int, object] = {}
-            for lang, arts in by_lang.items():
-                nlp = model_for(lang)
-                if nlp is not None:
-                    parsed = nlp.pipe([a.text for a in arts], batch_size=len(arts))
-                    docs.update(zip(map(id, arts), (relabel(d, lang) for d in parsed)))
-            for art in batch:
-                doc = docs.pop(id(art), None)
-                yield _run_steps(steps, doc, art) if doc is not None else art
+            loaded = len(_models)
+            with _collector_paused():
+                done = _annotate_batch(batch, steps, model_for)
+            if len(_models) > loaded or not _settled:
+                _settle()
+            yield from done
     for nlp in models.values():
         if nlp is not None:
             _bound_lemma_cache(nlp)
+
+
+def _annotate_batch(batch: list[Article], steps: list[tuple[str, Callable]], model_for) -> list[Article]:
+    by_lang: dict[str, list[Article]] = {}
+    for art in batch:
+        lang = art.language or DEFAULT_LANGUAGE
+        if has_model(lang):
+            by_lang.setdefault(lang, []).append(art)
+    docs: dict[int, object] = {}
+    for lang, arts in by_lang.items():
+        nlp = model_for(lang)
+        if nlp is not None:
+            parsed = nlp.pipe([a.text for a in arts], batch_size=len(arts))
+            docs.update(zip(map(id, arts), (relabel(d, lang) for d in parsed)))
+    for art in batch:
+        doc = docs.pop(id(art), None)
+        if doc is not None:
+            _run_steps(steps, doc, art)
+    return batch
+
+
+# Python's cyclic collector costs ~5% of the work here, though the parse and our components make
+# almost no reference cycles: each collection walks the young objects (Docs' token lists, our
+# candidates), and each full one the ~10^6 objects of the model, the gazetteer and the lexicons,
+# which never die.  So the collector pauses while a batch is parsed and annotated (a batch is a few
+# articles: what it leaves behind is collected afterwards as usual), and once the lasting objects are
+# loaded (after a process's first batch, and after a new language's model) they are moved out of its
+# sight (``gc.freeze``).  Reference counting still frees everything as before; nothing changes in the
+# results.
+_settled = False
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _settle() -> None:
+    """Collect once, then exempt every object alive now (models, gazetteer, lexicons) from later collections."""
+    global _settled
+    gc.collect()
+    gc.freeze()
+    _settled = True
 
 
 def relabel(doc, lang: str):
