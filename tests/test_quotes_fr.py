@@ -121,3 +121,16 @@ def test_an_object_clitic_between_the_quote_and_its_incise_verb():
 def test_more_verbs_of_saying_of_french_news_are_cues(verb):
     text = f"« Je ne suis pas candidat », {verb} l'ancien président Mahamadou Issoufou."
     assert "Issoufou" in _speaker_of(text, "Je ne suis")
+
+
+def test_a_partial_quote_in_a_sentence_opened_by_selon_is_the_source_s():
+    text = ("Selon Ibrahim Maïga, chercheur à l'Institut d'études de sécurité, la junte « joue la montre ». "
+            "Les élections ont été reportées deux fois.")
+    assert "Maïga" in _speaker_of(text, "joue la montre")
+
+
+def test_a_role_noun_of_french_news_is_a_person():
+    text = ("Le chef de la mission, Ali Wane, est arrivé lundi à Gao. "
+            "« La protection des civils reste notre priorité », a insisté le diplomate.")
+    speaker = _speaker_of(text, "La protection")
+    assert speaker and "Gao" not in speaker

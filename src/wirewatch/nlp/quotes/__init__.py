@@ -358,7 +358,15 @@ def _partial_speaker(doc: Any, start: int, end: int) -> tuple[Any | None, Any | 
             subj = _speaker_of(anc, (start, end))
             if subj is not None and not (start <= subj.idx < end):
                 return subj, anc
-    root = sentence(tok).root
+    sent = sentence(tok)
+    text = doc.text
+    since = max(text.rfind(c, 0, start) for c in ".!?\n") + 1  # the parser may cut the sentence at a comma
+    for prior in doc[min(sent.start, _token_at(doc, since)):tok.i]:  # "Selon X, ..., la junte « joue la montre »"
+        if _according_at(prior):
+            source = _source_of(prior, strict=True) or _source_of(prior)
+            if source is not None and source.pos_ in ("PROPN", "NOUN", "PRON") and not (start <= source.idx < end):
+                return source, prior
+    root = sent.root
     for child in root.children:
         if child.dep_ in _SUBJ and not (start <= child.idx < end) \
                 and not _not_a_speaker(child, tok):
