@@ -134,3 +134,16 @@ def test_a_role_noun_of_french_news_is_a_person():
             "« La protection des civils reste notre priorité », a insisté le diplomate.")
     speaker = _speaker_of(text, "La protection")
     assert speaker and "Gao" not in speaker
+
+
+def test_a_noun_spelled_like_a_verb_of_saying_is_no_cue():
+    text = ("Un commerçant a critiqué les nouvelles règles. Une autre de renchérir : « Le stade coûte trop cher pour "
+            "nous. » L'annonce de ces mesures n'a pas eu l'effet escompté.")
+    speaker = _speaker_of(text, "Le stade coûte")
+    assert "mesures" not in speaker
+
+
+def test_a_name_after_a_verb_of_saying_is_a_person_for_a_later_pronoun():
+    text = ("C'est une nouvelle mode sur les réseaux sociaux, explique Ronke. Les jeunes se filment en pyjama. "
+            "« Ils se maquillent pour rester à la maison », dit-elle en riant.")
+    assert "Ronke" in _speaker_of(text, "Ils se maquillent")

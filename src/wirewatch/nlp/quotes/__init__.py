@@ -140,7 +140,8 @@ def _is_cue(tok: Any) -> bool:
     lex = _lex(tok.doc)
     if tok.lower_ in lex.line_opening_cues and (tok.i == 0 or "\n" in tok.doc[tok.i - 1].text):
         return True
-    if tok.lower_ in lex.cue_forms and not tok.is_sent_start:
+    if tok.lower_ in lex.cue_forms and not tok.is_sent_start \
+            and not (tok.i > 0 and tok.doc[tok.i - 1].pos_ == "DET"):  # "l'annonce" is a noun ("le dit" is not)
         return True  # "a-t-elle souligné": a participle the parser took for a noun
     if tok.pos_ not in ("VERB", "AUX"):
         return False

@@ -177,7 +177,9 @@ def candidates(doc: Any, article: Article, resolver: speakers.Resolver, at: int,
                 continue  # "Considérez ceci": a capitalised first word alone is no evidence of a name ("Scott dit" is)
             add(i, j, e.name)
     lo = _token_at(doc, max(0, at - REACH))
-    places = {e.name for e in article.entities if e.type in ("GPE", "LOC", "ORG", "NORP", "FAC")}
+    # a name right after a verb of saying speaks ("explique Ronke", even if the tagger called it a place);
+    # only a place the article names as a country or city, or an organisation, is left out
+    places = {e.name for e in article.entities if e.type in ("GPE", "ORG", "NORP", "FAC")}
     for tok in doc[lo:_token_at(doc, at)]:
         if not (tok.lower_ in lex.cue_forms or (tok.pos_ == "VERB" and tok.lemma_.lower() in lex.cue_lemmas)):
             continue
