@@ -200,18 +200,29 @@ def _clause_places(ctx: ArticleIndex, tok, start: int, end: int, *, modifiers: b
     """(rank, place) of the sentence's places that belong to the trigger's clauses; ``modifiers``:
     also place names used as modifiers ("US-backed", "Nordland's assault"), which are no locations
     but do say whose people are involved."""
+    key = ("clause_places", tok.i, start, end, modifiers)
+    if key in ctx.cache:
+        return ctx.cache[key]
     doc = tok.doc
-    chain = governing(tok)
+    roots = ctx.cache.get("place_roots")
+    if roots is None:  # the root word and modifier use of each place mention, once per doc
+        roots = ctx.cache["place_roots"] = {}
+        for p in ctx.places:
+            span = doc.char_span(p.start, p.end, alignment_mode="expand")
+            roots[(p.start, p.end)] = (span.root if span is not None else None, _modifier(doc, p))
+    chain = None
     out = []
     for p in ctx.places:
-        if p.start < start or p.end > end or (not modifiers and _modifier(doc, p)):
+        if p.start < start or p.end > end:
             continue
-        span = doc.char_span(p.start, p.end, alignment_mode="expand")
-        if span is None:
+        root, is_modifier = roots.get((p.start, p.end), (None, False))
+        if root is None or (is_modifier and not modifiers):
             continue
-        rank = place_rank(span.root, tok, chain)
+        chain = chain if chain is not None else governing(tok)
+        rank = place_rank(root, tok, chain)
         if rank is not None:
             out.append((rank, p))
+    ctx.cache[key] = out
     return out
 
 

@@ -9,7 +9,7 @@ event's country by :func:`.links.complete_actor`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...records import Actor, Article, Entity
 from .actors import actor_from_text, is_actor_like, non_actor_heads, state_actor
@@ -46,6 +46,7 @@ class ArticleIndex:
     fallback_country: str | None
     disaster_caused: bool = False  # a casualty verb in the current sentence was the disaster's
     candidates: tuple[int, ...] = ()  # indices of the tokens that may be triggers
+    cache: dict = field(default_factory=dict)  # per-doc memo of the event builder (place roots, clause places)
 
     @classmethod
     def build(cls, doc, article: Article) -> ArticleIndex:
