@@ -83,3 +83,17 @@ def test_place_of_a_governing_clause_still_counts(nlp):
     text = "Officials in Tamsa said soldiers had detained the mayor."
     ev = _one(extract_events(nlp(text), _art(text, [("Tamsa", "NE")])), "COERCE")
     assert ev.place == "Tamsa"
+
+
+def test_generic_people_take_their_clauses_country_roles_and_named_actors_the_events():
+    from wirewatch.nlp.events.links import complete_actor
+    from wirewatch.records import Actor
+
+    residents = complete_actor(Actor("residents"), country="TR", head="residents", people_country="ML")
+    police = complete_actor(Actor("police", sector="COP"), country="ML", head="police", people_country="TR")
+    named = complete_actor(Actor("Halima Garba", sector="GOV"), country="NE", head="garba", named=True,
+                           people_country="US")
+    assert (residents.name, residents.country) == ("Mali civilians", "ML")
+    assert police.country == "ML" and named.country == "NE"
+    # without a clause country, people keep the event's
+    assert complete_actor(Actor("residents"), country="ML", head="residents").country == "ML"

@@ -302,8 +302,9 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
             src_tok = security_subject(sent)
         start, end = _sentence_bounds(sent, tok.idx)
         here = _clause_country(ctx, tok, start, end)
-        source, s_span = resolve_actor(src_tok, ctx, here, crowd or plover == "PROTEST")
-        target, t_span = resolve_actor(tgt_tok, ctx, here, crowd)
+        # roles and named actors keep the sentence's country; generic people are where their clause is
+        source, s_span = resolve_actor(src_tok, ctx, country, crowd or plover == "PROTEST", people_country=here)
+        target, t_span = resolve_actor(tgt_tok, ctx, country, crowd, people_country=here)
         etype = _event_type(scores, plover)
         if etype is None:
             fallback = default_type(tok)

@@ -98,18 +98,20 @@ def _story_country(article: Article, mentions: list[tuple[int, int, str]], skip:
 
 
 def complete_actor(actor: Actor | None, *, country: str | None, head: str = "", crowd: bool = False,
-                   named: bool = False) -> Actor | None:
+                   named: bool = False, people_country: str | None = None) -> Actor | None:
     """Give a bare role the country of its event, and generic people one name per role.
 
     ``head`` is the lower-cased head word of the phrase; ``crowd`` says the event is a demonstration
     (people marching are protesters, whatever the copy calls them); a ``named`` actor (a person
-    or organisation) keeps its name and only gains the country.
+    or organisation) keeps its name and only gains the country.  ``people_country``, when given, is
+    the country of generic people ("residents", "civilians"): the places of the trigger's own clause
+    say where they are, while a role or a named actor keeps the event's country.
     """
     if actor is None:
         return None
     if head in _PEOPLE or head in _CROWD:
         name = "protesters" if crowd or head in _CROWD else "civilians"
-        c = actor.country or country
+        c = actor.country or people_country or country
         return Actor(_local_name(name, c), country=c, sector="CVL")
     if actor.country or actor.sector not in LOCAL_SECTORS or not country:
         return actor

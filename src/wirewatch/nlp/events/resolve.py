@@ -250,8 +250,9 @@ def crowd_event(scores: dict[str, float]) -> bool:
     return any(scores.get(t, 0.0) >= 2 for t in PROTEST_FAMILY)
 
 
-def resolve_actor(tok, ctx: ArticleIndex, country: str | None, crowd: bool):
-    """Actor of an argument token, completed from context (bare roles get the event's country)."""
+def resolve_actor(tok, ctx: ArticleIndex, country: str | None, crowd: bool, *, people_country: str | None = None):
+    """Actor of an argument token, completed from context (bare roles get the event's country;
+    generic people ``people_country`` where given, see :func:`.links.complete_actor`)."""
     actor, span = _actor(tok, ctx)
     if actor is None:
         return None, None
@@ -262,7 +263,8 @@ def resolve_actor(tok, ctx: ArticleIndex, country: str | None, crowd: bool):
         ent = ctx.entity_at(head.idx, head.idx + len(head))
         named = (ent is not None and ent.type in ("PERSON", "ORG")) or _apposed_person(head, ctx) is not None
         span = _with_appositions(head, span)
-    return complete_actor(actor, country=country, head=word, crowd=crowd, named=named), span
+    return complete_actor(actor, country=country, head=word, crowd=crowd, named=named,
+                          people_country=people_country), span
 
 
 def _with_appositions(head, span: tuple[int, int] | None) -> tuple[int, int] | None:
