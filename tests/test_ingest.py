@@ -211,3 +211,17 @@ def test_kill_9_mid_ingest_then_rerun_equals_one_clean_run(tmp_path):
     rows, docs, bands, hits = got
     assert len(rows) == 51 and len({r[0] for r in rows}) == 51  # 48 stories + 3 seed copies, no duplicate
     assert docs == (51, 51) and bands[0] == bands[1] and hits
+
+
+def test_the_runs_memory_cap_grows_with_the_store_so_a_big_store_can_still_be_updated(tmp_path, monkeypatch):
+    import wirewatch.ingest as ing
+
+    with Store(tmp_path / "s.duckdb") as store:
+        assert ing.ingest_buffer(store) == "64MB"  # an empty store: the floor
+        ingest([str(examples_dir())], store=store, published="2025-03-04", nlp=False)
+        stored = store.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert stored > 0 and ing.ingest_buffer(store) == "64MB"
+        monkeypatch.setattr(ing, "BUFFER_PER_ARTICLE_KB", 64 * 1024)  # as if each article needed 64 MB
+        assert ing.ingest_buffer(store) == f"{stored * 64}MB"
+        monkeypatch.setattr(ing, "INGEST_BUFFER", "")
+        assert ing.ingest_buffer(store) == ""  # no cap when the operator says so

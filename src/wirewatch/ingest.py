@@ -68,18 +68,32 @@ def ingest(inputs: Iterable[str], *, store: Store, published: str | None = None,
 
 # DuckDB's buffer manager keeps every block it has read or rewritten (up to 80% of the RAM): at the
 # checkpoint that ends a run it rereads the tables it appended to, so an update's peak memory grew
-# with the store (+116 MB at 10k articles).  Capped during a run (WIREWATCH_INGEST_BUFFER, "" for
-# no cap), those blocks are evicted instead; operators that need more spill to disk.
-INGEST_BUFFER = os.environ.get("WIREWATCH_INGEST_BUFFER", "64MB")
+# with the store (+116 MB at 10k articles).  Capped during a run, those blocks are evicted instead;
+# operators that need more spill to disk.  But the cap is a hard limit for what a query cannot spill
+# (the story look-up of the new documents' LSH bands needed more than 64 MB at 100k stored articles,
+# and the run failed), so by default it is 64 MB plus 1.5 KB per stored article: 64 MB up to ~43k
+# articles, 150 MB at 100k.  WIREWATCH_INGEST_BUFFER sets it ("256MB"), "" for no cap.
+INGEST_BUFFER = os.environ.get("WIREWATCH_INGEST_BUFFER", "auto")
+BUFFER_FLOOR_MB = 64
+BUFFER_PER_ARTICLE_KB = 1.5
+
+
+def ingest_buffer(store: Store) -> str:
+    """The memory limit of a run on this store (see ``INGEST_BUFFER``); "" for none."""
+    if INGEST_BUFFER != "auto":
+        return INGEST_BUFFER
+    stored = store.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return f"{max(BUFFER_FLOOR_MB, round(stored * BUFFER_PER_ARTICLE_KB / 1024))}MB"
 
 
 @contextmanager
 def _bounded_buffers(store: Store):
-    if store.read_only or not INGEST_BUFFER:
+    cap = "" if store.read_only else ingest_buffer(store)
+    if not cap:
         yield
         return
     before = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    store.con.execute(f"SET memory_limit = '{INGEST_BUFFER}'")
+    store.con.execute(f"SET memory_limit = '{cap}'")
     try:
         yield
     finally:
