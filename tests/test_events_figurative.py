@@ -99,3 +99,18 @@ def test_what_was_prevented_did_not_happen(nlp):
 ])
 def test_a_title_or_a_manner_is_no_diplomatic_event(nlp, text):
     assert "DIPLO" not in {e.type for e in _events(nlp, text)}
+
+
+@pytest.mark.parametrize("text, word, asserted", [
+    ("The bloc warned that sanctions could follow if the council did not publish a plan.", "sanctions", False),
+    ("Sanctions followed the vote in Aro.", "Sanctions", True),
+    ("Fighting broke out near the border town on Monday.", "Fighting", True),
+    ("No attack took place during the truce.", "attack", False),
+    ("Clashes might erupt again around the market.", "Clashes", False),
+    ("The attack triggered a wave of arrests.", "attack", True),  # only verbs of occurrence pass it on
+])
+def test_an_event_noun_that_a_verb_of_occurrence_predicates_takes_that_verbs_assertion(nlp, text, word, asserted):
+    from wirewatch.nlp.events.assertion import assertion
+
+    tok = next(t for t in nlp(text) if t.text == word)
+    assert (assertion(tok)[0] is not None) is asserted

@@ -112,6 +112,18 @@ def _conditional(tok) -> bool:
     return False
 
 
+def _occurrence(verb) -> bool:
+    """A verb that says its subject event happens ("follow", "occur", "break out", "take place")."""
+    lemma = verb.lemma_.lower()
+    if verb.pos_ not in ("VERB", "AUX") or lemma not in words()["occurrence_verbs"]:
+        return False
+    if lemma == "break":
+        return any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
+    if lemma == "take":
+        return any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children)
+    return True
+
+
 def _hedged(tok) -> bool:
     w = words()
     return any(c.lower_ in w["hedges"] for c in tok.children if c.dep_ in ("advmod", "aux"))
@@ -190,7 +202,8 @@ def assertion(tok) -> tuple[str | None, float]:
                 w["plan_nouns"] and head.lemma_.lower() not in w["possibility_nouns"] \
                 and not any(c.lower_ in ("first", "last", "only") for c in head.children):
             return None, 0.0  # purpose of a thing: "a day of action to mobilise opinion", "money to arm them"
-        if head.i == cur.i or dep not in _CLIMB or (dep == "conj" and depth > 0):
+        occurs = dep == "nsubj" and _occurrence(head)  # "sanctions could follow": as "follow" is asserted
+        if head.i == cur.i or (dep not in _CLIMB and not occurs) or (dep == "conj" and depth > 0):
             break
         if dep == "prep" and head.pos_ in ("VERB", "AUX"):
             # "called for the release of": the object of a wish is not asserted; other verbs do not govern it
