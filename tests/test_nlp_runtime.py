@@ -159,3 +159,16 @@ def test_the_collector_is_paused_only_inside_a_batch_and_lasting_objects_are_fro
         assert not gc.isenabled()  # a caller that switched it off keeps it off
     finally:
         gc.enable()
+
+
+def test_a_paused_collector_is_restored_as_found_even_when_nested():
+    import gc
+
+    from wirewatch.nlp.docutil import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():  # e.g. the gazetteer loaded while a batch is being annotated
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block does not switch it back on
+    assert gc.isenabled()

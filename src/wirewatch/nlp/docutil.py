@@ -2,13 +2,30 @@
 
 ``Doc.text`` joins every token and ``Token.sent`` walks the whole document each time they are
 read; called per entity or per token they dominated extraction time.  These helpers compute them
-once per doc and keep them in ``doc.user_data``.
+once per doc and keep them in ``doc.user_data``.  ``collector_paused`` holds Python's cyclic
+collector off while lasting objects are built (models, the gazetteer), restoring the state it found.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
+from collections.abc import Iterator
 from typing import Any
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block; afterwards the collector is as it was (a block
+    inside another one leaves it off)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def doc_text(doc: Any) -> str:

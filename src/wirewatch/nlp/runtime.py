@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..records import Article
+from .docutil import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def load_model(name: str | None = None, *, lang: str = DEFAULT_LANGUAGE):
             import spacy
 
             try:
-                with _collector_paused():  # loading allocates ~10^5 lasting objects: no garbage to look for
+                with collector_paused():  # loading allocates ~10^5 lasting objects: no garbage to look for
                     nlp = spacy.load(name)
             except OSError as exc:
                 raise UsageError(f"cannot load spaCy model {name!r}: {exc}") from exc
@@ -180,7 +181,7 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
     One process, one core: parallelism is whole documents over worker processes that each keep their
     models warm (``wirewatch batch``; 0.96 scaling efficiency from 1 to 2 workers, BENCHMARKS.md)."""
     wanted = set(components) if components is not None else None
-    with _collector_paused():  # the components' first import builds tables that live as long as the process
+    with collector_paused():  # the components' first import builds tables that live as long as the process
         steps = [(n, f) for n, f in _annotators() if wanted is None or n in wanted]
     # Strings first seen in these texts are released when the zone closes: without it spaCy's
     # string store grows by ~13 strings per article forever, which a worker that processes
@@ -203,7 +204,7 @@ def annotate(articles: Iterable[Article], *, batch_size: int = PIPE_BATCH, compo
 
         for batch in _budgeted(articles, batch_size, max_batch_chars):
             loaded = len(_models)
-            with _collector_paused():
+            with collector_paused():
                 done = _annotate_batch(batch, steps, model_for)
             if len(_models) > loaded or not _settled:
                 _settle()
@@ -241,17 +242,6 @@ def _annotate_batch(batch: list[Article], steps: list[tuple[str, Callable]], mod
 # sight (``gc.freeze``).  Reference counting still frees everything as before; nothing changes in the
 # results.
 _settled = False
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _settle() -> None:

@@ -13,7 +13,6 @@ a case-folded lookup is used only for text that is capitalised (datelines in cap
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import math
@@ -25,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+
+from ..docutil import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -224,12 +225,8 @@ def _load_cached(path: Path | None) -> Gazetteer | None:
     if path is None or not path.exists():
         return None
     try:
-        gc.disable()  # unpickling 400k small objects: the cyclic collector only slows it down
-        try:
-            with open(path, "rb") as fh:
-                gaz = pickle.load(fh)
-        finally:
-            gc.enable()
+        with collector_paused(), open(path, "rb") as fh:  # 400k small objects: the collector only slows it
+            gaz = pickle.load(fh)
         return gaz if isinstance(gaz, Gazetteer) else None
     except Exception as exc:  # a broken cache is rebuilt, never fatal
         log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
