@@ -26,6 +26,7 @@ import re
 
 from ...records import Article, Entity, Mention
 from . import cands as C
+from . import context as X
 from . import names as N
 from . import groups as G
 from . import lexicon as L
@@ -48,6 +49,7 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
     N.strip_honorifics(text, cands, lang)
     C.apply_titles(text, cands, gaz)
     N.known_actors(text, cands, lang)
+    X.apply(doc, cands, gaz, lang)  # names read from the words around them (per-language data)
     N.define_acronyms(text, cands, lang)
     C.name_patterns(text, cands, gaz)
     C.dateline(text, cands, gaz)
