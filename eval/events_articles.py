@@ -33,10 +33,13 @@ Scoring (all system events, whatever their status):
 Split: an article is *tuning* when the first hex digit of sha1("corpus:id") is even, else
 *checking*; rules are tuned on tuning articles only, the checking half is what we report.
 
-    python3 eval/events_articles.py [--split tuning|checking|all] [--errors]
+    python3 eval/events_articles.py [--split tuning|checking|all] [--errors] [--breakdown]
 
 prints the scores of all events and of the default view (``nlp/events/shown.py``: reported and
 background events at or above ``MIN_CONFIDENCE``; recall still counts planned gold events).
+``--errors`` lists each error with its words (tuning half only: the checking half is not read);
+``--breakdown`` prints aggregate counts of the errors by kind, class and rule path, without any
+sentence, which is what may be looked at on the checking half.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ import csv
 import hashlib
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -139,8 +143,24 @@ def actor_ok(actor, want: str | None) -> bool:
     return False
 
 
-def score(pairs: list[tuple[dict, str]], articles: list, *, errors: bool = False) -> dict[str, float]:
+def _path(ev) -> str:
+    """The rule that coded an event, without its score ("rule:type-cues:2.5" -> "rule:type-cues")."""
+    return ":".join((ev.path or "?").split(":")[:2])
+
+
+def _src_kind(actor, want: str | None) -> str:
+    """What kind of source error (for aggregate counts): missing, spurious or wrong."""
+    if actor is None:
+        return "missing"
+    return "spurious" if not want else "wrong"
+
+
+def score(pairs: list[tuple[dict, str]], articles: list, *, errors: bool = False,
+          breakdown: Counter | None = None) -> dict[str, float]:
+    """Scores of one split; ``breakdown`` (a Counter) gathers aggregate counts of the errors by kind,
+    type and rule path (no sentences: fine to print for the checking half)."""
     n_sys = n_matched = n_gold = n_found = src_right = st_right = 0
+    bd = breakdown if breakdown is not None else Counter()
     for (g, text), art in zip(pairs, articles):
         gold = g["events"]
         n_gold += len(gold)
@@ -152,6 +172,9 @@ def score(pairs: list[tuple[dict, str]], articles: list, *, errors: bool = False
             j = max(cands, key=lambda j: (_holds_trigger(text, ev, gold[j]), ev.type == gold[j]["type"],
                                           j not in hits, -j), default=None)
             if j is None:
+                bd[("FP by class", f"{ev.plover}/{ev.type}")] += 1
+                bd[("FP by path", _path(ev))] += 1
+                bd[("FP by status", ev.status)] += 1
                 if errors:
                     print(f"  FP {g['corpus']}:{g['id']} {ev.type}/{ev.plover} {ev.status} "
                           f"{ev.source and ev.source.name}->{ev.target and ev.target.name} | {ev.trigger!r}")
@@ -161,18 +184,32 @@ def score(pairs: list[tuple[dict, str]], articles: list, *, errors: bool = False
         for j, ge in enumerate(gold):
             evs = hits.get(j)
             if not evs:
+                bd[("FN by gold class", f"{ge['plover']}/{ge['type']}")] += 1
+                bd[("FN by gold status", ge["status"])] += 1
                 if errors:
                     s, e = ge["mentions"][0]
                     print(f"  FN {g['corpus']}:{g['id']} {ge['type']}/{ge['plover']} {ge['status']} "
                           f"@{s} {text[max(0, s - 30):e + 30]!r}")
                 continue
             n_found += 1
+            if len(evs) > 1:
+                bd[("DUP by class", f"{ge['plover']}/{ge['type']}")] += len(evs) - 1
             if errors and len(evs) > 1:
                 print(f"  DUP {g['corpus']}:{g['id']} x{len(evs)} " + " / ".join(
                     f"{e.type}/{e.plover} {e.trigger!r} {e.date}" for e in evs))
             best = max(evs, key=lambda e: actor_ok(e.source, ge["source"]))
             src_right += actor_ok(best.source, ge["source"])
             st_right += best.status == ge["status"]
+            if not actor_ok(best.source, ge["source"]):
+                kind = _src_kind(best.source, ge["source"])
+                bd[("SRC error kind", kind)] += 1
+                bd[("SRC error by path", _path(best))] += 1
+                bd[("SRC error by class", f"{best.plover}")] += 1
+                if best.source is not None:
+                    has_country = "country" if best.source.country else "-"
+                    bd[("SRC wrong actor sector/country", f"{best.source.sector}/{has_country}")] += 1
+            else:
+                bd[("SRC right by path", _path(best))] += 1
             if errors and not actor_ok(best.source, ge["source"]):
                 print(f"  SRC {g['corpus']}:{g['id']} gold {ge['source']!r} got {best.source and best.source.name!r}")
     return {
@@ -203,10 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("tuning", "checking", "all"), default="checking")
     ap.add_argument("--errors", action="store_true", help="list false, missed and mis-sourced events")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="aggregate error counts by kind, class and rule path (no sentences)")
     args = ap.parse_args(argv)
     pairs = load(args.split)
     articles = run(pairs)
-    m = score(pairs, articles, errors=args.errors)
+    bd: Counter = Counter()
+    m = score(pairs, articles, errors=args.errors, breakdown=bd)
+    if args.breakdown:
+        for key in sorted({k for k, _ in bd}):
+            print(f"{key}: " + ", ".join(f"{v} {n}" for (k, v), n in bd.most_common() if k == key))
     print(f"== own exhaustive annotation, {args.split}: {m['articles']} articles, {m['gold']} gold events, "
           f"{m['system']} system events")
     _line("all events  ", m)

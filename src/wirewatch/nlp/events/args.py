@@ -18,7 +18,7 @@ from .triggers import LIGHT
 from . import ud
 
 __all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects", "clause_verb", "object_noun",
-           "is_passive", "security_subject", "not_an_agent"]
+           "is_passive", "participle", "security_subject", "not_an_agent"]
 
 _PARTICLES_WITH_OBJECT = {"with", "over", "up", "out", "down", "back", "off"}
 _FACING = {"face", "receive", "get", "draw", "meet", "confront"}
@@ -121,7 +121,10 @@ def verb_arguments(tok, pl: str, cue: str | None = None):
     # "provided support": the object is the act, not its target; a verb with its particle keeps its
     # object ("charged the government with", "took over the town")
     light = cue is not None and " " in cue and cue.split()[-1] not in _PARTICLES_WITH_OBJECT
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    passive = is_passive(tok)
+    noun = participle(tok)
+    if noun is not None:  # "villagers killed by rebels", "men accused of ...": the noun is who it was done to
+        target = _unpronoun(noun)
     for c in tok.children:
         if c.dep_ == "nsubjpass":
             target = _unpronoun(c)
@@ -252,6 +255,11 @@ def noun_arguments(tok, pl: str, cue: str | None = None):
     return source, target
 
 
+def _participle_form(tok) -> bool:
+    """A past participle, also when tagged an adjective ("armed")."""
+    return tok.tag_ == "VBN" or (tok.tag_ == "JJ" and tok.lower_.endswith("ed"))
+
+
 def clause_verb(tok):
     """The verb of the clause a word is in (the word itself when it is one)."""
     cur = tok
@@ -271,8 +279,24 @@ def object_noun(tok) -> str | None:
 
 
 def is_passive(tok) -> bool:
-    """A passive verb: its subject is the target, its source is the 'by' agent (if any)."""
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    """A passive verb: its subject is the target, its source is the 'by' agent (if any); a past
+    participle modifying a noun is one too ("villagers killed by rebels", see :func:`participle`)."""
+    return participle(tok) is not None or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def participle(tok):
+    """A past participle that modifies a noun as a reduced passive relative clause ("the men accused
+    of ...", "villagers killed by rebels", "the Kurds, armed and supported by the US"): the noun is
+    what the act was done to, never its doer; who did it is the "by" agent, if any.  Returns that
+    noun, or None when ``tok`` is no such participle."""
+    if tok.tag_ != "VBN" or any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux") for c in tok.children):
+        return None
+    cur = tok
+    while cur.dep_ == "conj" and cur.head.i != cur.i and _participle_form(cur.head):
+        cur = cur.head  # "armed and supported by": the second participle shares the first's noun
+    if cur.dep_ == "acl" and _participle_form(cur) and cur.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return cur.head
+    return None
 
 
 def security_subject(sent):

@@ -29,6 +29,7 @@ _PERSON_ROLES = {"leader", "chief", "minister", "president", "spokesman", "spoke
                  "mayor", "commander", "general", "convenor", "chairman", "chairwoman", "head", "secretary", "judge",
                  "man", "woman", "boy", "girl", "father", "mother", "son", "daughter", "husband", "wife",
                  "prosecutor", "official", "lawyer", "councillor", "mp", "senator", "ambassador", "envoy", "king"}
+_FIRST_PERSON = {"i", "me", "we", "us", "my", "our"}
 _QUANTITY = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "crowd", "crowds"}
 
 
@@ -114,7 +115,8 @@ def _actor(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | None
         return None, None
     ent = ctx.entity_at(tok.idx, tok.idx + len(tok)) or _apposed_person(_head(tok), ctx)
     unknown = _unknown_name(tok, ctx)
-    if not is_actor_like(actor, entity=ent, proper=unknown) and tok.lower_ not in ("he", "she", "him", "her"):
+    if not is_actor_like(actor, entity=ent, proper=unknown) and tok.lower_ not in ("he", "she", "him", "her") \
+            and tok.lower_ not in _FIRST_PERSON:  # (pronouns resolved to a person or a quote's speaker)
         return None, None
     if unknown or (ent is not None and ent.type == "PERSON"):
         person = _full_name(actor.name, ctx)
@@ -205,6 +207,9 @@ def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | N
         speaker = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
         if speaker is not None and speaker.lower_ not in _PRONOUNS:  # "the army said it had ..."
             return _actor_of(speaker, ctx)
+    if tok.lower_ in _FIRST_PERSON and tok.tag_ in ("PRP", "PRP$"):
+        speaker = _quote_speaker(tok, ctx)  # "'I have met the police chiefs,' Modi said": Modi
+        return (speaker, (tok.idx, tok.idx + len(tok))) if speaker is not None else (None, None)
     if tok.tag_ == "PRP" and tok.lower_ in ("us", "we", "you", "i", "me", "our"):
         return None, None  # "let us condemn": the writer and readers, not the United States
     if tok.lower_ in _PRONOUNS:
@@ -235,6 +240,19 @@ def _actor_of(tok, ctx: ArticleIndex) -> tuple[Actor | None, tuple[int, int] | N
     if actor.country is None and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in tok.children):
         actor.country = _owner_country(tok, ctx)  # "Turkey ... after its military forces launched"
     return actor, (start, end)
+
+
+def _quote_speaker(tok, ctx: ArticleIndex) -> Actor | None:
+    """Who "I"/"we" are inside a direct quotation: its speaker, as the quotes component attributed it
+    (outside quotations, and in quotes without a speaker, they name no actor)."""
+    for q in ctx.article.quotes:
+        if q.direct and q.speaker and q.start <= tok.idx < q.end:
+            m = q.speaker_mention
+            ent = ctx.entity_at(m.start, m.end) if m is not None else None
+            if ent is None or ent.type not in ("PERSON", "ORG", "GPE", "NORP"):
+                ent = next((e for _, _, e in ctx.mentions if e.name == q.speaker), None)
+            return actor_from_text(ent.name if ent is not None else q.speaker, entity=ent)
+    return None
 
 
 def _owner_country(tok, ctx: ArticleIndex) -> str | None:
