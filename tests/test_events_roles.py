@@ -71,3 +71,28 @@ def test_first_person_outside_a_quote_names_no_actor(nlp):
     text = "I have met the police chiefs of the district twice this year."
     evs = _events(nlp, text)
     assert all(e.source is None for e in evs)
+
+
+def test_passive_act_takes_the_agent_of_the_attack_it_happened_in(nlp):
+    text = "Four soldiers were killed in a rebel ambush near Tamsa on Friday."
+    ev = _one(_events(nlp, text), "ASSAULT")
+    assert ev.source is not None and ev.source.sector == "REB"
+    assert ev.target is not None and "soldiers" in ev.target.name
+
+
+def test_agent_that_is_an_attack_gives_its_own_agent(nlp):
+    text = "Omar Haddad was killed by a US drone strike in Raqqa in 2015."
+    ev = _one(_events(nlp, text), "ASSAULT")
+    assert ev.source is not None and ev.source.country == "US" and "strike" not in ev.source.name.lower()
+
+
+def test_a_passive_act_without_agent_or_attack_has_no_source(nlp):
+    text = "Four soldiers were killed near Tamsa on Friday."
+    ev = _one(_events(nlp, text), "ASSAULT")
+    assert ev.source is None
+
+
+def test_demonym_modifier_of_an_attack_noun_is_its_agent(nlp):
+    text = "The village was hit on Monday in a Turkish air strike that killed twelve people."
+    evs = [e for e in _events(nlp, text) if e.plover == "ASSAULT"]
+    assert evs and any(e.source is not None and e.source.country == "TR" for e in evs)

@@ -298,6 +298,8 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
             # "Nordland's assault on Tamsa killed four soldiers": who killed is who assaulted
             src_tok, noun_tgt = noun_arguments(src_tok, plover, None)
             tgt_tok = tgt_tok if tgt_tok is not None else noun_tgt
+        if src_tok is None and is_verb and plover == "ASSAULT" and is_passive(tok):
+            src_tok = _cause_agent(tok, plover)  # "killed in a US-led attack": who attacked
         if src_tok is None and is_verb and plover == "COERCE" and is_passive(tok):
             src_tok = security_subject(sent)
         start, end = _sentence_bounds(sent, tok.idx)
@@ -428,6 +430,19 @@ def _described(tok) -> bool:
     """A noun that describes someone rather than taking part in a clause: an apposition, a predicate
     or a 'soldier and diplomat' list ("Dr X, consultant in ...", "respected as a diplomat")."""
     return tok.dep_ in ("appos", "attr", "conj") or (tok.dep_ == "pobj" and tok.head.lower_ == "as")
+
+
+def _cause_agent(tok, plover: str):
+    """Who did a passive act without a "by" agent, from the act it happened in: "were killed in a
+    rebel ambush", "died during a US-led attack" (the agent of the event noun, if it names one)."""
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "during", "by"):
+            for g in c.children:
+                if g.dep_ == "pobj" and is_event_word(g):
+                    src, _ = noun_arguments(g, plover, None)
+                    if src is not None:
+                        return src
+    return None
 
 
 def _in_subject(verb, pos: int) -> bool:

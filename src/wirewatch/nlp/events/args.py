@@ -237,6 +237,9 @@ def noun_arguments(tok, pl: str, cue: str | None = None):
             source = c
         elif source is None and c.dep_ == "poss" and c.pos_ == "PROPN":
             source = c  # "Nordland's assault": the possessor of an act is its agent
+        elif source is None and c.dep_ in ("amod", "compound") and c.i < tok.i and (
+                c.lower_ in tables().demonyms or tables().sector_words.get(c.lower_) in _ACTOR_SECTORS):
+            source = c  # "a Turkish air strike", "a rebel ambush", "a police raid": whose act it is
     target = prep_objects(tok, _TARGET_PREPS.get(pl, ()))
     if tok.dep_ in ("dobj",) and tok.head.lemma_.lower() in _FACING:  # "Canada faces calls to ..."
         target = clause_subject(tok.head)

@@ -71,6 +71,8 @@ def is_event_word(tok) -> bool:
     """Whether a word names an event (no actor: "four-decade insurgency", "the violence")."""
     lemma = tok.lemma_.lower()
     nouns = _trigger_types()["nouns"]
+    if lemma == "strike" and tok.pos_ == "NOUN":
+        return True  # an air strike or a labour strike, never someone
     return tok.lower_ in nouns or lemma in nouns or tok.lower_ in lexicon()["nouns"] or lemma in lexicon()["nouns"]
 
 
