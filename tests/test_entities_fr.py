@@ -92,3 +92,28 @@ def test_the_rules_are_data_of_the_language():
     assert context.rules("fr") is not None
     assert "ministre" in context.rules("fr")["role_words"]
     assert context.rules("en") is None  # English keeps its own rules in code; nothing here runs on it
+
+
+@pytest.mark.parametrize(("text", "name", "title"), [
+    ("Le ministre de l'Éducation Ali Koné a visité Ségou lundi avec le maire Oumar Sidibé. La ville manque "
+     "d'enseignants. « Nous allons recruter », a promis le ministre.", "Ali Koné", "le ministre"),
+    ("La porte-parole du gouvernement, Fatoumata Diallo, a reçu les syndicats. Selon la porte-parole, "
+     "« rien n'est encore décidé ».", "Fatoumata Diallo", "la porte-parole"),
+    ("Sylvain Kouamé, un analyste politique, suit la crise depuis 2010. Le président Alassane Ouattara a promis "
+     "des réformes. « Le pays est fatigué », estime l'analyste.", "Sylvain Kouamé", "l'analyste"),
+])
+def test_a_definite_title_alone_is_a_mention_of_the_person_who_holds_it(text, name, title):
+    ents = {e.name: [m.text for m in e.mentions] for e in _entities(text) if e.type == "PERSON"}
+    assert title in ents.get(name, []), ents
+    assert all(title not in ms for n, ms in ents.items() if n != name), ents
+
+
+def test_a_title_nobody_named_before_holds_stays_unresolved():
+    ents = _entities("Le maire Oumar Sidibé a reçu les familles. « Nous ferons tout », a promis le ministre.")
+    assert all("le ministre" not in [m.text for m in e.mentions] for e in ents), ents
+
+
+def test_an_organisation_that_goes_on_after_an_ampersand_is_no_person():
+    ents = _entities("« Les taux montent », explique Ana Ruiz, économiste à la division Global Markets & Research "
+                     "de la banque.")
+    assert not any(e.type == "PERSON" and "Global" in e.name for e in ents), ents

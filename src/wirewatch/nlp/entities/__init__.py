@@ -77,6 +77,7 @@ def extract(doc, *, gaz: Gazetteer | None = None) -> list[Entity]:
         ents.append(e)
     G.propagate(text, ents)
     G.resolve_role_mentions(doc, ents, infos, firsts, gaz)
+    X.resolve_roles(doc, ents, infos, gaz, lang)  # "a promis le ministre": the minister named before
     for e in ents:
         e.mentions.sort(key=lambda m: m.start)
     return ents

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 
+from ...records import Entity, Mention
 from . import lexicon as L
 from . import roles as R
 from .cands import NOT_NAME_WORDS, PLACE_KINDS_STRONG, Cand, _add, _opens_sentence
@@ -122,6 +123,9 @@ def _name_run(doc, i: int, data: dict) -> list[tuple[int, int]] | None:
             units.append((j, _unit(doc, j + 1)))
         else:
             break
+    end = units[-1][1]
+    if end < n and doc[end].text in {"&", "+"}:
+        return None  # "Global Economics & Research": an organisation's name goes on
     return units
 
 
@@ -306,3 +310,69 @@ def _speakers(doc, text: str, cands: list[Cand], gaz: Gazetteer, data: dict) -> 
         for c in over:  # the tagger's span, longer or shorter, keeps its extent and gains the vote
             if c.canon is None and c.start == s:
                 c.votes["PERSON"] += 3.0
+
+
+# -- a title standing for the person who holds it -------------------------------------------------
+
+def resolve_roles(doc, ents: list[Entity], infos: dict[int, list[R.RoleInfo]], gaz: Gazetteer, lang: str) -> None:
+    """"« ... », a promis le ministre" after "le ministre de l'Éducation Ali Koné": a definite title with
+    no name after it is a mention of the latest person named before it with that title (written before
+    the name, or in apposition after it: "Ali Koné, le ministre de l'Éducation")."""
+    data = rules(lang)
+    if data is None:
+        return
+    text = doc_text(doc)
+    heads: list[tuple[int, str, int]] = []  # (offset of a mention, title word, entity index)
+    for idx, e in enumerate(ents):
+        if e.type != "PERSON":
+            continue
+        for m in e.mentions:
+            for info in infos.get(idx, []):
+                heads.append((m.start, info.head, idx))
+            for head in _apposed_titles(doc, m.end, data):
+                heads.append((m.start, head, idx))
+    if not heads:
+        return
+    heads.sort()
+    taken = sorted((m.start, m.end) for e in ents for m in e.mentions)
+    for tok in doc:
+        if tok.lower_ not in data["role_words"] or tok.i == 0:
+            continue
+        first = tok.i - 1
+        while first > 0 and doc[first].lower_ in data["role_modifiers"]:
+            first -= 1
+        if doc[first].lower_ not in data["definite"] or _name_after_title(doc, tok, gaz, data) is not None:
+            continue
+        if tok.i + 1 < len(doc) and _cap(doc[tok.i + 1]):
+            continue  # "le président Macron" is a titled name, not a title alone
+        last = tok.i
+        while last + 1 < len(doc) and doc[last + 1].text.islower() and doc[last + 1].pos_ == "ADJ":
+            last += 1  # "le président russe"
+        s, e = doc[first].idx, doc[last].idx + len(doc[last])
+        if any(a < e and s < b for a, b in taken):
+            continue
+        owner = None
+        for at, head, idx in heads:
+            if at >= s:
+                break
+            if head == tok.lower_:
+                owner = idx
+        if owner is not None:
+            ents[owner].mentions.append(Mention(text[s:e], s, e))
+            taken.append((s, e))
+
+
+def _apposed_titles(doc, end: int, data: dict) -> list[str]:
+    """Title words in apposition right after a name ending at ``end``: ", ancienne ministre de ...",
+    ", le porte-parole de ..."."""
+    last = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
+    if last is None:
+        return []
+    i = last.end
+    if i >= len(doc) or doc[i].text != ",":
+        return []
+    i += 1
+    while i < len(doc) and (doc[i].lower_ in data["definite"] or doc[i].lower_ in data["indefinite"]
+                            or doc[i].lower_ in data["role_modifiers"]):
+        i += 1
+    return [doc[i].lower_] if i < len(doc) and doc[i].lower_ in data["role_words"] else []
