@@ -27,6 +27,7 @@ owner (``speakers``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -107,18 +108,28 @@ def _tokens_in(doc: Any, start: int, end: int) -> list[Any]:
 # (``Lexicon.line_opening_cues``); phrasal cues: "shot back", "fired back", "chimed in" (``phrasal_cues``).
 
 
-def _according_seq(tok: Any) -> tuple[str, ...]:
-    """The source phrase of the language that ``tok`` opens ("according to", "selon", "d'après"), else ()."""
+def _according_seq(tok: Any, according: tuple[tuple[str, ...], ...] | None = None) -> tuple[str, ...]:
+    """The source phrase of the language that ``tok`` opens ("according to", "selon", "d'après"), else ().
+
+    ``according``: the language's phrases (``Lexicon.according``) when the caller has them at hand."""
     doc = tok.doc
-    for seq in _lex(doc).according:
-        if tok.lower_ == seq[0] and tok.i + len(seq) <= len(doc) \
+    lower = tok.lower_
+    for seq in _lex(doc).according if according is None else according:
+        if lower == seq[0] and tok.i + len(seq) <= len(doc) \
                 and all(doc[tok.i + k].lower_ == w for k, w in enumerate(seq[1:], 1)):
             return seq
     return ()
 
 
+@functools.cache
+def _first_words(according: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """The words that open a source phrase: no other token can open one."""
+    return frozenset(seq[0] for seq in according)
+
+
 def _according_at(tok: Any) -> bool:
-    return bool(_according_seq(tok))
+    according = _lex(tok.doc).according
+    return tok.lower_ in _first_words(according) and bool(_according_seq(tok, according))
 
 
 def _source_of(tok: Any, *, strict: bool = False) -> Any | None:
@@ -483,10 +494,12 @@ def extract_reported(doc: Any, article: Article, resolver: speakers.Resolver,
         return all(b <= s or a >= e for s, e in taken)
 
     dateline = dateline_span(article)
-    report_lemmas = _lex(doc).report_lemmas
+    lex = _lex(doc)
+    report_lemmas = lex.report_lemmas
+    according, openers = lex.according, _first_words(lex.according)
 
     for tok in doc:
-        if _according_at(tok):
+        if tok.lower_ in openers and _according_seq(tok, according):
             quote = _according(doc, tok, resolver)
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in report_lemmas:
             quote = _said_that(doc, tok, resolver)
