@@ -58,3 +58,40 @@ def test_cache_round_trip(tmp_path, monkeypatch):
     assert gz._load_cached(path) is None  # a broken cache is rebuilt, never fatal
     monkeypatch.setenv("WIREWATCH_CACHE_DIR", "")
     assert gz.cache_path() is None
+
+
+def test_entries_pickle_as_constructor_arguments():
+    import dataclasses
+    import pickle
+
+    from wirewatch.nlp.gazetteer import GeoEntry
+
+    e = GeoEntry("Gao", "city", "ML", 16.27, -0.04, geonameid=2457163, population=86633, admin1="Gao",
+                 admin2="Gao Cercle", members=("ML",), id="geonames:2457163", capital=False)
+    name, args = e.__reduce__()
+    assert name is GeoEntry and args == tuple(getattr(e, f.name) for f in dataclasses.fields(GeoEntry))
+    shared = [e, e, GeoEntry("Sahel", "region", None, 14.0, 0.0, members=("ML", "NE"), id="region:Sahel")]
+    back = pickle.loads(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == shared and hash(back[0]) == hash(e)
+    assert back[0] is back[1]  # an entry listed under several names stays one object
+    try:
+        back[0].name = "x"  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("entries stay frozen")
+
+
+def test_whole_index_survives_the_cache(tmp_path, monkeypatch):
+    from wirewatch.nlp import gazetteer as gz
+
+    monkeypatch.setenv("WIREWATCH_CACHE_DIR", str(tmp_path))
+    gaz = get_gazetteer()
+    gz._save_cached(gz.cache_path(), gaz)
+    again = gz._load_cached(gz.cache_path())
+    assert again is not None
+    for table in ("exact", "alternates", "folded", "countries", "demonyms", "admin1_names"):
+        assert getattr(again, table) == getattr(gaz, table), table
+    # entries shared between tables are one object after loading, as when built
+    ml = again.countries["ML"]
+    assert any(x is ml for x in again.exact["Mali"])

@@ -29,7 +29,7 @@ from ..docutil import collector_paused
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = "3"  # bump when the pickled layout changes
+CACHE_FORMAT = "4"  # bump when the pickled layout changes
 KIND_RANK = {"country": 0, "region": 1, "continent": 1, "subregion": 1, "admin1": 2, "admin2": 3, "sea": 3,
              "city": 4}
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
@@ -55,6 +55,12 @@ class GeoEntry:
     members: tuple[str, ...] = ()
     id: str = ""
     capital: bool = False  # a national capital ("Washington" the city, not the state, in most news)
+
+    def __reduce__(self):
+        """Pickled as the constructor's arguments: loading the cache (~190k entries) then calls
+        ``GeoEntry(*fields)``, ~3x faster than the generic state a frozen slots dataclass restores
+        field by field in Python (the whole load: ~1.2-1.5 -> ~0.9-1.0 CPU-s per process start)."""
+        return (GeoEntry, tuple(getattr(self, f) for f in GeoEntry.__slots__))
 
 
 @dataclass
