@@ -48,6 +48,7 @@ class Params:
     """The method's parameters (tuned on half of the ECB+ dev topics, see eval/coverage.py)."""
 
     join: float = 0.18  # mean pairwise similarity (average link) for two units to merge
+    join_single: float = 0.13  # ... for one lone article to join a group of several (a merge of two groups is riskier)
     n_keys: int = 12  # features an article is filed under and probed by
     max_candidates: int = 40  # retrieved articles compared in full, the most keys shared first
     max_span_days: int = 60  # a cluster spans at most this many days of publication: a happening, not a topic
@@ -61,6 +62,10 @@ class Params:
     w_dates: float = 0.6
     who_chars: int = 300  # the first lines, whose names say who the happening is about
     who_penalty: float = 0.3  # similarity lost when each of two reports leads with a name the other never gives
+    main_penalty: float = 0.25  # similarity lost when one report's main participant is a name the other never gives
+    main_idf: float = 3.0  # a main participant's name has a word at least this rare (not "police", "john")
+    year_penalty: float = 0.25  # link lost between a dated group and an undated one whose texts name other years
+    year_gap: int = 2  # ... none later than this many years before the dated group's publication (or a later one)
     zipf_top: float = 7.0  # IDF of a word = zipf_top - its Zipf frequency in English (0 for the commonest)
 
 
@@ -79,16 +84,20 @@ class Profile:
     days: list[str] = field(default_factory=list)  # the calendar days (YYYY-MM-DD) the text names
     who: list[str] = field(default_factory=list)  # the rarest word of each name the title or first lines give
     first: int | None = None  # the first publication day of its cluster when it joined (set by the store)
+    main: list[str] = field(default_factory=list)  # its main participant: the rarest word of the most named person
+    year: int | None = None  # an undated article: the latest year its text names (it was written that year or later)
 
     def to_dict(self) -> dict:
         return {"article_id": self.article_id, "story_id": self.story_id, "vector": self.vector,
-                "keys": self.keys, "day": self.day, "days": self.days, "who": self.who, "first": self.first}
+                "keys": self.keys, "day": self.day, "days": self.days, "who": self.who, "first": self.first,
+                "main": self.main, "year": self.year}
 
     @classmethod
     def from_dict(cls, data: dict) -> Profile:
         return cls(article_id=data["article_id"], story_id=data["story_id"], vector=dict(data["vector"]),
                    keys=list(data["keys"]), day=data.get("day"), days=list(data.get("days") or []),
-                   who=list(data.get("who") or []), first=data.get("first"))
+                   who=list(data.get("who") or []), first=data.get("first"), main=list(data.get("main") or []),
+                   year=data.get("year"))
 
 
 @dataclass(slots=True)
@@ -114,6 +123,7 @@ class Decision:
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d+(?:[.,]\d+)?", re.UNICODE)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^\d{4}(?:$|-\d)")  # a resolved date that names its year: 2008, 2008-12, 2008-12-14
 _PLACE_TYPES = {"GPE", "LOC", "FAC", "NORP"}
 _ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"}
 
@@ -282,6 +292,7 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
     blocks.append((p.w_terms, {k: v for k, v in terms.items() if v > 0}))
     ents: dict[str, float] = {}
     who: set[str] = set()
+    named: Counter[str] = Counter()  # person (rarest word) -> how often the text names them, +2 in the title
     head = (article.title or "").casefold()
     for e in article.entities:
         if e.type not in _ENTITY_TYPES or not (e.name or "").strip():
@@ -292,9 +303,12 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
         rarity = max(_idf(w, p.zipf_top, lang) for w in words)
         if rarity <= 0:
             continue
-        if e.type not in _PLACE_TYPES and (any(m.start < p.who_chars for m in e.mentions)
-                                           or (head and e.name.casefold() in head)):
-            who.add(max(words, key=lambda w: (_idf(w, p.zipf_top, lang), w)))
+        titled = bool(head) and e.name.casefold() in head
+        if e.type not in _PLACE_TYPES and (titled or any(m.start < p.who_chars for m in e.mentions)):
+            rarest = max(words, key=lambda w: (_idf(w, p.zipf_top, lang), w))
+            who.add(rarest)
+            if e.type == "PERSON" and rarity >= p.main_idf:
+                named[rarest] += len(e.mentions) + (2 if titled else 0)
         key = "e:" + " ".join(words)
         ents[key] = ents.get(key, 0.0) + (1.0 + math.log(max(1, len(e.mentions)))) * rarity
     blocks.append((p.w_entities, ents))
@@ -317,8 +331,13 @@ def profile(article: Article, *, params: Params = DEFAULT) -> Profile:
     norm = math.sqrt(sum(v * v for _, v in ranked)) or 1.0
     vector = {k: round(v / norm, 5) for k, v in ranked}  # what the store keeps and reads back per candidate
     keys = [k for k, _ in ranked][: p.n_keys]
+    top = max(named.values(), default=0)
+    main = sorted(w for w, n in named.items() if n == top and n >= 2 and w in tf)  # named twice at least
+    day = _day_ordinal(article.published)
+    years = [int(d.value[:4]) for d in article.dates if _YEAR.match(d.value or "")] if day is None else []
     return Profile(article_id=article.id, story_id=article.story_id, vector=vector, keys=keys,
-                   day=_day_ordinal(article.published), days=days, who=sorted(w for w in who if w in tf))
+                   day=day, days=days, who=sorted(w for w in who if w in tf), main=main,
+                   year=max(years) if years else None)
 
 
 def similarity(a: Profile, b: Profile) -> float:
@@ -385,7 +404,12 @@ def assign(new: list[Profile], found: list[list[Candidate]], *, params: Params =
     sim = _pairwise(items)
     if p.who_penalty > 0:
         sim *= 1.0 - p.who_penalty * _who_conflicts(items)
-    merges = _average_link(sim, units, has_new, p.join, span=span, max_span=p.max_span_days)
+    if p.main_penalty > 0:
+        sim *= 1.0 - p.main_penalty * _main_conflicts(items)
+    named = [max((items[i].year for i in idx if items[i].day is None and items[i].year is not None), default=None)
+             for idx in units]
+    merges = _average_link(sim, units, has_new, p.join, span=span, max_span=p.max_span_days,
+                           join_single=p.join_single, named=named, year_gap=p.year_gap, year_penalty=p.year_penalty)
     # name each final group: its stored cluster with the most retrieved members, else its first new story's id
     out = []
     group_of = {u: g for g, members in enumerate(merges) for u in members}
@@ -455,6 +479,27 @@ def _who_conflicts(items: list[Profile]) -> np.ndarray:
     return (one_way & one_way.T).astype(float)
 
 
+def _main_conflicts(items: list[Profile]) -> np.ndarray:
+    """1 where one report's main participant (``Profile.main``) is a name the other never gives: two
+    reports of one arrest, one fight, one firing name its protagonist; a look-alike has another one (another
+    arrested player, another challenger).  One way suffices (the other report may recall the first
+    happening's protagonist, "the team's second arrest this month")."""
+    words = {w: i for i, w in enumerate(sorted({w for prof in items for w in prof.main}))}
+    n = len(items)
+    if not words:
+        return np.zeros((n, n))
+    main = np.zeros((n, len(words)))
+    has = np.zeros((n, len(words)))
+    for r, prof in enumerate(items):
+        for w in prof.main:
+            main[r, words[w]] = 1.0
+        for w in words:
+            if w in prof.vector:
+                has[r, words[w]] = 1.0
+    missing = main.sum(axis=1)[:, None] - main @ has.T > 0  # i's main participant that j never gives
+    return (missing | missing.T).astype(float)
+
+
 def _group_score(sim: np.ndarray, idx: list[int]) -> float:
     if len(idx) < 2:
         return 0.0
@@ -463,13 +508,26 @@ def _group_score(sim: np.ndarray, idx: list[int]) -> float:
 
 
 def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], join: float, *,
-                  span: list[tuple[int, int] | None], max_span: int) -> list[list[int]]:
-    """Merge units (lists of item indexes) by average link while the best pair reaches ``join``,
-    holds a new article and would not span more than ``max_span`` days (``span``: each unit's first
-    and last day, None when undated); returns the final groups as lists of unit indexes."""
+                  span: list[tuple[int, int] | None], max_span: int, join_single: float | None = None,
+                  named: list[int | None] | None = None, year_gap: int = 2,
+                  year_penalty: float = 0.0) -> list[list[int]]:
+    """Merge units (lists of item indexes) by average link while a pair reaches its bar (``join``;
+    ``join_single`` for one lone article and a group of several), holds a new article and would not
+    span more than ``max_span`` days (``span``: each unit's first and last day, None when undated); the
+    pair that clears its bar by most merges first.  Returns the final groups as lists of unit indexes.
+
+    ``named``: each unit's latest year named by its undated articles.  A unit with dated articles and
+    one whose undated articles name a later year than its last publication, or none later than
+    ``year_gap`` years before its first, lose ``year_penalty`` of their link: reports of one happening
+    name its year, or a recent one (the year an undated article was written is at least the latest it
+    names, and rarely much later)."""
     n = len(units)
+    join_single = join if join_single is None else join_single
     lo = np.array([s[0] if s else np.nan for s in span], dtype=float)
     hi = np.array([s[1] if s else np.nan for s in span], dtype=float)
+    first_year = np.array([date.fromordinal(s[0]).year if s else np.nan for s in span], dtype=float)
+    last_year = np.array([date.fromordinal(s[1]).year if s else np.nan for s in span], dtype=float)
+    latest = np.array([np.nan if y is None else y for y in (named or [None] * n)], dtype=float)
     size = np.array([len(u) for u in units], dtype=float)
     g = np.zeros((n, len(sim)))
     for u, idx in enumerate(units):
@@ -484,9 +542,16 @@ def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], 
         width = np.fmax(hi[:, None], hi[None, :]) - np.fmin(lo[:, None], lo[None, :])
         allowed = (alive[:, None] & alive[None, :] & (newness[:, None] | newness[None, :])
                    & ~(width > max_span))  # NaN (undated) never blocks
-        cand = np.where(allowed, link, -np.inf)
-        a, b = np.unravel_index(int(np.argmax(cand)), cand.shape)
-        if cand[a, b] < join:
+        score = link
+        if year_penalty > 0:
+            with np.errstate(invalid="ignore"):  # NaN (no dated or no undated article) never conflicts
+                clash = (last_year[:, None] < latest[None, :]) | (first_year[:, None] - latest[None, :] >= year_gap)
+            score = link * (1.0 - year_penalty * (clash | clash.T))
+        single = size == 1
+        bar = np.where(single[:, None] != single[None, :], join_single, join)
+        margin = np.where(allowed & (score >= bar), score - bar, -np.inf)
+        a, b = np.unravel_index(int(np.argmax(margin)), margin.shape)
+        if not np.isfinite(margin[a, b]):
             break
         a, b = min(a, b), max(a, b)
         total[a, :] += total[b, :]
@@ -499,6 +564,8 @@ def _average_link(sim: np.ndarray, units: list[list[int]], has_new: list[bool], 
         link[b, :] = link[:, b] = -np.inf
         newness[a] = newness[a] or newness[b]
         lo[a], hi[a] = np.fmin(lo[a], lo[b]), np.fmax(hi[a], hi[b])
+        first_year[a], last_year[a] = np.fmin(first_year[a], first_year[b]), np.fmax(last_year[a], last_year[b])
+        latest[a] = np.fmax(latest[a], latest[b])
         groups[a] += groups[b]
         groups[b] = []
     return [grp for u, grp in enumerate(groups) if alive[u]]
