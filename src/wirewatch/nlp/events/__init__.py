@@ -24,18 +24,18 @@ from __future__ import annotations
 import logging
 
 from ...records import Article, Event, Mention
-from .assertion import assertion, clause_asserted, history, words
+from .assertion import assertion, clause_asserted, habitual, history, words
 from .merge import merge_mentions
 from .shown import MIN_CONFIDENCE, is_shown, split_shown
 from .actors import normalise_actor
 from .resolve import ArticleIndex, crowd_event, resolve_actor, state_agent
 from .args import (clause_verb, is_passive, noun_arguments, not_an_agent, object_noun, security_subject,
-                         verb_arguments)
+                   verb_arguments)
 from .clauses import governing, governor, place_rank
 from .context import background_date, nearest
 from .keys import event_key
 from .links import DISASTERS, Found, link, victims
-from .triggers import candidate_tokens, default_type, event_noun, is_event_word, refers_back, trigger_type
+from .triggers import candidate_tokens, default_type, event_noun, figurative, is_event_word, refers_back, trigger_type
 from .classify import best_type, classify_event_type, cue_spans, type_scores
 
 log = logging.getLogger(__name__)
@@ -287,8 +287,8 @@ def _trigger_events(sent, ctx: ArticleIndex, scores: dict[str, float], country: 
         if refers_back(tok) and not _own_details(tok):
             continue
         status, penalty = assertion(tok)
-        if status is None:
-            continue
+        if status is None or plover in _VERBAL and habitual(tok):
+            continue  # (talks held "once a year" are a habit; attacks "every night" are still news)
         is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
         if is_verb and not_an_agent(tok, plover, scores):
             ctx.disaster_caused = True  # the casualties are the disaster's: it is reported below
@@ -347,9 +347,13 @@ def _type_only_event(sent, ctx: ArticleIndex, scores: dict[str, float], etype: s
     start, end = _sentence_bounds(sent, tok.idx if tok is not None else sent.start_char + len(sent.text) // 2)
     source = target = None
     spans: tuple = ()
-    if tok is not None and etype == "DIPLO" and (tok.pos_ == "ADV" or _names_people(tok) and _described(tok)):
+    if tok is not None and etype == "DIPLO" and (tok.pos_ == "ADV" or _names_people(tok) and _described(tok)
+                                                  or _only_role_nouns(sent, etype)):
         return None  # "a soldier and a diplomat", "Dr X, consultant in", "diplomatically": a title or a
-        # manner, no meeting (agent nouns of acts - "rioters", "kidnappers" - do say something happened)
+        # manner, no meeting; "our envoys are ready", "the ambassador said": people, not what they did
+        # (agent nouns of acts - "rioters", "kidnappers" - do say something happened)
+    if tok is not None and tok.pos_ == "VERB" and figurative(tok):
+        return None  # "the committees sanction funds": the cue word in another sense
     if tok is not None:
         verb = tok if tok.pos_ in ("VERB", "AUX") else clause_verb(tok)
         status, penalty = assertion(tok)
@@ -424,6 +428,32 @@ def _names_people(tok) -> bool:
         return False
     low = tok.lower_
     return low.endswith(_PERSON_SUFFIXES) and len(low) > 5
+
+
+def _only_role_nouns(sent, etype: str) -> bool:
+    """Whether every cue of a type in the sentence is a noun naming people by office that is the
+    subject of its clause ("our envoys are ready to travel"): who acts, not what they did (a verb of
+    the act would be a trigger).  Office holders something is done to ("the ambassador was
+    summoned") do report an act."""
+    doc = sent.doc
+    roots = []
+    for s, e in cue_spans(sent.text, etype):
+        span = doc.char_span(sent.start_char + s, sent.start_char + e, alignment_mode="expand")
+        if span is not None:
+            roots.append(span.root)
+    return bool(roots) and all(_role_noun(r) and r.dep_ in ("nsubj", "poss", "appos", "attr", "compound")
+                               for r in roots)
+
+
+def _role_noun(tok) -> bool:
+    """A noun naming people by their office ("envoys", "the ambassador", "diplomats"), which says who
+    someone is, not that anything happened."""
+    if tok.pos_ not in ("NOUN", "PROPN") or is_event_word(tok):
+        return False
+    from .actors import tables
+
+    words = tables().sector_words
+    return bool(words.get(tok.lower_) or words.get(tok.lemma_.lower())) or _names_people(tok)
 
 
 def _described(tok) -> bool:

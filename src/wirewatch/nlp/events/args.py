@@ -231,9 +231,9 @@ def noun_arguments(tok, pl: str, cue: str | None = None):
                            and g.ent_type_ in ("GPE", "NORP", "ORG")), None)
     for c in tok.children:
         if source is None and c.dep_ in ("poss", "amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
-            if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP") and state_actor(c.text) is None \
-                    and c.lower_ not in tables().demonyms:
-                continue  # "the Gujarat riots", "the Idlib offensive": a town or province is where, not who
+            if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP") and c.lower_ not in tables().demonyms and (
+                    state_actor(c.text) is None or c.lower_ in tables().capitals and c.lower_ not in tables().names):
+                continue  # "the Gujarat riots", "the Idlib offensive", "the Paris attacks": where, not who
             source = c
         elif source is None and c.dep_ == "poss" and c.pos_ == "PROPN":
             source = c  # "Nordland's assault": the possessor of an act is its agent

@@ -5,7 +5,7 @@ the trigger up its clause and the clauses that govern it (controlled verbs, comp
 adverbial clauses; for a noun, the verb it belongs to), we look for:
 
 - negation: a ``neg`` dependent ("did not attack"), a negative determiner on a noun ("no major
-  battles"), "never", "without", "failed to";
+  battles"), "never", "without", "failed to", a subject that is no one ("nobody was hurt");
 - modality: modal auxiliaries ("could help", "would be ashamed"); "will"/"shall" and verbs of
   plan and intent ("plans to", "vowed to", "is set to", "threatened to") make the event *planned*;
 - conditionals and concessive hypotheticals: a clause introduced by "if", "unless", "whether",
@@ -29,7 +29,7 @@ from importlib import resources
 from ..docutil import sentence
 from .clauses import governor
 
-__all__ = ["assertion", "clause_asserted", "history", "words", "lemma_of"]
+__all__ = ["assertion", "clause_asserted", "history", "habitual", "words", "lemma_of"]
 
 # climbing stops at these dependencies: a relative clause or an apposition says something else
 _CLIMB = {"xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "attr", "oprd",
@@ -74,9 +74,31 @@ def _contrasted(cur, head) -> bool:
 
 
 def _negated(tok) -> bool:
+    """A negated clause: "did not attack", "never met"; or a clause whose subject is no one ("no member
+    visits the gardens", "nobody was arrested", "none of the soldiers were hurt")."""
     w = words()
     for c in tok.children:
         if c.dep_ == "neg" or c.lower_ in w["negators"] and c.dep_ in ("advmod", "det", "neg"):
+            return True
+        if c.dep_ in ("nsubj", "nsubjpass") and tok.pos_ in ("VERB", "AUX") and (
+                c.lower_ in ("nobody", "none", "no-one")
+                or c.lower_ == "one" and any(g.lower_ == "no" for g in c.children)
+                or any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)):
+            return True
+    return False
+
+
+def habitual(tok) -> bool:
+    """A present-tense verb said to happen regularly ("the committee meets once a year", "they
+    usually visit in June"): a habit, not a happening (the caller decides for which events: attacks
+    "every night" are still news)."""
+    if tok.tag_ not in ("VBZ", "VBP"):
+        return False
+    freq = words()["frequency_words"]
+    for c in tok.children:
+        if c.dep_ == "advmod" and c.lower_ in freq:
+            return True
+        if c.dep_ in ("npadvmod", "advmod", "prep") and any(g.lower_ in freq for g in c.subtree):
             return True
     return False
 

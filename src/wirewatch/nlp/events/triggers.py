@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = ["lexicon", "trigger_type", "irrealis_verb", "skip_trigger", "refers_back", "intended", "LIGHT",
-           "default_type", "event_noun", "is_event_word"]
+           "default_type", "event_noun", "is_event_word", "figurative"]
 
 _HYPOTHETICAL = {"could", "would", "might", "may", "can", "should", "must", "will"}
 LIGHT = {"launch", "stage", "carry", "hold", "conduct", "mount", "begin", "start", "lead", "sign", "reach", "announce"}
@@ -94,11 +94,46 @@ def _particle(tok) -> str | None:
     return None
 
 
+def _in_name(tok) -> bool:
+    """A word inside an organisation's or a work's name that is not its head ("Stop the War
+    Coalition", "the Campaign Against Violence"): the name is of a body, not of an event."""
+    if tok.ent_type_ not in ("ORG", "WORK_OF_ART", "FAC", "PRODUCT", "LAW"):
+        return False
+    doc = tok.doc
+    lo = tok.i
+    while lo > 0 and doc[lo].ent_iob_ == "I":
+        lo -= 1
+    hi = tok.i + 1
+    while hi < len(doc) and doc[hi].ent_iob_ == "I":
+        hi += 1
+    return hi - lo > 1 and doc[lo:hi].root.i != tok.i
+
+
+def _in_title(tok) -> bool:
+    """A capitalised noun inside a sentence that depends on another capitalised word of the name it is
+    part of ("the Centre for the Study of Radicalisation and Political Violence"): a word of a name,
+    no event.  The head word of a name still names what it is ("the Nuclear Forces Treaty" is an
+    agreement), and prose in title case (a headline) says nothing this way."""
+    if tok.pos_ not in ("NOUN", "PROPN") or not tok.is_title or tok.is_sent_start:
+        return False
+    head = tok.head
+    if head.pos_ == "ADP" and head.head.i != head.i:
+        head = head.head  # "Study of Violence"
+    if head.i == tok.i or not head.is_title or head.is_sent_start or head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    from ..docutil import sentence
+
+    words = [t for t in sentence(tok) if t.is_alpha]
+    return sum(t.is_title for t in words) * 2 < len(words)
+
+
 def _not_a_trigger(tok) -> bool:
     """Words that look like triggers but are not events here: participles used as adjectives ("the
     liberated areas"), dates ("march 15"), "ask" as a question ("asked him if ...")."""
     if tok.dep_ == "amod" or tok.ent_type_ in ("DATE", "TIME"):
         return True
+    if _in_title(tok) or _in_name(tok):
+        return True  # "the Centre for the Study of Political Violence": a word of a name, no event
     if tok.tag_ in ("VBN", "VBD", "JJ") and any(c.dep_ == "det" and c.lower_ in ("the", "those") for c in tok.children):
         return True  # "carried the wounded to the clinic": a participle used as a noun names people
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
@@ -110,6 +145,11 @@ def _not_a_trigger(tok) -> bool:
     if tok.lemma_.lower() == "ask" and not any(c.dep_ in ("xcomp", "prep") or (c.dep_ == "dobj" and c.pos_ == "NOUN")
                                                 for c in tok.children):
         return True
+    return _figurative(tok)
+
+
+def figurative(tok) -> bool:
+    """Whether a verb is used in a sense that reports no interaction (see :func:`_figurative`)."""
     return _figurative(tok)
 
 
@@ -144,7 +184,8 @@ def _figurative(tok) -> bool:
         return False
     w = words()
     lemma = tok.lemma_.lower()
-    pl = lexicon()["verbs"].get(lemma)
+    part = _particle(tok)
+    pl = lexicon()["particles"].get(part) if part else lexicon()["verbs"].get(lemma)
     objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
     if pl == "CONCEDE" and any(o.lemma_.lower() in w["information_nouns"] or o.lower_ in w["information_nouns"]
                                for o in objects):
@@ -173,6 +214,20 @@ def _figurative(tok) -> bool:
     if lemma == "ask" and tok.dep_ == "advcl" and tok.tag_ in ("VBN", "VBD") and not any(
             c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "xcomp") for c in tok.children):
         return True
+    if pl == "REJECT" and any(c.dep_ == "xcomp" and (c.lemma_.lower() in w["speech_acts"] or any(
+            g.dep_ == "auxpass" for g in c.children) and c.lemma_.lower() in ("name", "identify"))
+            for c in tok.children):
+        return True  # "refused to comment", "declined to be named": silence, not a rejection
+    if lemma == "plead" and any(c.lower_ in ("guilty", "innocent") for c in tok.children):
+        return True  # "pleaded guilty": a plea in court, no request
+    if pl == "PROTEST" and lemma == "demonstrate" and any(c.dep_ in ("ccomp", "advcl") for c in tok.children):
+        return True  # "the massacre demonstrated that security has collapsed": showing
+    if pl in ("COERCE", "SUPPORT") and any(
+            o.lemma_.lower() in w["business_objects"] or o.lower_ in w["business_objects"] for o in objects):
+        return True  # "took over the firm", "supports older devices": business senses
+    if lemma == "sanction" and any(o.lemma_.lower() in w["money_objects"] or o.lower_ in w["money_objects"]
+                                   for o in objects):
+        return True  # "the committees sanction funds": approving spending
     return False
 
 
@@ -228,15 +283,17 @@ def trigger_type(tok) -> tuple[str | None, str | None]:
             return lex["particles"][part], part
         objects = lex["object_nouns"].get(lemma)
         if objects:
-            for c in tok.children:
-                if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in objects:
-                    pl = objects[c.lemma_.lower()]
+            for c in tok.children:  # the object as the list spells it: lemma or form ("sanctions")
+                key = c.lemma_.lower() if c.lemma_.lower() in objects else c.lower_
+                if c.dep_ in ("dobj", "nsubjpass") and key in objects:
+                    pl = objects[key]
                     return (pl, f"{tok.text} {c.text}") if pl else (None, None)
             for c in tok.children:
                 if c.dep_ == "prt":
                     for cc in tok.children:
-                        if cc.dep_ == "dobj" and cc.lemma_.lower() in objects:
-                            return objects[cc.lemma_.lower()], f"{tok.text} {c.text} {cc.text}"
+                        key = cc.lemma_.lower() if cc.lemma_.lower() in objects else cc.lower_
+                        if cc.dep_ == "dobj" and key in objects:
+                            return objects[key], f"{tok.text} {c.text} {cc.text}"
         if lemma in lex.get("personnel_verbs", ()) and _personnel_subject(tok):
             return lex["personnel_verbs"][lemma], tok.text  # "American troops would leave Syria"
         pl = lex["verbs"].get(lemma)
