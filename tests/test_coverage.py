@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from wirewatch import coverage as cov
@@ -139,6 +140,93 @@ def test_reports_leading_with_names_the_other_never_gives_are_look_alikes():
     assert decisions[0].coverage_id != decisions[2].coverage_id
     off = cov.assign(p, [[] for _ in p], params=cov.Params(join=0.35, who_penalty=0.0))
     assert len({d.coverage_id for d in off}) == 1
+
+
+ARRESTS = [  # one team, two players arrested on the same charge weeks apart; the later reports recall the first
+    ("a", "Torvel Ransby arrested on suspicion of drunk driving",
+     "Wingback Torvel Ransby of the Harnwick Gulls was arrested on suspicion of drunk driving early Tuesday. "
+     "Ransby was stopped on the coast road and booked at the county jail. The Gulls said Ransby will play."),
+    ("a", "Gulls' Ransby faces drunk driving charge",
+     "The Harnwick Gulls wingback Torvel Ransby faces a drunk driving charge after officers stopped him on the "
+     "coast road on Tuesday. Ransby was released on bail; the Gulls will not suspend him."),
+    ("b", "Second Gulls player arrested: Dane Okafor held on drunk driving suspicion",
+     "Harnwick Gulls lineman Dane Okafor was arrested on suspicion of drunk driving on Sunday, the team's "
+     "second such arrest this season after Torvel Ransby. Okafor was booked at the county jail. Okafor's "
+     "agent said he would fight the charge."),
+    ("b", "Okafor arrest embarrasses the Gulls",
+     "Dane Okafor, the Gulls lineman, was held overnight after his drunk driving arrest on Sunday. The Gulls "
+     "said Okafor would meet the coach; Okafor has not commented."),
+]
+
+
+def mentioned(name: str, text: str, words: list[str]) -> Entity:
+    """A PERSON with a mention at each place the text gives the name or one of its words."""
+    import re
+
+    spans = [m.span() for m in re.finditer("|".join(map(re.escape, [name, *words])), text)]
+    return Entity(name=name, type="PERSON", mentions=[Mention(text[s:e], s, e) for s, e in spans])
+
+
+def test_reports_whose_protagonist_the_other_never_names_are_look_alikes():
+    arts = []
+    for i, (g, title, text) in enumerate(ARRESTS):
+        a = article(title, text, published="2031-05-10" if g == "a" else "2031-05-24", source=f"{g}{i}.html")
+        a.entities = [mentioned(n, text, [n.split()[-1]]) for n in ("Torvel Ransby", "Dane Okafor") if n in text]
+        a.dates, a.story_id = [], f"s{i}"
+        arts.append(a)
+    p = [cov.profile(a) for a in arts]
+    assert p[0].main == p[1].main == ["torvel"] and p[2].main == p[3].main == ["okafor"]  # each name's rarest word
+    conflicts = cov._main_conflicts(p)
+    assert conflicts[0, 1] == 0 and conflicts[2, 3] == 0
+    # the second arrest's report recalls the first player: one way is enough
+    assert conflicts[0, 2] == conflicts[2, 0] == 1 and conflicts[1, 3] == 1
+    params = cov.Params(join=0.3, join_single=0.3, who_penalty=0.0)
+    decisions = cov.assign(p, [[] for _ in p], params=params)
+    assert decisions[0].coverage_id == decisions[1].coverage_id != decisions[2].coverage_id
+    assert decisions[2].coverage_id == decisions[3].coverage_id
+    off = cov.assign(p, [[] for _ in p], params=cov.Params(join=0.3, join_single=0.3, who_penalty=0.0,
+                                                           main_penalty=0.0))
+    assert len({d.coverage_id for d in off}) == 1
+
+
+def test_an_undated_report_is_dated_by_the_latest_year_it_names():
+    a = article("Harbour strike ends", "The strike that began in 2027 ended after the 2029 talks.",
+                published="2031-03-04", source="y.html")
+    assert cov.profile(a).year is None  # dated by its publication
+    a.published = None
+    a.dates = [DateExpr(text="2027", value="2027", start=23, end=27), DateExpr(text="2029", value="2029-05",
+                                                                               start=43, end=47)]
+    assert cov.profile(a).year == 2029
+
+
+def test_an_undated_group_that_names_other_years_than_a_dated_groups_is_kept_apart():
+    from datetime import date
+
+    day = date(2034, 6, 1).toordinal()
+    sim = np.array([[1.0, 0.2], [0.2, 1.0]])
+
+    def groups(named_year: int | None) -> int:
+        return len(cov._average_link(sim, [[0], [1]], [True, True], 0.18, span=[(day, day), None], max_span=60,
+                                     named=[None, named_year], year_gap=2, year_penalty=0.25))
+
+    assert groups(None) == 1  # names no year: nothing to conflict with
+    assert groups(2034) == 1 and groups(2033) == 1  # its year, or the one before
+    assert groups(2031) == 2  # written in 2031 or later, and naming nothing since: another year's happening
+    assert groups(2036) == 2  # names a year after the dated group's last publication
+
+
+def test_a_lone_report_joins_a_group_at_a_lower_bar_than_two_groups_merge():
+    sim = np.full((4, 4), 0.15)  # every link across the two pairs at 0.15: above join_single, below join
+    sim[0, 1] = sim[1, 0] = sim[2, 3] = sim[3, 2] = 0.6
+    np.fill_diagonal(sim, 1.0)
+
+    def groups(units: list[list[int]], has_new: list[bool]) -> int:
+        return len(cov._average_link(sim, units, has_new, 0.18, span=[None] * len(units), max_span=60,
+                                     join_single=0.13))
+
+    assert groups([[0, 1], [2]], [False, True]) == 1  # a stored group of two and one new report: it joins
+    assert groups([[0, 1], [2, 3]], [False, True]) == 2  # a stored group and a new group of two: apart
+    assert groups([[0], [2]], [True, True]) == 2  # two lone reports need the full bar
 
 
 def test_a_copy_of_a_stored_story_takes_its_cluster():
