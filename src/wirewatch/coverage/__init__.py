@@ -22,7 +22,14 @@ runs it inside the store's write transaction, after NLP and before the articles 
   grow with the store), and clusters them by average link: the mean similarity of all pairs, so one
   look-alike report does not pull an article into another happening's cluster.  Stored clusters are
   units that are never split; an article that joins two of them merges them (the store records the
-  merge).
+  merge).  A lone article joins a group at a lower bar (``join_single``) than two groups need to merge:
+  a wrong merge of two groups costs far more than one misplaced report.
+* Look-alike happenings (two fights of one champion, two arrests in one team, one election in two
+  years) share most of their words; three signals keep them apart: each report leads with a name the
+  other never gives (``who``); one report's protagonist, the person its lead names most, is a name the
+  other never gives (``main``); a group of dated reports and a group of undated ones whose texts name
+  a later year, or none since a few years before (an undated report is written no earlier than the
+  latest year it names, and news names the current or a recent year).
 """
 
 from __future__ import annotations
