@@ -146,3 +146,20 @@ def test_a_name_after_a_verb_of_saying_is_a_person_for_a_later_pronoun():
     text = ("C'est une nouvelle mode sur les réseaux sociaux, explique Ronke. Les jeunes se filment en pyjama. "
             "« Ils se maquillent pour rester à la maison », dit-elle en riant.")
     assert "Ronke" in _speaker_of(text, "Ils se maquillent")
+
+
+def test_a_feminine_pronoun_never_goes_to_a_man_the_article_shows_as_one():
+    text = ("« Les routes sont coupées », a expliqué Moussa Traoré, un commerçant de Mopti. Sa voisine vend du "
+            "poisson au marché depuis vingt ans. « Je n'ai plus de clients », raconte-t-elle.")
+    assert "Traoré" not in (_speaker_of(text, "Je n'ai plus") or "")
+    assert "Traoré" in _speaker_of(text, "Les routes")
+
+
+@pytest.mark.parametrize(("text", "name", "gender"), [
+    ("Moussa Traoré, un commerçant de Mopti, attend depuis lundi.", "Moussa Traoré", "m"),
+    ("Awa Bâ, une ancienne ministre, attend depuis lundi.", "Awa Bâ", "f"),
+    ("Ali Koné, la semaine dernière, attendait encore.", "Ali Koné", None),
+])
+def test_the_article_of_an_apposed_title_shows_the_gender(text, name, gender):
+    ents = [Entity(name=name, type="PERSON", mentions=[Mention(name, 0, len(name))])]
+    assert speakers.person_genders(text, ents, "fr").get(name) == gender

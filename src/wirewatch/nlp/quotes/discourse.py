@@ -340,10 +340,15 @@ def _nearest_person(doc: Any, article: Article, at: int, quotes: list[Quote],
     lex = _lex(doc)
     tok = doc[_token_at(doc, at)] if _token_at(doc, at) < len(doc) else None
     pronoun = tok.lower_ if tok is not None and tok.lower_ in lex.pronouns else None
+    want = _GENDER.get(lex.pronoun_gender.get(pronoun or "", "")) if lex.pronoun_salience else None
+
+    def agrees(name: str | None) -> bool:  # "elle" is not a man the article shows as one
+        return want is None or resolver.genders.get(name or "") in (None, want)
+
     ante = _antecedent(doc, at, lex, pronoun)
     if ante is not None:
         name, _ = _resolve(resolver, _name_end(ante))
-        if name:
+        if name and agrees(name):
             best = (ante.idx + len(ante.text), name)
     if pronoun is not None:
         named = _person_mention_before(doc, article, at, resolver, pronoun)
@@ -354,7 +359,7 @@ def _nearest_person(doc: Any, article: Article, at: int, quotes: list[Quote],
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
     for q in reversed(quotes):
-        if q.speaker and _named(q.speaker):
+        if q.speaker and _named(q.speaker) and agrees(q.speaker):
             pos = q.speaker_mention.end if q.speaker_mention is not None and q.speaker_mention.end <= at else q.end
             if best is None or pos > best[0]:
                 best = (pos, q.speaker)
@@ -362,8 +367,9 @@ def _nearest_person(doc: Any, article: Article, at: int, quotes: list[Quote],
     if best is None or at - best[0] >= 1500:
         # no person-like subject nor named speaker nearby ("Le monde de David Harris ... il a
         # développé"): the latest person the text names, in any role, else the one the story follows
-        named = _latest_person(doc, article, at)
-        return named or _salient_name(article, at)
+        named = _latest_person(doc, article, at, keep=agrees)
+        salient = _salient_name(article, at)
+        return named or (salient if agrees(salient) else None)
     return best[1]
 
 
@@ -408,11 +414,12 @@ def _is_cue_word(tok: Any, lex: Lexicon) -> bool:
     return tok.lemma_.lower() in lex.cue_lemmas or tok.lower_ in lex.cue_forms
 
 
-def _latest_person(doc: Any, article: Article, at: int, *, since: int = -1) -> str | None:
-    """The canonical name of the latest PERSON mention between ``since`` and ``at``, outside quotes."""
+def _latest_person(doc: Any, article: Article, at: int, *, since: int = -1, keep: Any = None) -> str | None:
+    """The canonical name of the latest PERSON mention between ``since`` and ``at``, outside quotes
+    (of a person ``keep(name)`` accepts, when given)."""
     best: tuple[int, str] | None = None
     for e in article.entities:
-        if e.type != "PERSON":
+        if e.type != "PERSON" or (keep is not None and not keep(e.name)):
             continue
         for m in e.mentions:
             if since <= m.start and m.end <= at and not _quoted(doc, m.start) and (best is None or m.start > best[0]):

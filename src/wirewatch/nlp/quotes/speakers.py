@@ -15,6 +15,8 @@ from typing import Any
 
 from ...records import Article, Mention, Quote
 from ..entities import lexicon as L
+from ..entities.context import rules as entity_rules
+from .lexicon import lexicon
 from ..docutil import sentence  # noqa: F401  (re-exported: quotes uses speakers.sentence)
 
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "his", "their"})
@@ -68,6 +70,9 @@ def person_genders(text: str, entities: list[Any], lang: str = L.DEFAULT) -> dic
     is named (a clear majority of them)."""
     hon = L.honorifics(lang)
     gender = L.pronouns(lang)[0]
+    names = entity_rules(lang) or {}
+    appos, roles = names.get("apposition_gender", {}), names.get("role_words", frozenset())
+    plural = lexicon(lang).pronoun_number
     people = [e for e in entities if e.type == "PERSON"]
     starts = sorted(m.start for e in people for m in e.mentions)
     out: dict[str, str] = {}
@@ -78,12 +83,17 @@ def person_genders(text: str, entities: list[Any], lang: str = L.DEFAULT) -> dic
             if before and hon.get(before[-1]):
                 votes[hon[before[-1]]] += 5
                 continue
+            app = _APPOSED.match(text, m.end, m.end + 60) if appos else None
+            if app is not None and app.group(1).lower() in appos \
+                    and roles & {w.lower() for w in app.group(2).split()}:  # "Moussa Traoré, un commerçant"
+                votes[appos[app.group(1).lower()]] += 3
+                continue
             nxt = bisect.bisect_right(starts, m.start)
             stop = min(starts[nxt] if nxt < len(starts) else len(text), m.end + 200)
             for w in _WORD.findall(text[m.end:stop]):
                 w = w.lower()
                 w = w if w in gender else w.replace("’", "'").rsplit("'", 1)[-1]  # elided: "qu'elle", "s'il"
-                if w in gender:
+                if w in gender and plural.get(w) != "Plur":  # "ils" says nothing of one person's gender
                     votes[gender[w]] += 1
                     break
         if votes["m"] != votes["f"] and max(votes.values()) >= 1 and min(votes.values()) * 3 <= max(votes.values()):
@@ -92,6 +102,7 @@ def person_genders(text: str, entities: list[Any], lang: str = L.DEFAULT) -> dic
 
 
 _WORD = re.compile(r"[\w’']+")
+_APPOSED = re.compile(r",\s+(\w+)\s+((?:[\w-]+\s+)?[\w-]+)")  # ", une ancienne ministre"
 
 
 def settle(quotes: list[Quote], article: Article, lang: str | None = None) -> list[Quote]:
