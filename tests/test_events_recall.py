@@ -100,3 +100,29 @@ def test_subject_by_word_order_when_lowercased_copy_is_misparsed(nlp):
 def test_a_resolution_acts_for_whoever_adopted_it(nlp):
     ev = _one(nlp, "The council adopted a resolution that condemned the attack on the market.", "ACCUSE")
     assert ev.source is not None and ev.source.name == "council"
+
+
+# issue 11, session 6: more ways of blaming (sentences written for these tests)
+
+def test_holding_someone_responsible_is_an_accusation(nlp):
+    text = "The opposition leader, Mara Velic, held the interior minister responsible for the riots in Aro."
+    evs = [e for e in extract_events(nlp(text), Article(source="t", text=text, published="2025-03-12"))
+           if e.plover == "ACCUSE"]
+    assert evs and evs[0].target is not None and "minister" in evs[0].target.name
+    text2 = "The rebels hold the town and the bridge."
+    assert not [e for e in extract_events(nlp(text2), Article(source="t", text=text2, published="2025-03-12"))
+                if e.plover == "ACCUSE"]
+
+
+def test_criticism_from_someone_names_its_source(nlp):
+    text = "The mayor of Aro faced criticism from the opposition over the delays."
+    evs = [e for e in extract_events(nlp(text), Article(source="t", text=text, published="2025-03-12"))
+           if e.plover == "ACCUSE"]
+    assert evs and evs[0].source is not None and evs[0].source.sector == "OPP"
+    assert evs[0].target is not None and "mayor" in evs[0].target.name.lower()
+
+
+def test_deplore_is_a_condemnation(nlp):
+    text = "The United Nations deplored the shelling of the hospital in Aro."
+    evs = extract_events(nlp(text), Article(source="t", text=text, published="2025-03-12"))
+    assert any(e.plover == "ACCUSE" and e.source is not None and e.source.sector == "IGO" for e in evs)

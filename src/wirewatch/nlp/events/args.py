@@ -21,6 +21,7 @@ __all__ = ["clause_subject", "verb_arguments", "noun_arguments", "prep_objects",
            "is_passive", "participle", "security_subject", "not_an_agent"]
 
 _PARTICLES_WITH_OBJECT = {"with", "over", "up", "out", "down", "back", "off"}
+_FROM_SOURCE = {"ACCUSE", "REQUEST", "THREATEN"}  # nouns of words: who they come from
 _FACING = {"face", "receive", "get", "draw", "meet", "confront"}
 _ACTOR_SECTORS = {"MIL", "REB", "COP", "GOV", "IGO"}
 _TARGET_PREPS = {
@@ -223,6 +224,8 @@ def noun_arguments(tok, pl: str, cue: str | None = None):
     if sides is not None:
         return sides
     by = prep_objects(tok, ("by",))
+    if by is None and pl in _FROM_SOURCE:  # "criticism from residents", "calls from the opposition"
+        by = prep_objects(tok, ("from",))
     if by is not None:
         source = by
     for c in tok.children:  # "a US-led attack": who led it ("US-backed" names a supporter, not the agent)

@@ -17,6 +17,7 @@ __all__ = ["lexicon", "trigger_type", "irrealis_verb", "skip_trigger", "refers_b
            "default_type", "event_noun", "is_event_word", "figurative"]
 
 _HYPOTHETICAL = {"could", "would", "might", "may", "can", "should", "must", "will"}
+_BLAMED = {"responsible", "accountable", "liable", "culpable"}
 LIGHT = {"launch", "stage", "carry", "hold", "conduct", "mount", "begin", "start", "lead", "sign", "reach", "announce"}
 # "was quick to condemn", "began to shell": infinitives after these report what happened
 _REALIS_HEADS = {"quick", "first", "swift", "fast", "begin", "start", "continue", "manage", "move", "rush", "go",
@@ -276,6 +277,8 @@ def trigger_type(tok) -> tuple[str | None, str | None]:
     lex = lexicon()
     lemma = tok.lemma_.lower()
     if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+        if lemma == "hold" and _holds_responsible(tok):
+            return "ACCUSE", tok.text  # "held Modi responsible for the violence" (Modi is the target)
         part = _particle(tok)
         if part == "charge with":
             return _charge(tok), part
@@ -308,6 +311,17 @@ def trigger_type(tok) -> tuple[str | None, str | None]:
         if pl and tok.dep_ != "compound" and _actor_argument(tok):
             return pl, tok.text
     return None, None
+
+
+def _holds_responsible(tok) -> bool:
+    """'held X responsible/accountable (for ...)': the adjective as the verb's complement, or after
+    the object where the parser hung it on the noun."""
+    for c in tok.children:
+        if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advmod") and c.lower_ in _BLAMED:
+            return True
+        if c.dep_ == "dobj" and any(g.dep_ == "amod" and g.i > c.i and g.lower_ in _BLAMED for g in c.children):
+            return True
+    return False
 
 
 def _named(tok) -> bool:
