@@ -478,9 +478,8 @@ def _who_conflicts(items: list[Profile]) -> np.ndarray:
     for r, prof in enumerate(items):
         for w in prof.who:
             lead[r, words[w]] = 1.0
-        for w in words:
-            if w in prof.vector:
-                has[r, words[w]] = 1.0
+        for w in words.keys() & prof.vector.keys():
+            has[r, words[w]] = 1.0
     missing = lead.sum(axis=1)[:, None] - lead @ has.T  # names i leads with that j never gives
     one_way = missing > 0
     return (one_way & one_way.T).astype(float)
@@ -500,9 +499,8 @@ def _main_conflicts(items: list[Profile]) -> np.ndarray:
     for r, prof in enumerate(items):
         for w in prof.main:
             main[r, words[w]] = 1.0
-        for w in words:
-            if w in prof.vector:
-                has[r, words[w]] = 1.0
+        for w in words.keys() & prof.vector.keys():
+            has[r, words[w]] = 1.0
     missing = main.sum(axis=1)[:, None] - main @ has.T > 0  # i's main participant that j never gives
     return (missing | missing.T).astype(float)
 
