@@ -7,8 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..batch import ENGINES, diagnose, load_parquet, run_batch
-from ..store import Store
 from ._app import DB_HELP, app, fail
 
 
@@ -41,6 +39,8 @@ def batch(
     no_nlp: Annotated[bool, typer.Option("--no-nlp", help="Clean and group only.")] = False,
 ) -> None:
     """Run the per-document pipeline at scale and write Parquet partitioned by publication month."""
+    from ..batch import ENGINES, diagnose, run_batch
+
     if engine not in ENGINES:
         fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     summary = run_batch(inputs, out, engine=engine, workers=workers, master=master, published=published,
@@ -57,6 +57,9 @@ def load(
     db: Annotated[Optional[str], typer.Option("--db", help=DB_HELP)] = None,
 ) -> None:
     """Bring batch output into the DuckDB store (reports and the web app then see it)."""
+    from ..batch import load_parquet
+    from ..store import Store
+
     with Store(db) as store:
         summary = load_parquet(folder, store=store)
     typer.echo(json.dumps(summary.to_dict()))

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .. import pipeline, validation
-from ..ingest import Summary, ingest as run_ingest
 from ..errors import WirewatchError
 from ..records import Rejected
 from ..sources import iter_documents
-from ..store import Store, queries
 from ._app import DB_HELP, app, fail
+
+if TYPE_CHECKING:  # the store, ingest and alerts load with the commands that use them, not for `extract`
+    from ..ingest import Summary
+    from ..store import Store
 
 DbOpt = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 
@@ -54,6 +56,8 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or reject lines.")] = False,
 ) -> None:
     """Stream sources into the store: clean, group copies into stories, extract, store."""
+    from ..store import Store
+
     _check_date(published, "--published")
     with Store(db) as store:
         on_commit = None if no_alerts else _alert_hook(store, allow_private=allow_private)
@@ -78,6 +82,8 @@ def _alert_hook(store: Store, *, allow_private: bool):
 
 
 def _run_with_progress(inputs, *, store, published, allow_private, nlp, quiet, on_commit) -> Summary:
+    from ..ingest import ingest as run_ingest
+
     show_bar = not quiet and sys.stderr.isatty()
     on_reject = None if quiet else _say_reject
     if not show_bar:
@@ -132,6 +138,8 @@ def articles(
     until: Annotated[Optional[str], typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
 ) -> None:
     """List or search stored articles."""
+    from ..store import Store, queries
+
     since, until = _check_period(since, until)
     with Store(db, read_only=True) as store:
         rows = queries.search_articles(store.con, query, limit=limit, story_id=story, since=since, until=until)
@@ -164,6 +172,7 @@ def export(
 ) -> None:
     """Export a table: articles (every stored record), events (one row per distinct event, see
     docs/codebook.md; .geojson gives one Point per located event), quotes or entities."""
+    from ..store import Store, queries
     from ..store import events as ev
     from .data import event_filters
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .. import validation
 from ..errors import WirewatchError
-from ..store import Store
-from ..store import events as ev
 from ._app import DB_HELP, app, fail
+
+if TYPE_CHECKING:  # the store (DuckDB) loads with the commands that use it
+    from ..store import events as ev
 
 SinceOpt = Annotated[Optional[str], typer.Option(help="Events on or after this day (YYYY-MM-DD).")]
 UntilOpt = Annotated[Optional[str], typer.Option(help="Events on or before this day (YYYY-MM-DD).")]
@@ -29,6 +30,8 @@ CountryOpt = Annotated[Optional[str], typer.Option(help="ISO 3166 code of the pl
 def event_filters(*, since: str | None, until: str | None, type_: str | None, plover: str | None,
                   country: str | None) -> ev.Filters:
     """The filters, checked by ``wirewatch.validation`` (one line and exit 2 when one is wrong)."""
+    from ..store import events as ev
+
     try:
         since, until = validation.period(since, until, names=("--since", "--until"))
         return ev.Filters(since=since, until=until, type=validation.code(type_, "--type"),
@@ -71,6 +74,9 @@ def events(
     db: Annotated[Optional[str], typer.Option("--db", help=DB_HELP)] = None,
 ) -> None:
     """List distinct events: one row per event however many reports carry it (docs/codebook.md)."""
+    from ..store import Store
+    from ..store import events as ev
+
     filters = event_filters(since=since, until=until, type_=type_, plover=plover, country=country)
     if limit is not None:
         try:

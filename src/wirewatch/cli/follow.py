@@ -8,11 +8,9 @@ import threading
 from datetime import datetime
 from typing import Annotated, Optional
 
-import duckdb
 import typer
 
 from ..errors import UsageError
-from ..store import Store, default_path
 from ._app import DB_HELP, app, fail
 
 sources_app = typer.Typer(help="Sources that `wirewatch follow` polls by itself: feeds, news sitemaps, pages, "
@@ -34,6 +32,7 @@ def add(
 ) -> None:
     """Follow a source (adding one already followed updates its --every and --name)."""
     from ..follow import add_source, parse_duration
+    from ..store import Store
 
     try:
         if every is not None:
@@ -56,7 +55,10 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
 ) -> None:
     """Every followed source with its health: last poll, status, failures, next attempt, last new item."""
+    import duckdb
+
     from ..follow import list_sources
+    from ..store import Store
 
     with Store(db, read_only=True) as store:
         try:
@@ -89,6 +91,7 @@ def remove(
 ) -> None:
     """Stop following a source (its stored articles stay)."""
     from ..follow import remove_source
+    from ..store import Store
 
     with Store(db) as store:
         gone = remove_source(store, ref)
@@ -114,6 +117,7 @@ def follow(
     through the same pipeline as `ingest`, one transaction per batch, alerts after each commit."""
     from ..errors import StoreError
     from ..follow import Follower, PollReport, file_access, list_sources
+    from ..store import Store, default_path
 
     path = db or default_path()
     try:

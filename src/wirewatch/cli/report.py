@@ -9,8 +9,6 @@ import typer
 
 from .. import validation
 from ..errors import WirewatchError
-from ..report import FORMATS, build_report, render
-from ..store import Store
 from ._app import DB_HELP, app, fail
 
 def _date(value: str | None, option: str) -> str | None:
@@ -38,6 +36,9 @@ def report(
 ) -> None:
     """A situation report: timeline of distinct events with their sources, key actors and their
     stated positions, who does what to whom, places on a map, coverage volume, and what is new."""
+    from ..report import FORMATS, build_report, render
+    from ..store import Store
+
     for value, option in ((since, "--since"), (until, "--until"), (new_since, "--new-since")):
         _date(value, option)
     try:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .. import alerts
 from ..errors import UsageError
-from ..store import Store
 from ._app import DB_HELP, app, fail
+
+if TYPE_CHECKING:  # alerts (web push, SMTP) and the store load with the watch commands, not with the CLI
+    from .. import alerts
 
 watch_app = typer.Typer(help="Watches: saved queries that notify subscribers once per new matching story.",
                         no_args_is_help=True)
@@ -23,6 +24,8 @@ PrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow webhook
 
 
 def _smtp(host, port, user, password, sender) -> alerts.SmtpSettings:
+    from .. import alerts
+
     return alerts.SmtpSettings.from_env(host=host, port=port, user=user, password=password, sender=sender)
 
 
@@ -43,6 +46,9 @@ def add(
         "--json", help="Print the watch (with new secrets and tokens) as JSON.")] = False,
 ) -> None:
     """Add a watch (or reuse the one with this name and query) and subscribe the given endpoints."""
+    from .. import alerts
+    from ..store import Store
+
     if secret and not webhook:
         fail("--secret goes with --webhook")
     sub_info = None
@@ -78,6 +84,9 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per watch.")] = False,
 ) -> None:
     """List watches and their subscribers."""
+    from .. import alerts
+    from ..store import Store
+
     with Store(db) as store:
         watches = alerts.list_watches(store.con)
     if as_json:
@@ -96,6 +105,9 @@ def list_(
 @watch_app.command("remove")
 def remove(ref: Annotated[str, typer.Argument(help="Watch id or name.")], db: DbOpt = None) -> None:
     """Remove a watch and its subscribers."""
+    from .. import alerts
+    from ..store import Store
+
     with Store(db) as store:
         if not alerts.remove_watch(store, ref):
             fail(f"no watch {ref!r} (see `wirewatch watch list`)", code=1)
@@ -106,6 +118,9 @@ def remove(ref: Annotated[str, typer.Argument(help="Watch id or name.")], db: Db
 def unsubscribe(token: Annotated[str, typer.Argument(help="The subscriber's unsubscribe token.")],
                 db: DbOpt = None) -> None:
     """Remove one subscriber by its unsubscribe token."""
+    from .. import alerts
+    from ..store import Store
+
     with Store(db) as store:
         if not alerts.unsubscribe(store, token):
             fail("no subscriber has this token", code=1)
@@ -125,6 +140,9 @@ def deliver(
     as_json: Annotated[bool, typer.Option("--json", help="Print the delivery report as JSON.")] = False,
 ) -> None:
     """Send what is due: digests whose period has passed and deliveries awaiting a retry."""
+    from .. import alerts
+    from ..store import Store
+
     with Store(db) as store:
         report = alerts.deliver_pending(store, allow_private=allow_private,
                                         smtp=_smtp(smtp_host, smtp_port, smtp_user, smtp_password, smtp_from))
@@ -141,5 +159,8 @@ def deliver(
 @watch_app.command("vapid-key")
 def vapid_key(db: DbOpt = None) -> None:
     """Print the Web Push applicationServerKey (made on first use)."""
+    from .. import alerts
+    from ..store import Store
+
     with Store(db) as store:
         typer.echo(alerts.vapid_public_key(store))
