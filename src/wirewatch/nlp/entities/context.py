@@ -12,7 +12,9 @@ name stands beside in news copy; the rules are about the language, not about any
 - a capitalised name right after a verb of saying or "selon" ("a indiqué El-Ghassim Wane") is the speaker:
   a person, even when the tagger says place, unless it is a known place or an organisation;
 - page furniture and calendar words opening a sentence ("Articles recommandés", "Mercredi") and a
-  capitalised verb or adjective opening one ("Considérez ...") are no names.
+  capitalised verb or adjective opening one ("Considérez ...") are no names;
+- a definite title alone ("« ... », a promis le ministre") is a mention of the latest person named before
+  with that title (``resolve_roles``, run after grouping).
 """
 
 from __future__ import annotations
@@ -27,12 +29,10 @@ from .cands import NOT_NAME_WORDS, PLACE_KINDS_STRONG, Cand, _add, _opens_senten
 from ..docutil import doc_text
 from ..gazetteer import Gazetteer
 
-COMMON_ZIPF = 4.0  # a capitalised word this frequent in the language opening a complement is a common noun
-
 
 @functools.cache
 def rules(lang: str) -> dict | None:
-    """The language's ``names.json`` as sets, or None when the language has none (no fallback)."""
+    """The language's ``names.json`` (lists as sets), or None when the language has none (no fallback)."""
     path = L.DATA / lang / "names.json"
     if not path.is_file():
         return None
@@ -40,7 +40,7 @@ def rules(lang: str) -> dict | None:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise ValueError(f"{path}: invalid JSON resource: {exc}") from exc
-    out = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+    out = {k: frozenset(v) if isinstance(v, list) else v for k, v in raw.items() if not k.startswith("_")}
     out["lang"] = lang
     out["hon"] = frozenset(L.honorifics(lang))  # "Mme", "M.", "Président": never inside a name
     return out
