@@ -71,3 +71,10 @@ def test_plural_object_noun_makes_the_verb_a_trigger(nlp):
 def test_capital_modifying_an_attack_is_where_not_who(nlp):
     evs = [e for e in _events(nlp, "The Paris attacks in November 2015 killed 130 people.") if e.plover == "ASSAULT"]
     assert evs and all(e.source is None or e.source.country != "FR" for e in evs)
+
+
+def test_coordinated_infinitives_share_the_governing_negation(nlp):
+    text = "“Nordland would not dare to shell our towns and commit massacres,” the council of Tamsa said."
+    assert "ASSAULT" not in _plovers(nlp, text)
+    agreed = _events(nlp, "The army agreed to withdraw from Tamsa and release the prisoners.")
+    assert {"RETREAT", "CONCEDE"} <= {e.plover for e in agreed if e.status == "planned"}

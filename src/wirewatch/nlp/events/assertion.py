@@ -73,6 +73,13 @@ def _contrasted(cur, head) -> bool:
     return False
 
 
+def _shares_governor(conj, head) -> bool:
+    """A verb coordinated with an infinitive or a complement that another verb governs ("would not dare
+    to shell our cities and commit massacres"): both are under that verb's negation and modality."""
+    return conj.tag_ in ("VB", "VBG") and head.dep_ in ("xcomp", "ccomp") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in conj.children)
+
+
 def _negated(tok) -> bool:
     """A negated clause: "did not attack", "never met"; or a clause whose subject is no one ("no member
     visits the gardens", "nobody was arrested", "none of the soldiers were hurt")."""
@@ -225,7 +232,8 @@ def assertion(tok) -> tuple[str | None, float]:
                 and not any(c.lower_ in ("first", "last", "only") for c in head.children):
             return None, 0.0  # purpose of a thing: "a day of action to mobilise opinion", "money to arm them"
         occurs = dep == "nsubj" and _occurrence(head)  # "sanctions could follow": as "follow" is asserted
-        if head.i == cur.i or (dep not in _CLIMB and not occurs) or (dep == "conj" and depth > 0):
+        if head.i == cur.i or (dep not in _CLIMB and not occurs) or (
+                dep == "conj" and depth > 0 and not _shares_governor(cur, head)):
             break
         if dep == "prep" and head.pos_ in ("VERB", "AUX"):
             # "called for the release of": the object of a wish is not asserted; other verbs do not govern it
