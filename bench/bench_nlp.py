@@ -28,15 +28,21 @@ alternate order round by round (bare first in even rounds, full first in odd one
 quoted is the median of the per-round ratios, CPU time first.
 
 Both sides start each round from the vocabulary the model ships with (``--bare-vocab cold``, the
-default): ``extract`` is a fresh process, and the bare side parses inside ``nlp.memory_zone()``,
-so neither has the lexemes and tokenizer cache of these very texts from an earlier round.  With
-``--bare-vocab warm`` the bare side keeps what the warm-up and earlier rounds left (the figure
-BENCHMARKS.md quoted before session 5): it then parses texts it has already seen, work a fresh
-process cannot skip.
+default): ``extract`` is a fresh process, and the bare side parses inside ``nlp.memory_zone()``
+with its lemmatizer's memo emptied (since session 6), so neither has the lexemes, tokenizer cache
+or lemmas of these very texts from an earlier round.  With ``--bare-vocab warm`` the bare side
+keeps what the warm-up and earlier rounds left (the figure BENCHMARKS.md quoted before session 5):
+it then parses texts it has already seen, work a fresh process cannot skip.
+
+The bare side is the model as ``spacy.load`` gives it; ``extract`` uses the runtime's
+``load_model``, which replaces the attribute ruler's Matcher by an equivalent table look-up
+(``wirewatch.nlp.attrruler``) — part of what is measured, not of the baseline.
 
 ``--before-src DIR`` adds a third side in the same rounds: ``wirewatch extract`` run from another
 source tree (e.g. ``git archive <commit> src | tar -x -C DIR``), so a change is measured against
-the code before it under the same load.
+the code before it under the same load.  It keeps its gazetteer cache in a directory of its own
+(built once before the rounds): trees with different gazetteer code would otherwise delete each
+other's cache and rebuild it in every round.
 """
 
 from __future__ import annotations
@@ -113,15 +119,23 @@ def main() -> None:
         core = sorted(os.sched_getaffinity(0))[0]
         os.sched_setaffinity(0, {core})
 
-    from wirewatch.nlp.runtime import PIPE_BATCH, annotate, load_model
+    import spacy
+
+    from wirewatch.nlp.runtime import PIPE_BATCH, annotate, model_name
     from wirewatch.records import Article
 
-    nlp = load_model(lang=args.lang)
+    # The bare side is spaCy as it ships: ``spacy.load``, not the runtime's ``load_model`` (which
+    # gives the attribute ruler a faster matcher).
+    nlp = spacy.load(model_name(args.lang))
     docs, label = texts(args.n) if args.lang == "en" else texts_lang(args.n, args.lang)
     words = sum(len(t.split()) for t in docs)
 
+    lemma_cache = getattr(nlp.get_pipe("lemmatizer"), "cache", None) if "lemmatizer" in nlp.pipe_names else None
+
     def bare() -> tuple[float, float]:
         zone = nlp.memory_zone() if args.bare_vocab == "cold" else contextlib.nullcontext()
+        if args.bare_vocab == "cold" and isinstance(lemma_cache, dict):
+            lemma_cache.clear()  # what the lemmatizer memoised from these very texts in earlier rounds
         c0, t0 = _cpu(resource.RUSAGE_SELF), time.perf_counter()
         with zone:
             for _ in nlp.pipe(docs, batch_size=BASE_BATCH):
@@ -137,6 +151,7 @@ def main() -> None:
         return time.perf_counter() - t0, _cpu(resource.RUSAGE_SELF) - c0
 
     tmp = tempfile.TemporaryDirectory(prefix="wirewatch-bench-nlp-")
+    before_cache = tempfile.TemporaryDirectory(prefix="wirewatch-bench-nlp-cache-")
     for i, t in enumerate(docs):
         Path(tmp.name, f"a{i:04d}.txt").write_text(t, encoding="utf-8")
 
@@ -147,8 +162,11 @@ def main() -> None:
             cmd = ["taskset", "-c", str(core), *cmd]
         env = None
         if src is not None:
+            # its own gazetteer cache: a tree with other gazetteer code has another cache key, and each
+            # tree would otherwise delete the other's cache and rebuild it (seconds) in every round
             env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(src, "src").resolve()),
-                                                               os.environ.get("PYTHONPATH", "")]))
+                                                               os.environ.get("PYTHONPATH", "")]),
+                       WIREWATCH_CACHE_DIR=before_cache.name)
         c0, t0 = _cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
         subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, env=env)
         return time.perf_counter() - t0, _cpu(resource.RUSAGE_CHILDREN) - c0
@@ -156,6 +174,15 @@ def main() -> None:
     full = extract if args.mode == "extract" else inprocess
     if args.mode == "inprocess":
         full()  # warm-up: gazetteer, matchers and lexicons load once per process
+    if args.before_src:  # build the before tree's gazetteer cache once, outside the timed rounds
+        one = tempfile.TemporaryDirectory(prefix="wirewatch-bench-nlp-1-")
+        Path(one.name, "a.txt").write_text(docs[0], encoding="utf-8")
+        subprocess.run([sys.executable, "-c", "from wirewatch.cli import main; main()", "extract", one.name],
+                       stdout=subprocess.DEVNULL, check=True,
+                       env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(args.before_src, "src").resolve()),
+                                                                        os.environ.get("PYTHONPATH", "")]),
+                                WIREWATCH_CACHE_DIR=before_cache.name))
+        one.cleanup()
     bare()
     what = "wirewatch extract (start-up included)" if args.mode == "extract" else "annotate() in process"
     print(f"{len(docs)} texts ({label}), {words} words, one core, {args.rounds} alternating round(s); "
@@ -187,6 +214,7 @@ def main() -> None:
         print(f"  extract from {args.before_src}: {words / med(b[1] for b in before):8.0f} words per CPU-second; "
               f"ratio to bare, median of rounds: CPU time {med(r[1] / b[1] for r, b in zip(rows, before)):.2f}")
     tmp.cleanup()
+    before_cache.cleanup()
 
 
 def _cpu(who: int) -> float:

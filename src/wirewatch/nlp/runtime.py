@@ -95,6 +95,9 @@ def load_model(name: str | None = None, *, lang: str = DEFAULT_LANGUAGE):
             except OSError as exc:
                 raise UsageError(f"cannot load spaCy model {name!r}: {exc}") from exc
             log.info("loaded spaCy model %s", name)
+            from .attrruler import speed_up
+
+            speed_up(nlp)  # the attribute ruler's matches by table look-ups: same result, ~4x less work
             _models[name] = nlp
     return nlp
 
