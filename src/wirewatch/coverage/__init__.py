@@ -466,22 +466,26 @@ def _pairwise(items: list[Profile], *, block: int = 4096) -> np.ndarray:
     return sim
 
 
+def _names_missing(items: list[Profile], attr: str) -> np.ndarray:
+    """True at (i, j) where report i has a name in ``Profile.<attr>`` that report j's text never gives."""
+    words = {w: i for i, w in enumerate(sorted({w for prof in items for w in getattr(prof, attr)}))}
+    n = len(items)
+    if not words:
+        return np.zeros((n, n), dtype=bool)
+    named = np.zeros((n, len(words)))
+    has = np.zeros((n, len(words)))
+    for r, prof in enumerate(items):
+        for w in getattr(prof, attr):
+            named[r, words[w]] = 1.0
+        for w in words.keys() & prof.vector.keys():
+            has[r, words[w]] = 1.0
+    return named.sum(axis=1)[:, None] - named @ has.T > 0
+
+
 def _who_conflicts(items: list[Profile]) -> np.ndarray:
     """1 where each of two reports leads with a name (``Profile.who``) that the other's text never
     gives: a fight against another opponent, an arrest of another man: look-alike happenings."""
-    words = {w: i for i, w in enumerate(sorted({w for prof in items for w in prof.who}))}
-    n = len(items)
-    if not words:
-        return np.zeros((n, n))
-    lead = np.zeros((n, len(words)))
-    has = np.zeros((n, len(words)))
-    for r, prof in enumerate(items):
-        for w in prof.who:
-            lead[r, words[w]] = 1.0
-        for w in words.keys() & prof.vector.keys():
-            has[r, words[w]] = 1.0
-    missing = lead.sum(axis=1)[:, None] - lead @ has.T  # names i leads with that j never gives
-    one_way = missing > 0
+    one_way = _names_missing(items, "who")
     return (one_way & one_way.T).astype(float)
 
 
@@ -490,18 +494,7 @@ def _main_conflicts(items: list[Profile]) -> np.ndarray:
     reports of one arrest, one fight, one firing name its protagonist; a look-alike has another one (another
     arrested player, another challenger).  One way suffices (the other report may recall the first
     happening's protagonist, "the team's second arrest this month")."""
-    words = {w: i for i, w in enumerate(sorted({w for prof in items for w in prof.main}))}
-    n = len(items)
-    if not words:
-        return np.zeros((n, n))
-    main = np.zeros((n, len(words)))
-    has = np.zeros((n, len(words)))
-    for r, prof in enumerate(items):
-        for w in prof.main:
-            main[r, words[w]] = 1.0
-        for w in words.keys() & prof.vector.keys():
-            has[r, words[w]] = 1.0
-    missing = main.sum(axis=1)[:, None] - main @ has.T > 0  # i's main participant that j never gives
+    missing = _names_missing(items, "main")
     return (missing | missing.T).astype(float)
 
 
