@@ -4,14 +4,9 @@ quotation are its speaker.  Sentences written for these tests."""
 
 from __future__ import annotations
 
-from wirewatch.nlp.events import extract_events
+from eventsutil import events_of as _events
 from wirewatch.nlp.events.args import participle
-from wirewatch.records import Article, Mention, Quote
-
-
-def _events(nlp, text: str, quotes: list[Quote] = ()):
-    art = Article(source="t", text=text, published="2025-03-12", quotes=list(quotes))
-    return extract_events(nlp(text), art)
+from wirewatch.records import Mention, Quote
 
 
 def _one(events, plover):

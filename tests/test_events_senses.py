@@ -8,17 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from wirewatch.nlp.events import extract_events
-from wirewatch.records import Article
-
-
-def _events(nlp, text: str):
-    art = Article(source="t", text=text, published="2025-03-12")
-    return extract_events(nlp(text), art)
-
-
-def _plovers(nlp, text: str) -> set:
-    return {e.plover for e in _events(nlp, text)}
+from eventsutil import events_of as _events
+from eventsutil import plovers_of as _plovers
 
 
 @pytest.mark.parametrize("false, real, plover", [
