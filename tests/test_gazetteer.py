@@ -95,3 +95,37 @@ def test_whole_index_survives_the_cache(tmp_path, monkeypatch):
     # entries shared between tables are one object after loading, as when built
     ml = again.countries["ML"]
     assert any(x is ml for x in again.exact["Mali"])
+
+
+def test_saving_keeps_another_versions_cache_while_it_is_in_use(tmp_path):
+    """Two versions sharing a cache folder must not delete each other's index at every start."""
+    import os
+    import time
+
+    from wirewatch.nlp import gazetteer as g
+
+    fresh = tmp_path / "gazetteer-aaaaaaaaaaaaaaaa.pickle"
+    stale = tmp_path / "gazetteer-bbbbbbbbbbbbbbbb.pickle"
+    for old in (fresh, stale):
+        old.write_bytes(b"x")
+    long_ago = time.time() - g.STALE_CACHE_S - 60
+    os.utime(stale, (long_ago, long_ago))
+    ours = tmp_path / "gazetteer-cccccccccccccccc.pickle"
+    g._save_cached(ours, {"an": "index"})
+    assert ours.exists()
+    assert fresh.exists()  # another version loaded it recently
+    assert not stale.exists()  # unused for longer than STALE_CACHE_S
+
+
+def test_loading_marks_the_cache_in_use(tmp_path):
+    import os
+    import time
+
+    from wirewatch.nlp import gazetteer as g
+
+    path = tmp_path / "gazetteer-dddddddddddddddd.pickle"
+    g._save_cached(path, g.get_gazetteer())
+    long_ago = time.time() - g.STALE_CACHE_S - 60
+    os.utime(path, (long_ago, long_ago))
+    assert g._load_cached(path) is not None
+    assert path.stat().st_mtime > time.time() - 3600

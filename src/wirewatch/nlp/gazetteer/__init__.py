@@ -20,6 +20,7 @@ import os
 import pickle
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +31,7 @@ from ..docutil import collector_paused
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = "4"  # bump when the pickled layout changes
+STALE_CACHE_S = 7 * 86400  # another version's cache unused this long is deleted when a new one is saved
 KIND_RANK = {"country": 0, "region": 1, "continent": 1, "subregion": 1, "admin1": 2, "admin2": 3, "sea": 3,
              "city": 4}
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
@@ -233,7 +235,13 @@ def _load_cached(path: Path | None) -> Gazetteer | None:
     try:
         with collector_paused(), open(path, "rb") as fh:  # 400k small objects: the collector only slows it
             gaz = pickle.load(fh)
-        return gaz if isinstance(gaz, Gazetteer) else None
+        if not isinstance(gaz, Gazetteer):
+            return None
+        try:
+            os.utime(path)  # in use: another version's save must not take it for stale
+        except OSError:
+            pass
+        return gaz
     except Exception as exc:  # a broken cache is rebuilt, never fatal
         log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
         return None
@@ -248,9 +256,16 @@ def _save_cached(path: Path | None, gaz: Gazetteer) -> None:
         with open(tmp, "wb") as fh:
             pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        # Another key's cache is removed only once no process has loaded it for a while: two versions
+        # sharing a home (a venv beside an upgrade, a benchmark's second tree) would otherwise delete
+        # each other's cache and rebuild it at every start.
+        stale = time.time() - STALE_CACHE_S
         for old in path.parent.glob("gazetteer-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+            try:
+                if old != path and old.stat().st_mtime < stale:
+                    old.unlink()
+            except OSError:  # gone already, or not ours to delete
+                pass
     except OSError as exc:  # read-only home, full disk: work without the cache
         log.info("gazetteer cache not written (%s)", exc)
 
